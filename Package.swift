@@ -1,0 +1,163 @@
+// swift-tools-version: 6.1
+//
+// HMN — the Harmonic Mesh Network.
+//
+// Layering (lower never imports higher):
+//
+//   CSodium, CSQLite            system-library shims (not API)
+//   HMNPrimitives               codec, hashes, keys, fixed-point, the consensus↔application contract
+//   HMNStorage                  the SQLite connection wrapper shared by the ledger and the mesh
+//   HMNLedger   HMNCoherence    Layer 1 (immutable chain)  |  Layer 2 (pure coherence math)
+//   HMNMesh                     the vector memory store and the memory mesh
+//   HMNConsensus                λ-attuned Tendermint-style BFT, as an I/O-free state machine
+//   HMNSimulator                deterministic, seeded, fault-injecting network simulator
+//   HMNNode                     composes the layers into a full node
+//   hmn, hmn-bench              executables
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .swiftLanguageMode(.v6)
+]
+
+let package = Package(
+    name: "HMN",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "HMNPrimitives", targets: ["HMNPrimitives"]),
+        .library(name: "HMNLedger", targets: ["HMNLedger"]),
+        .library(name: "HMNCoherence", targets: ["HMNCoherence"]),
+        .library(name: "HMNMesh", targets: ["HMNMesh"]),
+        .library(name: "HMNConsensus", targets: ["HMNConsensus"]),
+        .library(name: "HMNSimulator", targets: ["HMNSimulator"]),
+        .library(name: "HMNNode", targets: ["HMNNode"]),
+        .executable(name: "hmn", targets: ["hmn"]),
+        .executable(name: "hmn-bench", targets: ["hmn-bench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    ],
+    targets: [
+        // MARK: System libraries (not API; used through `internal import`)
+        .systemLibrary(
+            name: "CSodium",
+            pkgConfig: "libsodium",
+            providers: [.apt(["libsodium-dev"])]
+        ),
+        .systemLibrary(
+            name: "CSQLite",
+            pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"])]
+        ),
+
+        // MARK: Shared primitives
+        .target(
+            name: "HMNPrimitives",
+            dependencies: ["CSodium"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "HMNStorage",
+            dependencies: ["CSQLite", "HMNPrimitives"],
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: Layers
+        .target(
+            name: "HMNLedger",
+            dependencies: [
+                "HMNPrimitives", "HMNStorage",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "HMNCoherence",
+            dependencies: ["HMNPrimitives"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "HMNMesh",
+            dependencies: [
+                "HMNPrimitives", "HMNStorage", "HMNCoherence",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "HMNConsensus",
+            dependencies: [
+                "HMNPrimitives",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "HMNSimulator",
+            dependencies: ["HMNPrimitives", "HMNConsensus", "HMNCoherence", "HMNLedger", "HMNMesh"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "HMNNode",
+            dependencies: [
+                "HMNPrimitives", "HMNLedger", "HMNCoherence", "HMNMesh", "HMNConsensus",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: Executables
+        .executableTarget(
+            name: "hmn",
+            dependencies: [
+                "HMNNode", "HMNLedger", "HMNSimulator",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "hmn-bench",
+            dependencies: [
+                "HMNPrimitives", "HMNLedger", "HMNCoherence", "HMNMesh", "HMNConsensus", "HMNSimulator",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Benchmarks/hmn-bench",
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: Tests (mirror the sources)
+        .testTarget(
+            name: "HMNPrimitivesTests",
+            dependencies: ["HMNPrimitives"],
+            resources: [.copy("Vectors")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "HMNStorageTests",
+            dependencies: ["HMNStorage"],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)
+
+// Test targets of the layers are added once their folder holds tests, so that a layer still being
+// written never breaks the build of the others.
+import Foundation
+
+let layerTests: [(name: String, dependencies: [Target.Dependency])] = [
+    ("HMNLedgerTests", ["HMNLedger", "HMNPrimitives", "HMNStorage"]),
+    ("HMNCoherenceTests", ["HMNCoherence", "HMNPrimitives"]),
+    ("HMNMeshTests", ["HMNMesh", "HMNPrimitives", "HMNCoherence", "HMNSimulator"]),
+    ("HMNConsensusTests", ["HMNConsensus", "HMNPrimitives"]),
+    ("HMNSimulatorTests", ["HMNSimulator", "HMNConsensus", "HMNCoherence", "HMNLedger", "HMNPrimitives"]),
+    ("HMNNodeTests", ["HMNNode", "HMNPrimitives"]),
+]
+let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+for test in layerTests {
+    let folder = packageRoot.appendingPathComponent("Tests/\(test.name)")
+    let files = (try? FileManager.default.subpathsOfDirectory(atPath: folder.path)) ?? []
+    guard files.contains(where: { $0.hasSuffix(".swift") }) else { continue }
+    package.targets.append(
+        .testTarget(name: test.name, dependencies: test.dependencies, swiftSettings: swiftSettings)
+    )
+}

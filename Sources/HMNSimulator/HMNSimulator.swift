@@ -1,0 +1,2 @@
+/// HMNSimulator: a deterministic, seeded, fault-injecting simulator that runs whole HMN networks.
+public enum HMNSimulator {}
