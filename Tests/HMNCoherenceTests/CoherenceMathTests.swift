@@ -6,12 +6,12 @@ import Testing
 @Suite("Coherence formulas (hand-computed)")
 struct CoherenceMathTests {
     static let ewmaCases: [(Int64, Int64, Int64, Int64)] = [
-            (Int64(1_000_000), Int64(500_000), Int64(300_000), Int64(850_000)),  // Ĉ: 0.7·1 + 0.3·0.5
-            (333_333, 1_000_000, 100_000, 399_999),  // 0.3999997 floors to 0.399999
-            (0, 0, 100_000, 0),
-            (1_000_000, 1_000_000, 1_000_000, 1_000_000),
-            (600_000, 0, 1_000_000, 0),  // w = 1: the sample alone
-        ]
+        (Int64(1_000_000), Int64(500_000), Int64(300_000), Int64(850_000)),  // Ĉ: 0.7·1 + 0.3·0.5
+        (333_333, 1_000_000, 100_000, 399_999),  // 0.3999997 floors to 0.399999
+        (0, 0, 100_000, 0),
+        (1_000_000, 1_000_000, 1_000_000, 1_000_000),
+        (600_000, 0, 1_000_000, 0),  // w = 1: the sample alone
+    ]
 
     @Test("EWMA: (1 − w)·prev + w·sample, floored once", arguments: ewmaCases)
     func ewma(previous: Int64, sample: Int64, weight: Int64, expected: Int64) {
@@ -40,13 +40,13 @@ struct CoherenceMathTests {
     }
 
     static let slashCases: [(UInt64, Int64, UInt64)] = [
-            (UInt64(1_000), Int64(150_000), UInt64(50)),
-            (1_000, 0, 100),
-            (1_000, 100_000, 66),  // 66.67
-            (1_000, 300_000, 0),  // at ψlow: not slashed
-            (1_000, 299_999, 0),  // 0.00033…
-            (UInt64.max, 0, UInt64.max / 10),
-        ]
+        (UInt64(1_000), Int64(150_000), UInt64(50)),
+        (1_000, 0, 100),
+        (1_000, 100_000, 66),  // 66.67
+        (1_000, 300_000, 0),  // at ψlow: not slashed
+        (1_000, 299_999, 0),  // 0.00033…
+        (UInt64.max, 0, UInt64.max / 10),
+    ]
 
     @Test("slash = stake × slashRate × (1 − Ψ/ψlow) with ψlow 0.3, rate 0.1", arguments: slashCases)
     func slash(stake: UInt64, psi: Int64, expected: UInt64) {
@@ -57,19 +57,20 @@ struct CoherenceMathTests {
     }
 
     static let boostCases: [(UInt64, Int64, UInt64)] = [
-            (UInt64(1_000), Int64(950_000), UInt64(25)),
-            (1_000, 1_000_000, 50),
-            (1_000, 930_000, 15),
-            (1_000, 900_000, 0),
-            (1_000, 500_000, 0),
-            (1_000_000, 900_001, 0),  // 0.5 floors to 0
-        ]
+        (UInt64(1_000), Int64(950_000), UInt64(25)),
+        (1_000, 1_000_000, 50),
+        (1_000, 930_000, 15),
+        (1_000, 900_000, 0),
+        (1_000, 500_000, 0),
+        (1_000_000, 900_001, 0),  // 0.5 floors to 0
+    ]
 
     @Test("boost = stake × boostRate × (Ψ − ψhigh)/(1 − ψhigh) with ψhigh 0.9, rate 0.05", arguments: boostCases)
     func boost(stake: UInt64, psi: Int64, expected: UInt64) {
         let p = CoherenceParameters.standard
         #expect(
-            CoherenceMath.boostAmount(stake: stake, psi: FixedPoint(raw: psi), psiHigh: p.psiHigh, boostRate: p.boostRate)
+            CoherenceMath.boostAmount(
+                stake: stake, psi: FixedPoint(raw: psi), psiHigh: p.psiHigh, boostRate: p.boostRate)
                 == expected)
     }
 

@@ -25,47 +25,71 @@ struct CoherenceParametersTests {
     /// Each case builds parameters with one bad field; all must fail with `invalidParameter`.
     static var badCases: [(String, () throws -> CoherenceParameters)] {
         [
-        ("beta = 0", { try CoherenceParameters(beta: .zero) }),
-        ("beta > 1", { try CoherenceParameters(beta: FixedPoint(raw: 1_000_001)) }),
-        ("alpha = 0", { try CoherenceParameters(alpha: .zero) }),
-        ("alpha < 0", { try CoherenceParameters(alpha: FixedPoint(raw: -1)) }),
-        ("alpha > 1", { try CoherenceParameters(alpha: FixedPoint(integer: 2)) }),
-        ("lambdaMin > lambdaMax", {
-            try CoherenceParameters(lambdaMin: FixedPoint(integer: 2), lambdaMax: .one)
-        }),
-        ("lambdaMin = 0", { try CoherenceParameters(lambdaMin: .zero) }),
-        ("lambdaMaxStep = 0", { try CoherenceParameters(lambdaMaxStep: .zero) }),
-        ("initialLambda out of range", {
-            try CoherenceParameters(initialLambda: FixedPoint(integer: 3))
-        }),
-        ("psiLow ≥ psiHigh", {
-            try CoherenceParameters(psiLow: FixedPoint(raw: 900_000), psiHigh: FixedPoint(raw: 900_000))
-        }),
-        ("psiHigh = 1", { try CoherenceParameters(psiHigh: .one) }),
-        ("psiLow = 0", { try CoherenceParameters(psiLow: .zero) }),
-        ("slashRate > 1", { try CoherenceParameters(slashRate: FixedPoint(integer: 2)) }),
-        ("boostRate < 0", { try CoherenceParameters(boostRate: FixedPoint(raw: -5)) }),
-        ("emergencyThreshold > 1", {
-            try CoherenceParameters(emergencyThreshold: FixedPoint(raw: 1_000_001))
-        }),
-        ("compression ≥ critical", {
-            try CoherenceParameters(criticalValue: FixedPoint(raw: 200_000))
-        }),
-        ("critical > 1", {
-            try CoherenceParameters(criticalValue: FixedPoint(raw: 1_000_001))
-        }),
-        ("gossip tiers out of order", {
-            try CoherenceParameters(gossipHighBelow: FixedPoint(raw: 900_000))
-        }),
-        ("gossip intervals out of order", {
-            try CoherenceParameters(gossipHighIntervalMilliseconds: 100)
-        }),
-        ("baseEpoch = 0", { try CoherenceParameters(baseEpochMilliseconds: 0) }),
-        ("mining epoch = 0", { try CoherenceParameters(miningEpochHeights: 0) }),
-        ("tau = 0", { try CoherenceParameters(recencyTauMilliseconds: 0) }),
-        ("accessHalfCount = 0", { try CoherenceParameters(accessHalfCount: 0) }),
-        ("t1Share > 1", { try CoherenceParameters(t1Share: FixedPoint(integer: 2)) }),
-        ("joinPsi > 1", { try CoherenceParameters(joinPsi: FixedPoint(integer: 2)) }),
+            ("beta = 0", { try CoherenceParameters(beta: .zero) }),
+            ("beta > 1", { try CoherenceParameters(beta: FixedPoint(raw: 1_000_001)) }),
+            ("alpha = 0", { try CoherenceParameters(alpha: .zero) }),
+            ("alpha < 0", { try CoherenceParameters(alpha: FixedPoint(raw: -1)) }),
+            ("alpha > 1", { try CoherenceParameters(alpha: FixedPoint(integer: 2)) }),
+            (
+                "lambdaMin > lambdaMax",
+                {
+                    try CoherenceParameters(lambdaMin: FixedPoint(integer: 2), lambdaMax: .one)
+                }
+            ),
+            ("lambdaMin = 0", { try CoherenceParameters(lambdaMin: .zero) }),
+            ("lambdaMaxStep = 0", { try CoherenceParameters(lambdaMaxStep: .zero) }),
+            (
+                "initialLambda out of range",
+                {
+                    try CoherenceParameters(initialLambda: FixedPoint(integer: 3))
+                }
+            ),
+            (
+                "psiLow ≥ psiHigh",
+                {
+                    try CoherenceParameters(psiLow: FixedPoint(raw: 900_000), psiHigh: FixedPoint(raw: 900_000))
+                }
+            ),
+            ("psiHigh = 1", { try CoherenceParameters(psiHigh: .one) }),
+            ("psiLow = 0", { try CoherenceParameters(psiLow: .zero) }),
+            ("slashRate > 1", { try CoherenceParameters(slashRate: FixedPoint(integer: 2)) }),
+            ("boostRate < 0", { try CoherenceParameters(boostRate: FixedPoint(raw: -5)) }),
+            (
+                "emergencyThreshold > 1",
+                {
+                    try CoherenceParameters(emergencyThreshold: FixedPoint(raw: 1_000_001))
+                }
+            ),
+            (
+                "compression ≥ critical",
+                {
+                    try CoherenceParameters(criticalValue: FixedPoint(raw: 200_000))
+                }
+            ),
+            (
+                "critical > 1",
+                {
+                    try CoherenceParameters(criticalValue: FixedPoint(raw: 1_000_001))
+                }
+            ),
+            (
+                "gossip tiers out of order",
+                {
+                    try CoherenceParameters(gossipHighBelow: FixedPoint(raw: 900_000))
+                }
+            ),
+            (
+                "gossip intervals out of order",
+                {
+                    try CoherenceParameters(gossipHighIntervalMilliseconds: 100)
+                }
+            ),
+            ("baseEpoch = 0", { try CoherenceParameters(baseEpochMilliseconds: 0) }),
+            ("mining epoch = 0", { try CoherenceParameters(miningEpochHeights: 0) }),
+            ("tau = 0", { try CoherenceParameters(recencyTauMilliseconds: 0) }),
+            ("accessHalfCount = 0", { try CoherenceParameters(accessHalfCount: 0) }),
+            ("t1Share > 1", { try CoherenceParameters(t1Share: FixedPoint(integer: 2)) }),
+            ("joinPsi > 1", { try CoherenceParameters(joinPsi: FixedPoint(integer: 2)) }),
         ]
     }
 
@@ -94,6 +118,8 @@ struct CoherenceParametersTests {
         let betaOffset = 4 + "hmn/coherence-parameters/v1".utf8.count
         for index in betaOffset..<betaOffset + 8 { bytes[index] = 0 }
         #expect(throws: CodecError.self) { try CoherenceParameters(canonicalBytes: bytes) }
-        #expect(throws: CodecError.self) { try CoherenceParameters(canonicalBytes: Array(custom.canonicalBytes.dropLast())) }
+        #expect(throws: CodecError.self) {
+            try CoherenceParameters(canonicalBytes: Array(custom.canonicalBytes.dropLast()))
+        }
     }
 }

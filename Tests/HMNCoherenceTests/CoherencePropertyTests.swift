@@ -31,15 +31,19 @@ struct CoherencePropertyTests {
                 })
         }
         let known = Set(state.validators.map(\.publicKey))
-        let joined = Double.random(in: 0..<1, using: &rng) < 0.05
+        let joined =
+            Double.random(in: 0..<1, using: &rng) < 0.05
             ? pool.filter { !known.contains($0) }.prefix(1).map { $0 } : []
         let equivocators = Double.random(in: 0..<1, using: &rng) < 0.03 ? [members.randomElement(using: &rng)!] : []
-        let stakes = set.map { ValidatorPower(publicKey: $0.publicKey, power: UInt64.random(in: 0...10_000, using: &rng)) }
+        let stakes = set.map {
+            ValidatorPower(publicKey: $0.publicKey, power: UInt64.random(in: 0...10_000, using: &rng))
+        }
         return BlockFacts(
             height: height, timeMilliseconds: height * 500, validators: set, lastCommit: commit,
             equivocators: equivocators, joined: joined, stakes: stakes,
             memoryProofs: (0..<Int.random(in: 0...2, using: &rng)).map { _ in
-                MemoryProofFact(node: pool[0], value: FixedPoint(raw: Int64.random(in: 800_000...1_000_000, using: &rng)))
+                MemoryProofFact(
+                    node: pool[0], value: FixedPoint(raw: Int64.random(in: 800_000...1_000_000, using: &rng)))
             })
     }
 
@@ -63,14 +67,17 @@ struct CoherencePropertyTests {
                 heights += 1
                 #expect(unit.contains(next.coherence))
                 #expect(next.validators.allSatisfy { unit.contains($0.psi) })
-                #expect(outcome.scores.allSatisfy { unit.contains($0.psi) && ($0.contribution.map(unit.contains) ?? true) })
+                #expect(
+                    outcome.scores.allSatisfy { unit.contains($0.psi) && ($0.contribution.map(unit.contains) ?? true) })
                 #expect(params.lambdaRange.contains(next.lambda))
                 #expect(abs(next.lambda.raw - state.lambda.raw) <= params.lambdaMaxStep.raw)
 
                 // The emergency list is exactly what the thresholds imply for the validators of this block.
                 if outcome.nextHeightIsEmergency {
-                    let expectedSlash = Set(facts.validators.map(\.publicKey).filter { next.psi(of: $0)! < params.psiLow })
-                    let expectedBoost = Set(facts.validators.map(\.publicKey).filter { next.psi(of: $0)! > params.psiHigh })
+                    let expectedSlash = Set(
+                        facts.validators.map(\.publicKey).filter { next.psi(of: $0)! < params.psiLow })
+                    let expectedBoost = Set(
+                        facts.validators.map(\.publicKey).filter { next.psi(of: $0)! > params.psiHigh })
                     let actions = outcome.nextEmergencyActions
                     #expect(Set(actions.filter { $0.kind == .slash }.map(\.validator)) == expectedSlash)
                     #expect(Set(actions.filter { $0.kind == .boost }.map(\.validator)) == expectedBoost)
@@ -80,9 +87,13 @@ struct CoherencePropertyTests {
                     #expect(outcome.nextEmergencyActions.isEmpty)
                     #expect(outcome.nextBlockDelayMilliseconds >= params.minEpochMilliseconds)
                 }
-                #expect(outcome.nextHeightIsEmergency == (next.coherence < params.emergencyThreshold
-                    && EmergencyRules.cooldownAllows(
-                        height: facts.height + 1, lastEmergencyHeight: next.lastEmergencyHeight, parameters: params)))
+                #expect(
+                    outcome.nextHeightIsEmergency
+                        == (next.coherence < params.emergencyThreshold
+                            && EmergencyRules.cooldownAllows(
+                                height: facts.height + 1, lastEmergencyHeight: next.lastEmergencyHeight,
+                                parameters: params))
+                )
                 for key in facts.equivocators { #expect(next.psi(of: key) == .zero) }
 
                 let epoch = MintSchedule.epoch(ofHeight: facts.height, parameters: params)

@@ -87,7 +87,9 @@ struct CoherenceStateTests {
     @Test("slash list, proposal verification and minimum-stake exit")
     func slashAndExit() throws {
         let params = try CoherenceParameters(beta: .one, alpha: .one, minStake: 95)
-        let s1 = try genesis(params).applying(Fixtures.facts(height: 1, validators: four, signing: []), parameters: params).state
+        let s1 = try genesis(params).applying(
+            Fixtures.facts(height: 1, validators: four, signing: []), parameters: params
+        ).state
         // α = β = 1: Ψ = c, Ĉ = C = 0.5 → height 3 is an emergency height.
         let (s2, o2) = try s1.applying(
             Fixtures.facts(height: 2, validators: four, signing: [k[0], k[1]]), parameters: params)
@@ -104,7 +106,9 @@ struct CoherenceStateTests {
 
         var wrongAmount = expected
         wrongAmount[2].amount = 11
-        let variants = [Array(expected.dropLast()), wrongAmount, expected + expected.prefix(1), Array(expected.reversed()), []]
+        let variants = [
+            Array(expected.dropLast()), wrongAmount, expected + expected.prefix(1), Array(expected.reversed()), [],
+        ]
         for variant in variants {
             #expect(throws: CoherenceError.self) { try s2.verifyEmergencyActions(variant, atHeight: 3) }
         }
@@ -117,7 +121,9 @@ struct CoherenceStateTests {
         #expect(s3.lastEmergencyHeight == 3)
 
         // With explicit stakes, amounts follow the stakes, not the powers.
-        let stakes = [1_000, 2_000, 3_000, 4_000].enumerated().map { ValidatorPower(publicKey: k[$0.offset], power: UInt64($0.element)) }
+        let stakes = [1_000, 2_000, 3_000, 4_000].enumerated().map {
+            ValidatorPower(publicKey: k[$0.offset], power: UInt64($0.element))
+        }
         var facts = Fixtures.facts(height: 2, validators: four, signing: [k[0], k[1]])
         facts.stakes = stakes
         let staked = try s1.applying(facts, parameters: params).outcome
@@ -141,7 +147,8 @@ struct CoherenceStateTests {
         var f2 = Fixtures.facts(height: 2, validators: four, signing: Array(k.prefix(4)))
         f2.joined = [k[4]]
         let (s2, o2) = try s1.applying(f2, parameters: p)
-        #expect(s2.record(of: k[4]) == ValidatorCoherence(publicKey: k[4], psi: FixedPoint(raw: 500_000), active: false))
+        #expect(
+            s2.record(of: k[4]) == ValidatorCoherence(publicKey: k[4], psi: FixedPoint(raw: 500_000), active: false))
         #expect(o2.scores.first { $0.publicKey == k[4] }?.contribution == nil)
         let five = Fixtures.equalPowers(5)
         let (s3, _) = try s2.applying(
@@ -175,5 +182,27 @@ struct CoherenceStateTests {
         let (s2, o2) = try s1.applying(f2, parameters: params)
         #expect(o2.t1Awards.map(\.amount) == [60_000_000] && o2.t1Awards[0].epoch == 1)
         #expect(s2.t1PaidInEpoch == 60_000_000)
+    }
+}
+
+@Suite("Analysis views and proposal checks")
+struct AnalysisTests {
+    @Test("Double views mirror the fixed-point outcome")
+    func analysis() throws {
+        let keys = Array(Fixtures.keys.prefix(4))
+        let p = CoherenceParameters.standard
+        let s1 = try CoherenceState.genesis(validators: keys, parameters: p)
+            .applying(Fixtures.facts(height: 1, validators: Fixtures.equalPowers(4), signing: []), parameters: p).state
+        let outcome = try s1.applying(
+            Fixtures.facts(height: 2, validators: Fixtures.equalPowers(4), signing: Array(keys.prefix(3))),
+            parameters: p
+        ).outcome
+        let view = outcome.analysis
+        #expect(view.coherence == 0.925 && view.instantCoherence == 0.75 && view.lambda == 1.0)
+        #expect(view.psi.map(\.value) == [1, 1, 1, 0.9])
+        #expect(view.nextBlockDelayMilliseconds == 1_000 && !view.nextHeightIsEmergency)
+        #expect(LambdaAggregation.isAcceptableProposal(FixedPoint(raw: 1_500_000), parameters: p))
+        #expect(!LambdaAggregation.isAcceptableProposal(FixedPoint(raw: 1_500_001), parameters: p))
+        #expect(!LambdaAggregation.isAcceptableProposal(.zero, parameters: p))
     }
 }

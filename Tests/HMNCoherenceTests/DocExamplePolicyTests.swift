@@ -1,11 +1,12 @@
+import Foundation
 import HMNCoherence
 import HMNPrimitives
 import Testing
 
 // The example of Docs/COHERENCE.md, "Write your own λ policy", compiled and tested verbatim.
 // (docs-example-begin)
-/// Slows the chain down (lowers λ) when this node's gossip backlog grows,
-/// and otherwise scales λ with the newest Ĉ.
+/// Asks for a low (turbulent) λ — faster gossip, shorter epochs — when this node's
+/// gossip backlog grows, and otherwise scales λ with the newest Ĉ.
 struct BacklogAwarePolicy: LambdaPolicy {
     /// Backlog at which the policy asks for the most turbulent λ.
     var saturatingBacklog = 1_000.0
@@ -52,5 +53,21 @@ struct DocExamplePolicyTests {
         // And the behaviour harness runs it like any other: the drop lowers λ.
         let run = try PolicyBehaviourTests.run(BacklogAwarePolicy())
         #expect(run.firstDrop < run.steadyEnd && run.recoveryEnd > run.dropEnd)
+    }
+}
+
+@Suite("Docs/COHERENCE.md quotes the compiled example")
+struct DocExampleSyncTests {
+    @Test("the example between the markers appears verbatim in Docs/COHERENCE.md")
+    func inSync() throws {
+        let testFile = URL(fileURLWithPath: #filePath)
+        let root = testFile.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let source = try String(contentsOf: testFile, encoding: .utf8)
+        let docs = try String(contentsOf: root.appendingPathComponent("Docs/COHERENCE.md"), encoding: .utf8)
+        let begin = try #require(source.range(of: "// (docs-example-begin)\n"))
+        let end = try #require(source.range(of: "// (docs-example-end)"))
+        let snippet = String(source[begin.upperBound..<end.lowerBound])
+        #expect(snippet.count > 200)
+        #expect(docs.contains(snippet))
     }
 }

@@ -47,7 +47,8 @@ struct EmergencyRulesTests {
             let candidates = Fixtures.keys.shuffled(using: &rng).prefix(Int.random(in: 0...32, using: &rng)).map {
                 EmergencyRules.Candidate(
                     publicKey: $0,
-                    psi: Bool.random(using: &rng) ? rng.unitFixed() : [low, high, .zero, .one].randomElement(using: &rng)!,
+                    psi: Bool.random(using: &rng)
+                        ? rng.unitFixed() : [low, high, .zero, .one].randomElement(using: &rng)!,
                     stake: UInt64.random(in: 0...UInt64.max, using: &rng))
             }
             let actions = EmergencyRules.actions(for: candidates, parameters: params)
@@ -63,7 +64,8 @@ struct EmergencyRulesTests {
                 #expect(action.amount <= candidate.stake)
                 // Independent evaluation in Double: within rounding of the exact floor.
                 let stake = Double(candidate.stake)
-                let expected = action.kind == .slash
+                let expected =
+                    action.kind == .slash
                     ? stake * params.slashRate.doubleValue * (1 - candidate.psi.doubleValue / low.doubleValue)
                     : stake * params.boostRate.doubleValue * (candidate.psi.doubleValue - high.doubleValue)
                         / (1 - high.doubleValue)

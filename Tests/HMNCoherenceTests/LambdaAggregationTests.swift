@@ -11,11 +11,13 @@ struct LambdaAggregationTests {
 
     @Test("weighted (lower) median, hand-computed")
     func medianTable() {
-        #expect(LambdaAggregation.weightedMedian([(Self.fp(500_000), 10), (.one, 20), (Self.fp(1_500_000), 30)]) == .one)
+        #expect(
+            LambdaAggregation.weightedMedian([(Self.fp(500_000), 10), (.one, 20), (Self.fp(1_500_000), 30)]) == .one)
         #expect(LambdaAggregation.weightedMedian([(.one, 10), (Self.fp(500_000), 10)]) == Self.fp(500_000))
         #expect(LambdaAggregation.weightedMedian([(Self.fp(1_200_000), 1)]) == Self.fp(1_200_000))
-        #expect(LambdaAggregation.weightedMedian([(Self.fp(900_000), 70), (Self.fp(100_000), 20), (.one, 10)])
-            == Self.fp(900_000))
+        #expect(
+            LambdaAggregation.weightedMedian([(Self.fp(900_000), 70), (Self.fp(100_000), 20), (.one, 10)])
+                == Self.fp(900_000))
         #expect(LambdaAggregation.weightedMedian([(.one, 0), (Self.fp(300_000), 5)]) == Self.fp(300_000))
         #expect(LambdaAggregation.weightedMedian([]) == nil)
         #expect(LambdaAggregation.weightedMedian([(.one, 0)]) == nil)
@@ -26,12 +28,15 @@ struct LambdaAggregationTests {
     func boundedTable() {
         let p = CoherenceParameters.standard
         #expect(LambdaAggregation.bounded(Self.fp(1_500_000), previous: .one, parameters: p) == Self.fp(1_250_000))
-        #expect(LambdaAggregation.bounded(Self.fp(50_000), previous: Self.fp(200_000), parameters: p) == Self.fp(100_000))
+        #expect(
+            LambdaAggregation.bounded(Self.fp(50_000), previous: Self.fp(200_000), parameters: p) == Self.fp(100_000))
         #expect(LambdaAggregation.bounded(Self.fp(900_000), previous: .one, parameters: p) == Self.fp(900_000))
-        #expect(LambdaAggregation.bounded(Self.fp(9_000_000), previous: Self.fp(1_400_000), parameters: p)
-            == Self.fp(1_500_000))
-        #expect(LambdaAggregation.blockLambda(proposals: [], previous: Self.fp(700_000), parameters: p)
-            == Self.fp(700_000))
+        #expect(
+            LambdaAggregation.bounded(Self.fp(9_000_000), previous: Self.fp(1_400_000), parameters: p)
+                == Self.fp(1_500_000))
+        #expect(
+            LambdaAggregation.blockLambda(proposals: [], previous: Self.fp(700_000), parameters: p)
+                == Self.fp(700_000))
     }
 
     @Test("property: proposals holding < 1/2 of the power cannot move the median (2,000 cases)")
@@ -46,7 +51,8 @@ struct LambdaAggregationTests {
             while 2 * faulty.reduce(UInt64(0), { $0 + powers[$1] }) >= total { faulty.remove(faulty.first!) }
             let honest = rng.fixed(in: 100_000...1_500_000)
             let proposals: [Proposal] = (0..<count).map { index in
-                let lambda = faulty.contains(index)
+                let lambda =
+                    faulty.contains(index)
                     ? (Bool.random(using: &rng) ? rng.fixed(in: -5_000_000...50_000_000) : Self.fp(Int64.max / 4))
                     : honest
                 return (lambda, powers[index])

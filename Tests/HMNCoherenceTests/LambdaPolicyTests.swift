@@ -36,10 +36,16 @@ struct LambdaPolicyTests {
     func thresholdBad() {
         typealias Band = ThresholdLambdaPolicy.Band
         #expect(throws: CoherenceError.self) {
-            try ThresholdLambdaPolicy(bands: [Band(minimumCoherence: 0.5, lambda: 1), Band(minimumCoherence: 0.8, lambda: 1)])
+            try ThresholdLambdaPolicy(bands: [
+                Band(minimumCoherence: 0.5, lambda: 1), Band(minimumCoherence: 0.8, lambda: 1),
+            ])
         }
-        #expect(throws: CoherenceError.self) { try ThresholdLambdaPolicy(bands: [Band(minimumCoherence: .nan, lambda: 1)]) }
-        #expect(throws: CoherenceError.self) { try ThresholdLambdaPolicy(bands: [Band(minimumCoherence: 0.5, lambda: -1)]) }
+        #expect(throws: CoherenceError.self) {
+            try ThresholdLambdaPolicy(bands: [Band(minimumCoherence: .nan, lambda: 1)])
+        }
+        #expect(throws: CoherenceError.self) {
+            try ThresholdLambdaPolicy(bands: [Band(minimumCoherence: 0.5, lambda: -1)])
+        }
         #expect(throws: CoherenceError.self) { try ThresholdLambdaPolicy(floorLambda: .infinity) }
     }
 
@@ -99,8 +105,12 @@ struct LambdaPolicyTests {
         #expect(
             code { _ = try LambdaObservation(coherenceHistory: [1], participation: [.infinity], currentLambda: 1) }
                 == .invalidObservation)
-        #expect(code { _ = try LambdaObservation(coherenceHistory: [1], gossipBacklog: -1, currentLambda: 1) } == .invalidObservation)
-        #expect(code { _ = try LambdaObservation(coherenceHistory: [1], mempoolSize: -3, currentLambda: 1) } == .invalidObservation)
+        #expect(
+            code { _ = try LambdaObservation(coherenceHistory: [1], gossipBacklog: -1, currentLambda: 1) }
+                == .invalidObservation)
+        #expect(
+            code { _ = try LambdaObservation(coherenceHistory: [1], mempoolSize: -3, currentLambda: 1) }
+                == .invalidObservation)
         #expect(code { _ = try LambdaObservation(coherenceHistory: [1], currentLambda: .nan) } == .invalidObservation)
         #expect(code { _ = try LambdaObservation(coherenceHistory: [1], currentLambda: 7) } == .invalidObservation)
         var broken = BrokenPolicy()

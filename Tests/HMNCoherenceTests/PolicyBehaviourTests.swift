@@ -17,7 +17,8 @@ struct PolicyBehaviourTests {
         var recoveryEnd: FixedPoint { lambdas[59] }
     }
 
-    static let trace: [Double] = Array(repeating: 0.98, count: 20) + Array(repeating: 0.5, count: 10)
+    static let trace: [Double] =
+        Array(repeating: 0.98, count: 20) + Array(repeating: 0.5, count: 10)
         + Array(repeating: 0.98, count: 30)
 
     static func run(_ policy: some LambdaPolicy) throws -> Run {
@@ -30,7 +31,8 @@ struct PolicyBehaviourTests {
             let observation = try LambdaObservation(
                 coherenceHistory: history, currentLambda: lambda.doubleValue, parameters: parameters)
             let proposal = try policy.proposeLambda(observation)
-            let next = LambdaAggregation.blockLambda(proposals: [(proposal, 1)], previous: lambda, parameters: parameters)
+            let next = LambdaAggregation.blockLambda(
+                proposals: [(proposal, 1)], previous: lambda, parameters: parameters)
             #expect(abs(next.raw - lambda.raw) <= parameters.lambdaMaxStep.raw)
             lambda = next
             run.lambdas.append(lambda)

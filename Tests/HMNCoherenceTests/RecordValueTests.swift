@@ -60,7 +60,8 @@ struct RecordValueTests {
             for factor in [record.importance, record.agreement, record.recency, record.value] {
                 #expect(unit.contains(factor))
             }
-            let later = RecordValue.recency(elapsedMilliseconds: elapsed + 3_600_000, accessCount: accesses, parameters: p)
+            let later = RecordValue.recency(
+                elapsedMilliseconds: elapsed + 3_600_000, accessCount: accesses, parameters: p)
             let used = RecordValue.recency(elapsedMilliseconds: elapsed, accessCount: accesses + 1, parameters: p)
             #expect(later <= record.recency)
             #expect(used >= record.recency)

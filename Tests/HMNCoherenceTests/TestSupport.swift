@@ -22,7 +22,8 @@ enum Fixtures {
             height: height, round: 0, blockID: Hash256.of([UInt8(truncatingIfNeeded: height)]),
             signatures: signers.map {
                 CommitSignature(
-                    validator: $0.key, voteExtension: VoteExtension(lambdaProposal: $0.lambda, shardDigests: $0.digests),
+                    validator: $0.key,
+                    voteExtension: VoteExtension(lambdaProposal: $0.lambda, shardDigests: $0.digests),
                     signature: signature)
             })
     }

@@ -48,4 +48,11 @@ public enum LambdaAggregation {
         guard let median = weightedMedian(proposals) else { return previous }
         return bounded(median, previous: previous, parameters: parameters)
     }
+
+    /// Whether a vote extension's λ proposal is acceptable (`verifyVoteExtension`): inside
+    /// `[λmin, λmax]`. Honest policies clamp to the range (``LambdaPolicy/proposeLambda(_:)``), so a
+    /// proposal outside it marks a faulty or foreign-configured validator.
+    public static func isAcceptableProposal(_ lambda: FixedPoint, parameters: CoherenceParameters) -> Bool {
+        parameters.lambdaRange.contains(lambda)
+    }
 }

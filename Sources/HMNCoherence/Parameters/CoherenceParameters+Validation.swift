@@ -24,7 +24,8 @@ extension CoherenceParameters {
         try Self.require(miningEpochHeights >= 1, "miningEpochHeights must be ≥ 1")
 
         try Self.require(
-            (zero...one).contains(emergencyThreshold), "emergencyThreshold must be in [0, 1], got \(emergencyThreshold)")
+            (zero...one).contains(emergencyThreshold), "emergencyThreshold must be in [0, 1], got \(emergencyThreshold)"
+        )
         try Self.require(psiLow > zero, "psiLow must be > 0 (it divides the slash formula), got \(psiLow)")
         try Self.require(psiLow < psiHigh, "psiLow \(psiLow) must be below psiHigh \(psiHigh)")
         try Self.require(psiHigh < one, "psiHigh must be < 1 (1 − psiHigh divides the boost formula), got \(psiHigh)")

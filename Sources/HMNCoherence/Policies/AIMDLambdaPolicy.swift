@@ -21,7 +21,9 @@ public struct AIMDLambdaPolicy: LambdaPolicy, Hashable {
         guard [increase, decreaseFactor, coherentFrom, dropTolerance].allSatisfy(\.isFinite) else {
             throw CoherenceError(.invalidParameter, "AIMD parameters must be finite")
         }
-        guard increase > 0 else { throw CoherenceError(.invalidParameter, "AIMD increase must be > 0, got \(increase)") }
+        guard increase > 0 else {
+            throw CoherenceError(.invalidParameter, "AIMD increase must be > 0, got \(increase)")
+        }
         guard decreaseFactor > 0, decreaseFactor < 1 else {
             throw CoherenceError(.invalidParameter, "AIMD decreaseFactor must be in (0, 1), got \(decreaseFactor)")
         }

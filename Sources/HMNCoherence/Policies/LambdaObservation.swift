@@ -34,10 +34,12 @@ public struct LambdaObservation: Hashable, Sendable {
         }
         _ = latest
         for (index, value) in coherenceHistory.enumerated() where !(value.isFinite && (0...1).contains(value)) {
-            throw CoherenceError(.invalidObservation, "coherenceHistory[\(index)] = \(value) is not a finite value in [0, 1]")
+            throw CoherenceError(
+                .invalidObservation, "coherenceHistory[\(index)] = \(value) is not a finite value in [0, 1]")
         }
         for (index, value) in participation.enumerated() where !(value.isFinite && (0...1).contains(value)) {
-            throw CoherenceError(.invalidObservation, "participation[\(index)] = \(value) is not a finite value in [0, 1]")
+            throw CoherenceError(
+                .invalidObservation, "participation[\(index)] = \(value) is not a finite value in [0, 1]")
         }
         guard gossipBacklog >= 0 else {
             throw CoherenceError(.invalidObservation, "gossipBacklog must be ≥ 0, got \(gossipBacklog)")

@@ -53,7 +53,8 @@ public struct PIDLambdaPolicy: LambdaPolicy, Hashable {
         let error = observation.latestCoherence - target
         let derivative = previousError.map { error - $0 } ?? 0
         previousError = error
-        let tentative = baseline + proportionalGain * error + integralGain * (integral + error)
+        let tentative =
+            baseline + proportionalGain * error + integralGain * (integral + error)
             + derivativeGain * derivative
         let saturatedHigh = tentative > observation.lambdaRange.upperBound && error > 0
         let saturatedLow = tentative < observation.lambdaRange.lowerBound && error < 0

@@ -15,7 +15,8 @@ extension BlockFacts {
             throw CoherenceError(.emptyValidatorSet, "block \(height) has no validators")
         }
         guard validators.count <= CoherenceState.maxValidators else {
-            throw CoherenceError(.inconsistentFacts, "\(validators.count) validators exceed \(CoherenceState.maxValidators)")
+            throw CoherenceError(
+                .inconsistentFacts, "\(validators.count) validators exceed \(CoherenceState.maxValidators)")
         }
         try Self.requireUnique(validators.map(\.publicKey), "validator set")
         guard let total = validators.totalPower else {
@@ -33,7 +34,8 @@ extension BlockFacts {
             try Self.requireUnique(commit.signatures.map(\.validator), "commit signers")
             for signature in commit.signatures {
                 guard members.contains(signature.validator) else {
-                    throw CoherenceError(.unknownValidator, "commit signer \(signature.validator.short) is not a validator")
+                    throw CoherenceError(
+                        .unknownValidator, "commit signer \(signature.validator.short) is not a validator")
                 }
                 guard signature.voteExtension.isCanonical else {
                     throw CoherenceError(
@@ -47,7 +49,8 @@ extension BlockFacts {
         if let stakes {
             try Self.requireUnique(stakes.map(\.publicKey), "stakes")
             guard Set(stakes.map(\.publicKey)) == members else {
-                throw CoherenceError(.unknownValidator, "stakes must cover exactly the validator set of block \(height)")
+                throw CoherenceError(
+                    .unknownValidator, "stakes must cover exactly the validator set of block \(height)")
             }
             guard stakes.totalPower != nil else {
                 throw CoherenceError(.powerOverflow, "total stake of block \(height) overflows UInt64")
@@ -73,7 +76,9 @@ extension BlockFacts {
         for (index, proof) in memoryProofs.enumerated() {
             guard proof.value >= parameters.criticalValue, proof.value <= .one else {
                 throw CoherenceError(
-                    .invalidRecord, "memory proof \(index) states RΦV \(proof.value), not critical (≥ \(parameters.criticalValue)) and ≤ 1")
+                    .invalidRecord,
+                    "memory proof \(index) states RΦV \(proof.value), not critical (≥ \(parameters.criticalValue)) and ≤ 1"
+                )
             }
         }
     }

@@ -66,7 +66,8 @@ extension CoherenceState {
         }
 
         // 4. Equivocation.
-        let stakes = facts.stakes.map { Dictionary(uniqueKeysWithValues: $0.map { ($0.publicKey, $0.power) }) } ?? members
+        let stakes =
+            facts.stakes.map { Dictionary(uniqueKeysWithValues: $0.map { ($0.publicKey, $0.power) }) } ?? members
         var slashed: [PublicKey: UInt64] = [:]
         var equivocationSlashes: [EmergencyAction] = []
         for key in facts.equivocators {
@@ -102,7 +103,8 @@ extension CoherenceState {
 
         // 7. Emergency detection for h + 1.
         var nextActions: [EmergencyAction] = []
-        let nextIsEmergency = EmergencyRules.isBelowThreshold(next.coherence, parameters: parameters)
+        let nextIsEmergency =
+            EmergencyRules.isBelowThreshold(next.coherence, parameters: parameters)
             && EmergencyRules.cooldownAllows(
                 height: h + 1, lastEmergencyHeight: next.lastEmergencyHeight, parameters: parameters)
         if nextIsEmergency {
@@ -121,7 +123,8 @@ extension CoherenceState {
         if (h - 1) % parameters.miningEpochHeights == 0 { next.t1PaidInEpoch = 0 }
         var t1Awards: [MintAward] = []
         for proof in facts.memoryProofs {
-            let amount = MintSchedule.t1Amount(value: proof.value, alreadyPaid: next.t1PaidInEpoch, parameters: parameters)
+            let amount = MintSchedule.t1Amount(
+                value: proof.value, alreadyPaid: next.t1PaidInEpoch, parameters: parameters)
             next.t1PaidInEpoch += amount
             t1Awards.append(MintAward(recipient: proof.node, tier: .t1, epoch: epoch, amount: amount))
         }

@@ -34,7 +34,8 @@ public struct RecordValue: Hashable, Sendable {
             throw CoherenceError(.invalidRecord, "author Ψ \(authorPsi) not in [0, 1]")
         }
         guard replicas > 0, matchingReplicas <= replicas else {
-            throw CoherenceError(.invalidRecord, "need 0 < replicas and matching ≤ replicas, got \(matchingReplicas)/\(replicas)")
+            throw CoherenceError(
+                .invalidRecord, "need 0 < replicas and matching ≤ replicas, got \(matchingReplicas)/\(replicas)")
         }
         guard nowMilliseconds >= lastAccessMilliseconds else {
             throw CoherenceError(
@@ -54,7 +55,8 @@ public struct RecordValue: Hashable, Sendable {
     public static func recency(
         elapsedMilliseconds: UInt64, accessCount: UInt64, parameters: CoherenceParameters
     ) -> FixedPoint {
-        let ratio = UInt128(elapsedMilliseconds) * UInt128(UInt64(FixedPoint.scale))
+        let ratio =
+            UInt128(elapsedMilliseconds) * UInt128(UInt64(FixedPoint.scale))
             / UInt128(parameters.recencyTauMilliseconds)
         let decay = ratio >= UInt128(Int64.max) ? .zero : FixedPoint(raw: Int64(ratio)).negativeExponential
         let count = UInt128(min(accessCount, UInt64.max - parameters.accessHalfCount))
