@@ -118,6 +118,10 @@ struct CoherenceStateTests {
             Fixtures.facts(height: 3, validators: four, signing: [k[0], k[1]]), parameters: params)
         #expect(o3.isEmergencyHeight && o3.emergencyActions == expected)
         #expect(o3.leavingValidators == [k[2], k[3]])
+        #expect(
+            o3.validatorUpdates == [
+                ValidatorPower(publicKey: k[2], power: 0), ValidatorPower(publicKey: k[3], power: 0),
+            ])
         #expect(s3.lastEmergencyHeight == 3)
 
         // With explicit stakes, amounts follow the stakes, not the powers.

@@ -2,7 +2,7 @@ import HMNPrimitives
 
 /// How a block's λ is decided from the proposals its commit carries (SPEC §5).
 ///
-/// Each validator proposes λ in its precommit's ``VoteExtension``. The block's λ is the
+/// Each validator proposes λ in its precommit's `VoteExtension`. The block's λ is the
 /// **power-weighted (lower) median** of those proposals, then clamped to `[λmin, λmax]` and to
 /// `±lambdaMaxStep` around the previous λ. The median is robust in the BFT sense: if the proposals
 /// of power strictly above one half of the signing power all equal `v`, the median is `v` whatever

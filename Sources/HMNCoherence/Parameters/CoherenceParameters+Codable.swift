@@ -27,7 +27,7 @@ extension CoherenceParameters: CanonicalCodable {
         encoder.encode(directRoutingFrom)
     }
 
-    /// Decodes and validates; an invalid parameter set is a ``CodecError/Code/invalidValue``.
+    /// Decodes and validates; an invalid parameter set is a `CodecError.Code.invalidValue`.
     public init(from decoder: inout CanonicalDecoder) throws(CodecError) {
         let start = decoder.offset
         let tag = try decoder.decode(String.self, maxLength: 64)

@@ -2,7 +2,7 @@ import HMNPrimitives
 
 /// Every tunable of the Layer-2 math, validated once at construction (SPEC §2–§9).
 ///
-/// Fractions are ``FixedPoint`` (parts per million), durations are milliseconds, amounts are base
+/// Fractions are `FixedPoint` (parts per million), durations are milliseconds, amounts are base
 /// units. The defaults are the SPEC's. A value that exists has passed ``validate()``: β and α in
 /// (0, 1], `λmin ≤ initialλ ≤ λmax`, `ψlow < ψhigh`, compression below critical, and so on; a bad
 /// field is a ``CoherenceError/Code/invalidParameter`` at construction, never a silent clamp.

@@ -29,10 +29,9 @@ public struct LambdaObservation: Hashable, Sendable {
         currentLambda: Double,
         parameters: CoherenceParameters = .standard
     ) throws(CoherenceError) {
-        guard let latest = coherenceHistory.last else {
+        guard !coherenceHistory.isEmpty else {
             throw CoherenceError(.invalidObservation, "coherenceHistory must hold at least the latest Ĉ")
         }
-        _ = latest
         for (index, value) in coherenceHistory.enumerated() where !(value.isFinite && (0...1).contains(value)) {
             throw CoherenceError(
                 .invalidObservation, "coherenceHistory[\(index)] = \(value) is not a finite value in [0, 1]")

@@ -5,7 +5,7 @@ import HMNPrimitives
 /// Everything here already exists in the consensus layer and the ledger as HMNPrimitives types:
 /// the block's height and time, the validator set whose precommits its last commit holds, the last
 /// commit itself (signers, λ proposals, shard digests), the equivocators proven by committed
-/// ``DuplicateVoteEvidence``, validators that joined, their stakes, and the memory proofs it commits.
+/// `DuplicateVoteEvidence`, validators that joined, their stakes, and the memory proofs it commits.
 /// Lists are kept sorted by key so one set of facts has one canonical encoding.
 public struct BlockFacts: Hashable, Sendable {
     /// Most entries per list when decoding.

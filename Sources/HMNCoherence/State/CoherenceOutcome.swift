@@ -59,3 +59,11 @@ public struct CoherenceOutcome: Hashable, Sendable {
     /// The L2 root of the new state.
     public var stateRoot: Hash256
 }
+
+extension CoherenceOutcome {
+    /// The validator-set changes this step implies, in the shape `FinalizeBlockResponse` carries:
+    /// a power-0 update for every leaving validator (effective at `h + 2`).
+    public var validatorUpdates: [ValidatorPower] {
+        leavingValidators.map { ValidatorPower(publicKey: $0, power: 0) }
+    }
+}

@@ -9,8 +9,8 @@ import HMNPrimitives
 ///   count and `K = accessHalfCount`: recency decays exponentially, and use lifts it back toward 1
 ///   (halfway at `n = K`). At `n = 0`, `R = d` exactly as in the SPEC.
 ///
-/// All factors are ppm ``FixedPoint`` values; `Δt/τ` is floored to ppm, `d` uses
-/// ``HMNPrimitives/FixedPoint/negativeExponential`` (nearest ppm), every other step is one floor.
+/// All factors are ppm `FixedPoint` values; `Δt/τ` is floored to ppm, `d` uses
+/// `FixedPoint.negativeExponential` (nearest ppm), every other step is one floor.
 public struct RecordValue: Hashable, Sendable {
     public let importance: FixedPoint
     public let agreement: FixedPoint
