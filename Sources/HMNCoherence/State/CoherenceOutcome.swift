@@ -26,6 +26,9 @@ public struct CoherenceOutcome: Hashable, Sendable {
     public var coherence: FixedPoint
     /// C(h); nil at a block without a commit (height 1), where nothing is measured.
     public var instantCoherence: FixedPoint?
+    /// Share of the voting power that signed the last commit (`Σ s_i signed_i / Σ s_i`, floored);
+    /// nil at a block without a commit. A policy input (``LambdaObservation/participation``).
+    public var participation: FixedPoint?
     /// Every validator record after the step, sorted by key.
     public var scores: [ValidatorScore]
 

@@ -37,6 +37,7 @@ extension CoherenceState {
         // 3. Measure the commit.
         var contributions: [PublicKey: FixedPoint] = [:]
         var instant: FixedPoint?
+        var participation: FixedPoint?
         if let commit = facts.lastCommit {
             let signatures = Dictionary(uniqueKeysWithValues: commit.signatures.map { ($0.validator, $0) })
             let majority = ShardAgreement.majorityDigests(
@@ -53,6 +54,8 @@ extension CoherenceState {
             }
             // Validation guaranteed a non-empty set with positive, non-overflowing power.
             let measured = CoherenceMath.instantCoherence(weighted) ?? .zero
+            participation = CoherenceMath.instantCoherence(
+                facts.validators.map { ($0.power, signatures[$0.publicKey] != nil ? .one : .zero) })
             instant = measured
             next.coherence = CoherenceMath.ewma(previous: coherence, sample: measured, weight: parameters.beta)
             for (key, c) in contributions {
@@ -138,6 +141,7 @@ extension CoherenceState {
 
         let outcome = CoherenceOutcome(
             height: h, lambda: next.lambda, coherence: next.coherence, instantCoherence: instant,
+            participation: participation,
             scores: next.validators.map {
                 ValidatorScore(publicKey: $0.publicKey, contribution: contributions[$0.publicKey], psi: $0.psi)
             },
