@@ -78,7 +78,7 @@ extension CoherenceState {
             if let stake = stakes[key] {
                 let amount = EmergencyRules.equivocationSlash(stake: stake, parameters: parameters)
                 equivocationSlashes.append(EmergencyAction(validator: key, kind: .slash, amount: amount))
-                slashed[key, default: 0] += amount
+                slashed[key] = Self.saturatingSum(slashed[key] ?? 0, amount)
             }
         }
 
@@ -89,7 +89,7 @@ extension CoherenceState {
             dueActions = plan.actions
             next.lastEmergencyHeight = h
             for action in plan.actions where action.kind == .slash {
-                slashed[action.validator, default: 0] += action.amount
+                slashed[action.validator] = Self.saturatingSum(slashed[action.validator] ?? 0, action.amount)
             }
         }
         next.pendingEmergency = nil
@@ -151,5 +151,12 @@ extension CoherenceState {
             gossipPace: GossipPace(lambda: next.lambda, parameters: parameters),
             routingMode: RoutingMode(lambda: next.lambda, parameters: parameters), stateRoot: next.root)
         return (next, outcome)
+    }
+
+    /// Two slashes of one validator in one block can exceed `UInt64` only in theory (each is ≤ the
+    /// stake); saturate rather than trap, since the stake after them is floored at 0 anyway.
+    private static func saturatingSum(_ a: UInt64, _ b: UInt64) -> UInt64 {
+        let (sum, overflow) = a.addingReportingOverflow(b)
+        return overflow ? .max : sum
     }
 }
