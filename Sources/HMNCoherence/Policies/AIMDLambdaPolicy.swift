@@ -6,10 +6,15 @@
 /// It starts from the chain's λ each time, so it holds no state. Documented direction: steady
 /// coherence → λ climbs linearly to λmax; a drop → λ halves (by default); recovery → λ climbs again.
 public struct AIMDLambdaPolicy: LambdaPolicy, Hashable {
+    /// Added to λ per coherent height (default 0.05).
     public let increase: Double
+    /// λ is multiplied by this on a drop (default 0.5), in (0, 1).
     public let decreaseFactor: Double
+    /// Newest Ĉ at or above this counts as coherent (default 0.9).
     public let coherentFrom: Double
+    /// A fall of Ĉ by more than this since the previous height is a drop (default 0.05).
     public let dropTolerance: Double
+    /// A recent height needing more rounds than this is turbulence (default 1).
     public let maxCalmRounds: UInt32
 
     /// - Throws: ``CoherenceError/Code/invalidParameter`` for non-finite values, `increase ≤ 0`,

@@ -2,6 +2,7 @@
 ///
 /// Documented direction: none. λ stays put whatever Ĉ does.
 public struct FixedLambdaPolicy: LambdaPolicy, Hashable {
+    /// The λ always proposed.
     public let lambda: Double
 
     /// - Throws: ``CoherenceError/Code/invalidParameter`` for a non-finite or non-positive λ.

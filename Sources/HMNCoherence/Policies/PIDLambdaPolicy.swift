@@ -10,12 +10,17 @@
 /// in the direction the error pushes it) plus a hard clamp `|I| ≤ integralLimit`, so a long calm
 /// spell at λmax does not delay the reaction to the next drop.
 public struct PIDLambdaPolicy: LambdaPolicy, Hashable {
+    /// The Ĉ the controller steers toward (default 0.95).
     public let target: Double
+    /// kp (default 2): λ per unit of error.
     public let proportionalGain: Double
+    /// ki (default 0.2): λ per unit of accumulated error.
     public let integralGain: Double
+    /// kd (default 0.5): λ per unit of error change between heights.
     public let derivativeGain: Double
     /// λ when Ĉ sits on the target with no accumulated error.
     public let baseline: Double
+    /// Hard bound on |I| (default 1).
     public let integralLimit: Double
 
     /// Accumulated error (the integral term's state).

@@ -4,8 +4,11 @@ import HMNPrimitives
 /// into consensus math: the chain's values are the fixed-point fields of ``CoherenceOutcome``.
 public struct CoherenceAnalysis: Hashable, Sendable {
     public var height: UInt64
+    /// λ(h).
     public var lambda: Double
+    /// Ĉ(h).
     public var coherence: Double
+    /// C(h), nil without a commit.
     public var instantCoherence: Double?
     /// Ψ by validator, in key order.
     public var psi: [(publicKey: PublicKey, value: Double)]

@@ -12,8 +12,11 @@ import HMNPrimitives
 /// All factors are ppm `FixedPoint` values; `Δt/τ` is floored to ppm, `d` uses
 /// `FixedPoint.negativeExponential` (nearest ppm), every other step is one floor.
 public struct RecordValue: Hashable, Sendable {
+    /// V: declared importance capped by the author's Ψ.
     public let importance: FixedPoint
+    /// Φ: share of replicas holding the same content hash.
     public let agreement: FixedPoint
+    /// R: recency decay lifted by use.
     public let recency: FixedPoint
     /// `V × Φ × R`, floored once.
     public let value: FixedPoint
