@@ -111,7 +111,7 @@ final class LedgerStore {
         do {
             let accounts = try database.statement("SELECT public_key, account FROM accounts")
             while try accounts.step() {
-                let key = try PublicKey(bytes: accounts.blob(0))
+                let key = try PublicKeyCache.key(accounts.blob(0))
                 state.setAccount(try Account(canonicalBytes: accounts.blob(1)), for: key)
             }
             let proofs = try database.statement("SELECT proof_id, entry FROM memory_proofs")

@@ -66,7 +66,7 @@ public struct MemoryProof: Hashable, Sendable, CanonicalCodable {
     public init(from decoder: inout CanonicalDecoder) throws(CodecError) {
         recordID = try decoder.decode()
         contentHash = try decoder.decode()
-        author = try decoder.decode()
+        author = try decoder.decodeAccountKey()
         timestampMilliseconds = try decoder.decode()
         rphv = try decoder.decode()
         authorSignature = try decoder.decode()

@@ -39,7 +39,7 @@ public struct UnsignedTransaction: Hashable, Sendable, CanonicalCodable {
 
     public init(from decoder: inout CanonicalDecoder) throws(CodecError) {
         chainID = try decoder.decode(String.self, maxLength: Self.maxChainIDBytes)
-        sender = try decoder.decode()
+        sender = try decoder.decodeAccountKey()
         nonce = try decoder.decode()
         body = try decoder.decode()
     }

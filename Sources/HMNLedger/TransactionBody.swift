@@ -73,7 +73,7 @@ public enum TransactionBody: Hashable, Sendable, CanonicalCodable {
             throw CodecError(.unknownTag, offset: start, "unknown transaction kind \(raw)")
         }
         switch tag {
-        case .transfer: self = .transfer(recipient: try decoder.decode(), amount: try decoder.decode())
+        case .transfer: self = .transfer(recipient: try decoder.decodeAccountKey(), amount: try decoder.decode())
         case .mint:
             let tierStart = decoder.offset
             switch try decoder.decode(MintTier.self) {
