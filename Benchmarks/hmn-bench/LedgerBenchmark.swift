@@ -24,7 +24,8 @@ struct LedgerBenchmark: ParsableCommand {
 
     func run() throws {
         let logger = Logger(label: "hmn.bench", factory: { _ in SwiftLogNoOpLogHandler() })
-        let directory = dir.map { URL(fileURLWithPath: $0) }
+        let directory =
+            dir.map { URL(fileURLWithPath: $0) }
             ?? FileManager.default.temporaryDirectory.appendingPathComponent("hmn-bench-ledger-\(UUID().uuidString)")
         try? FileManager.default.removeItem(at: directory)
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -40,21 +41,24 @@ struct LedgerBenchmark: ParsableCommand {
         let signer = LocalCommitSigner(keys: validators)
 
         print("preparing \(blocks) blocks × \(transactions) signed transfers (not timed)…")
-        let builder = try Ledger(path: directory.appendingPathComponent("builder.sqlite").path, genesis: genesis,
-                                 logger: logger)
+        let builder = try Ledger(
+            path: directory.appendingPathComponent("builder.sqlite").path, genesis: genesis,
+            logger: logger)
         var prepared: [(bytes: [UInt8], certificate: CommitCertificate)] = []
         var lastCommit: CommitCertificate?
         for height in 1...UInt64(blocks) {
             let transfers = users.enumerated().map { index, key in
                 SignedTransaction.make(
                     chainID: genesis.chainID, key: key, nonce: height - 1,
-                    body: .transfer(recipient: users[(index + Int(height)) % users.count].publicKey, amount: 1 + height))
+                    body: .transfer(recipient: users[(index + Int(height)) % users.count].publicKey, amount: 1 + height)
+                )
             }
             let (block, rejected) = try builder.propose(
                 timeMilliseconds: genesis.genesisTimeMilliseconds + height * 1_000,
                 proposer: validators[Int(height % 4)].publicKey, candidates: transfers, lastCommit: lastCommit)
             guard rejected.isEmpty, block.block.transactions.count == transactions else {
-                throw ValidationError("builder left out \(rejected.count) transactions: \(rejected.first?.error.description ?? "")")
+                throw ValidationError(
+                    "builder left out \(rejected.count) transactions: \(rejected.first?.error.description ?? "")")
             }
             let certificate = try signer.certificate(for: block, ledger: builder)
             try builder.commit(block, certificate: certificate)
@@ -84,8 +88,11 @@ struct LedgerBenchmark: ParsableCommand {
             let total = Self.seconds(start, DispatchTime.now())
             guard ledger.height == UInt64(blocks) else { throw ValidationError("ledger stopped at \(ledger.height)") }
             ledger.close()
-            figures.append((concurrency, Double(blocks * transactions) / total,
-                            executeSeconds * 1_000 / Double(blocks), commitSeconds * 1_000 / Double(blocks)))
+            figures.append(
+                (
+                    concurrency, Double(blocks * transactions) / total,
+                    executeSeconds * 1_000 / Double(blocks), commitSeconds * 1_000 / Double(blocks)
+                ))
         }
 
         // Raw libsodium verification of the same transactions, one thread, sign bytes precomputed.
@@ -120,15 +127,19 @@ struct LedgerBenchmark: ParsableCommand {
 
         print("ledger: \(blocks) blocks × \(transactions) transfers, fsync per block (WAL, synchronous=FULL)")
         for figure in figures {
-            print(String(format: "  ledger, %d verify thread(s): %8.0f tx/s  (per block: execute %.1f ms, commit %.1f ms)"
-                         + "  = %3.0f%% of single-core verify",
-                         figure.concurrency, figure.txPerSecond, figure.executeMs, figure.commitMs,
-                         100 * figure.txPerSecond / verifyPerSecond))
+            print(
+                String(
+                    format: "  ledger, %d verify thread(s): %8.0f tx/s  (per block: execute %.1f ms, commit %.1f ms)"
+                        + "  = %3.0f%% of single-core verify",
+                    figure.concurrency, figure.txPerSecond, figure.executeMs, figure.commitMs,
+                    100 * figure.txPerSecond / verifyPerSecond))
         }
         print(String(format: "  raw libsodium Ed25519 verify, 1 thread: %8.0f verify/s", verifyPerSecond))
-        print(String(format: "  per block: decode %.1f ms, signature batch %.1f ms (1 thread) / %.1f ms (%d threads)",
-                     decodeSeconds * 1_000 / Double(blocks), verifySeconds1 * 1_000 / Double(blocks),
-                     verifySecondsN * 1_000 / Double(blocks), cores))
+        print(
+            String(
+                format: "  per block: decode %.1f ms, signature batch %.1f ms (1 thread) / %.1f ms (%d threads)",
+                decodeSeconds * 1_000 / Double(blocks), verifySeconds1 * 1_000 / Double(blocks),
+                verifySecondsN * 1_000 / Double(blocks), cores))
     }
 
     static func seconds(_ start: DispatchTime, _ end: DispatchTime) -> Double {

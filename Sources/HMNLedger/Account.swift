@@ -15,8 +15,10 @@ public struct Account: Hashable, Sendable, CanonicalCodable {
     /// offence is punished once.
     public var slashedThroughHeight: UInt64
 
-    public init(balance: UInt64 = 0, nonce: UInt64 = 0, stake: UInt64 = 0, lastMintEpoch: UInt64 = 0,
-                slashedThroughHeight: UInt64 = 0) {
+    public init(
+        balance: UInt64 = 0, nonce: UInt64 = 0, stake: UInt64 = 0, lastMintEpoch: UInt64 = 0,
+        slashedThroughHeight: UInt64 = 0
+    ) {
         self.balance = balance
         self.nonce = nonce
         self.stake = stake

@@ -13,8 +13,10 @@ public struct Block: Hashable, Sendable, CanonicalCodable {
     public var evidence: [DuplicateVoteEvidence]
     public var actions: [Layer2Action]
 
-    public init(header: BlockHeader, transactions: [SignedTransaction], lastCommit: CommitCertificate?,
-                evidence: [DuplicateVoteEvidence], actions: [Layer2Action]) {
+    public init(
+        header: BlockHeader, transactions: [SignedTransaction], lastCommit: CommitCertificate?,
+        evidence: [DuplicateVoteEvidence], actions: [Layer2Action]
+    ) {
         self.header = header
         self.transactions = transactions
         self.lastCommit = lastCommit
@@ -50,7 +52,8 @@ public struct Block: Hashable, Sendable, CanonicalCodable {
     public func verifyBodyRoots() throws(LedgerError) {
         let root = Self.transactionsRoot(transactions)
         guard root == header.transactionsRoot else {
-            throw LedgerError(.rootMismatch, "transactions root \(root.short) ≠ header \(header.transactionsRoot.short)")
+            throw LedgerError(
+                .rootMismatch, "transactions root \(root.short) ≠ header \(header.transactionsRoot.short)")
         }
         guard Self.lastCommitHash(lastCommit) == header.lastCommitHash else {
             throw LedgerError(.rootMismatch, "last-commit hash does not match the header")

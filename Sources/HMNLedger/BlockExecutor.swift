@@ -31,8 +31,9 @@ enum BlockExecutor {
         guard bytes.count <= Int(base.parameters.maxBlockBytes) else {
             throw LedgerError(.oversize, "block of \(bytes.count) bytes exceeds \(base.parameters.maxBlockBytes)")
         }
-        try checkPosition(height: header.height, previousHash: header.previousHash,
-                          timeMilliseconds: header.timeMilliseconds, proposer: header.proposer, base: base)
+        try checkPosition(
+            height: header.height, previousHash: header.previousHash,
+            timeMilliseconds: header.timeMilliseconds, proposer: header.proposer, base: base)
         try block.verifyBodyRoots()
         try checkLastCommit(block.lastCommit, base: base)
 
@@ -44,7 +45,8 @@ enum BlockExecutor {
                 throw LedgerError(.oversize, "transaction \(transaction.id.short) of \(size) bytes exceeds the limit")
             }
             guard seen.insert(transaction.id).inserted else {
-                throw LedgerError(.duplicateTransaction, "transaction \(transaction.id.short) appears twice in the block")
+                throw LedgerError(
+                    .duplicateTransaction, "transaction \(transaction.id.short) appears twice in the block")
             }
         }
         if let bad = SignatureBatch.failures(in: block.transactions, concurrency: base.concurrency).first {
@@ -52,8 +54,10 @@ enum BlockExecutor {
         }
         let required = base.engine.requiredActions(atHeight: header.height)
         guard block.actions == required else {
-            throw LedgerError(.invalidActions,
-                              "block carries \(block.actions.count) Layer-2 actions; the chain requires \(required.count) different ones")
+            throw LedgerError(
+                .invalidActions,
+                "block carries \(block.actions.count) Layer-2 actions; "
+                    + "the chain requires a different list of \(required.count)")
         }
 
         var state = base.state
@@ -73,18 +77,21 @@ enum BlockExecutor {
             results.append(try state.apply(transaction, context, supply: &supply))
         }
 
-        let engine = advance(base, state: state, header: header, lastCommit: block.lastCommit,
-                             equivocators: equivocators)
+        let engine = advance(
+            base, state: state, header: header, lastCommit: block.lastCommit,
+            equivocators: equivocators)
         let stateRoot = state.stateRoot
         guard stateRoot == header.stateRoot else {
             throw LedgerError(.rootMismatch, "state root \(stateRoot.short) ≠ header \(header.stateRoot.short)")
         }
         let layer2Root = Hash256.of(engine.canonicalState)
-        guard layer2Root == header.layer2Root, engine.lambda == header.lambda, engine.coherence == header.coherence else {
+        guard layer2Root == header.layer2Root, engine.lambda == header.lambda, engine.coherence == header.coherence
+        else {
             throw LedgerError(.rootMismatch, "Layer-2 root, λ or Ĉ do not match the header")
         }
-        return finish(block: block, bytes: bytes, results: results, supply: supply, state: state, engine: engine,
-                      base: base)
+        return finish(
+            block: block, bytes: bytes, results: results, supply: supply, state: state, engine: engine,
+            base: base)
     }
 
     /// Builds the block a proposer offers at the next height: the required actions, the evidence
@@ -94,8 +101,9 @@ enum BlockExecutor {
         lastCommit: CommitCertificate?, evidence: [DuplicateVoteEvidence], maxBytes: Int
     ) throws(LedgerError) -> (ExecutedBlock, [RejectedTransaction]) {
         let height = base.height
-        try checkPosition(height: height, previousHash: base.tip.blockID, timeMilliseconds: timeMilliseconds,
-                          proposer: proposer, base: base)
+        try checkPosition(
+            height: height, previousHash: base.tip.blockID, timeMilliseconds: timeMilliseconds,
+            proposer: proposer, base: base)
         try checkLastCommit(lastCommit, base: base)
         let limit = min(maxBytes, Int(base.parameters.maxBlockBytes))
         let actions = base.engine.requiredActions(atHeight: height)
@@ -120,7 +128,8 @@ enum BlockExecutor {
             try state.apply(action, supply: &supply)
         }
 
-        var size = headerBytes + 4 + 1 + (lastCommit?.canonicalBytes.count ?? 0)
+        var size =
+            headerBytes + 4 + 1 + (lastCommit?.canonicalBytes.count ?? 0)
             + 4 + usedEvidence.reduce(0) { $0 + $1.canonicalBytes.count }
             + 4 + actions.reduce(0) { $0 + $1.canonicalBytes.count }
         guard size <= limit else {
@@ -161,15 +170,19 @@ enum BlockExecutor {
         header.layer2Root = Hash256.of(engine.canonicalState)
         header.lambda = engine.lambda
         header.coherence = engine.coherence
-        let block = Block(header: header, transactions: included, lastCommit: lastCommit, evidence: usedEvidence,
-                          actions: actions)
-        let executed = finish(block: block, bytes: block.canonicalBytes, results: results, supply: supply,
-                              state: state, engine: engine, base: base)
+        let block = Block(
+            header: header, transactions: included, lastCommit: lastCommit, evidence: usedEvidence,
+            actions: actions)
+        let executed = finish(
+            block: block, bytes: block.canonicalBytes, results: results, supply: supply,
+            state: state, engine: engine, base: base)
         return (executed, rejected)
     }
 
-    static func checkPosition(height: UInt64, previousHash: Hash256, timeMilliseconds: UInt64, proposer: PublicKey,
-                              base: ExecutionBase) throws(LedgerError) {
+    static func checkPosition(
+        height: UInt64, previousHash: Hash256, timeMilliseconds: UInt64, proposer: PublicKey,
+        base: ExecutionBase
+    ) throws(LedgerError) {
         guard height == base.height else {
             throw LedgerError(.wrongHeight, "block height \(height), expected \(base.height)")
         }
@@ -194,7 +207,8 @@ enum BlockExecutor {
             throw LedgerError(.invalidCommit, "block \(base.height) must carry the commit of block \(base.tip.height)")
         }
         guard lastCommit.height == base.tip.height, lastCommit.blockID == base.tip.blockID else {
-            throw LedgerError(.invalidCommit, "last commit is for height \(lastCommit.height) block \(lastCommit.blockID.short)")
+            throw LedgerError(
+                .invalidCommit, "last commit is for height \(lastCommit.height) block \(lastCommit.blockID.short)")
         }
         do {
             try lastCommit.verify(chainID: base.genesis.chainID, validators: base.previousValidators)
@@ -203,18 +217,23 @@ enum BlockExecutor {
         }
     }
 
-    private static func advance(_ base: ExecutionBase, state: LedgerState, header: BlockHeader,
-                                lastCommit: CommitCertificate?, equivocators: Set<PublicKey>) -> any Layer2Engine {
+    private static func advance(
+        _ base: ExecutionBase, state: LedgerState, header: BlockHeader,
+        lastCommit: CommitCertificate?, equivocators: Set<PublicKey>
+    ) -> any Layer2Engine {
         var engine = base.engine
-        engine.advance(Layer2BlockFacts(
-            height: header.height, timeMilliseconds: header.timeMilliseconds, validators: base.currentValidators,
-            lastCommit: lastCommit, lastCommitValidators: base.previousValidators,
-            equivocators: equivocators.sorted(), stakes: state.stakes))
+        engine.advance(
+            Layer2BlockFacts(
+                height: header.height, timeMilliseconds: header.timeMilliseconds, validators: base.currentValidators,
+                lastCommit: lastCommit, lastCommitValidators: base.previousValidators,
+                equivocators: equivocators.sorted(), stakes: state.stakes))
         return engine
     }
 
-    private static func finish(block: Block, bytes: [UInt8], results: [TransactionResult], supply: SupplyChange,
-                               state: LedgerState, engine: any Layer2Engine, base: ExecutionBase) -> ExecutedBlock {
+    private static func finish(
+        block: Block, bytes: [UInt8], results: [TransactionResult], supply: SupplyChange,
+        state: LedgerState, engine: any Layer2Engine, base: ExecutionBase
+    ) -> ExecutedBlock {
         let afterNext = state.validators(minStake: base.parameters.minStake)
         return ExecutedBlock(
             block: block, bytes: bytes, results: results,

@@ -27,9 +27,11 @@ public struct BlockHeader: Hashable, Sendable, CanonicalCodable {
     /// Hash of the Layer-2 action list.
     public var actionsHash: Hash256
 
-    public init(height: UInt64, previousHash: Hash256, timeMilliseconds: UInt64, transactionsRoot: Hash256,
-                stateRoot: Hash256, layer2Root: Hash256, proposer: PublicKey, lambda: FixedPoint,
-                coherence: FixedPoint, lastCommitHash: Hash256, evidenceHash: Hash256, actionsHash: Hash256) {
+    public init(
+        height: UInt64, previousHash: Hash256, timeMilliseconds: UInt64, transactionsRoot: Hash256,
+        stateRoot: Hash256, layer2Root: Hash256, proposer: PublicKey, lambda: FixedPoint,
+        coherence: FixedPoint, lastCommitHash: Hash256, evidenceHash: Hash256, actionsHash: Hash256
+    ) {
         self.height = height
         self.previousHash = previousHash
         self.timeMilliseconds = timeMilliseconds

@@ -43,8 +43,10 @@ public struct ExecutedBlock: Sendable {
     public var nextBlockDelayMilliseconds: UInt64 { engine.nextBlockDelayMilliseconds }
     public var nextHeightIsEmergency: Bool { engine.nextHeightIsEmergency }
 
-    init(block: Block, bytes: [UInt8], results: [TransactionResult], validatorUpdates: [ValidatorPower],
-         validatorsAfterNext: [ValidatorPower], supply: SupplyChange, state: LedgerState, engine: any Layer2Engine) {
+    init(
+        block: Block, bytes: [UInt8], results: [TransactionResult], validatorUpdates: [ValidatorPower],
+        validatorsAfterNext: [ValidatorPower], supply: SupplyChange, state: LedgerState, engine: any Layer2Engine
+    ) {
         self.block = block
         self.bytes = bytes
         self.results = results

@@ -21,10 +21,12 @@ public struct LedgerParameters: Hashable, Sendable, CanonicalCodable {
     /// Evidence older than this many heights is refused.
     public var maxEvidenceAgeBlocks: UInt64
 
-    public init(maxTransactionBytes: UInt32 = 4_096, maxBlockBytes: UInt32 = 8 << 20, mempoolCapacity: UInt32 = 20_000,
-                epochReward: UInt64 = 1_000_000, memoryProofReward: UInt64 = 1_000, minStake: UInt64 = 1_000,
-                miningEpochLength: UInt64 = 10, equivocationSlashRate: FixedPoint = FixedPoint(raw: 50_000),
-                maxEvidenceAgeBlocks: UInt64 = 100) {
+    public init(
+        maxTransactionBytes: UInt32 = 4_096, maxBlockBytes: UInt32 = 8 << 20, mempoolCapacity: UInt32 = 20_000,
+        epochReward: UInt64 = 1_000_000, memoryProofReward: UInt64 = 1_000, minStake: UInt64 = 1_000,
+        miningEpochLength: UInt64 = 10, equivocationSlashRate: FixedPoint = FixedPoint(raw: 50_000),
+        maxEvidenceAgeBlocks: UInt64 = 100
+    ) {
         self.maxTransactionBytes = maxTransactionBytes
         self.maxBlockBytes = maxBlockBytes
         self.mempoolCapacity = mempoolCapacity
@@ -97,8 +99,10 @@ public struct Genesis: Hashable, Sendable, CanonicalCodable {
     public var accounts: [GenesisAccount]
     public var parameters: LedgerParameters
 
-    public init(chainID: String, genesisTimeMilliseconds: UInt64, accounts: [GenesisAccount],
-                parameters: LedgerParameters = LedgerParameters()) {
+    public init(
+        chainID: String, genesisTimeMilliseconds: UInt64, accounts: [GenesisAccount],
+        parameters: LedgerParameters = LedgerParameters()
+    ) {
         self.chainID = chainID
         self.genesisTimeMilliseconds = genesisTimeMilliseconds
         self.accounts = accounts.sorted { $0.publicKey < $1.publicKey }
@@ -125,8 +129,8 @@ public struct Genesis: Hashable, Sendable, CanonicalCodable {
         }
         let p = parameters
         guard p.miningEpochLength > 0, p.minStake > 0, p.maxTransactionBytes >= 128,
-              p.maxBlockBytes >= p.maxTransactionBytes, p.mempoolCapacity > 0,
-              p.equivocationSlashRate >= .zero, p.equivocationSlashRate <= .one
+            p.maxBlockBytes >= p.maxTransactionBytes, p.mempoolCapacity > 0,
+            p.equivocationSlashRate >= .zero, p.equivocationSlashRate <= .one
         else {
             throw LedgerError(.invalidGenesis, "parameters out of range: \(p)")
         }

@@ -65,9 +65,11 @@ public struct Layer2Genesis: Hashable, Sendable {
     public var epochReward: UInt64
     public var memoryProofReward: UInt64
 
-    public init(chainID: String, genesisTimeMilliseconds: UInt64, validators: [ValidatorPower],
-                stakes: [ValidatorPower], miningEpochLength: UInt64, epochReward: UInt64,
-                memoryProofReward: UInt64) {
+    public init(
+        chainID: String, genesisTimeMilliseconds: UInt64, validators: [ValidatorPower],
+        stakes: [ValidatorPower], miningEpochLength: UInt64, epochReward: UInt64,
+        memoryProofReward: UInt64
+    ) {
         self.chainID = chainID
         self.genesisTimeMilliseconds = genesisTimeMilliseconds
         self.validators = validators
@@ -93,9 +95,11 @@ public struct Layer2BlockFacts: Hashable, Sendable {
     /// Every account's non-zero stake after the block, sorted by key.
     public var stakes: [ValidatorPower]
 
-    public init(height: UInt64, timeMilliseconds: UInt64, validators: [ValidatorPower],
-                lastCommit: CommitCertificate?, lastCommitValidators: [ValidatorPower],
-                equivocators: [PublicKey], stakes: [ValidatorPower]) {
+    public init(
+        height: UInt64, timeMilliseconds: UInt64, validators: [ValidatorPower],
+        lastCommit: CommitCertificate?, lastCommitValidators: [ValidatorPower],
+        equivocators: [PublicKey], stakes: [ValidatorPower]
+    ) {
         self.height = height
         self.timeMilliseconds = timeMilliseconds
         self.validators = validators

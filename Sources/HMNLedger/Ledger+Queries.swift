@@ -28,7 +28,8 @@ public struct TransactionRecord: Hashable, Sendable {
 extension Ledger {
     /// The committed block at `height`, verified against its stored hashes; nil above the tip.
     public func block(atHeight height: UInt64) throws(LedgerError) -> StoredBlock? {
-        guard let (block, bytes, certificate) = try store.block(atHeight: height, maxBytes: Int(parameters.maxBlockBytes))
+        guard
+            let (block, bytes, certificate) = try store.block(atHeight: height, maxBytes: Int(parameters.maxBlockBytes))
         else { return nil }
         return StoredBlock(block: block, bytes: bytes, certificate: certificate)
     }

@@ -34,20 +34,26 @@ public final class Ledger {
     ///
     /// - Parameter engine: the Layer-2 engine; on a new chain it is started from the genesis, on
     ///   an existing chain its stored state is restored through it.
-    public convenience init(path: String, genesis: Genesis, engine: any Layer2Engine = UnitLayer2Engine(),
-                            logger: Logger) throws(LedgerError) {
+    public convenience init(
+        path: String, genesis: Genesis, engine: any Layer2Engine = UnitLayer2Engine(),
+        logger: Logger
+    ) throws(LedgerError) {
         try genesis.validate()
         try self.init(path: path, genesis: genesis as Genesis?, engine: engine, logger: logger)
     }
 
     /// Opens an existing ledger, taking the genesis from the file.
-    public static func open(path: String, engine: any Layer2Engine = UnitLayer2Engine(),
-                            logger: Logger) throws(LedgerError) -> Ledger {
+    public static func open(
+        path: String, engine: any Layer2Engine = UnitLayer2Engine(),
+        logger: Logger
+    ) throws(LedgerError) -> Ledger {
         try Ledger(path: path, genesis: nil, engine: engine, logger: logger)
     }
 
-    private init(path: String, genesis requested: Genesis?, engine: any Layer2Engine,
-                 logger: Logger) throws(LedgerError) {
+    private init(
+        path: String, genesis requested: Genesis?, engine: any Layer2Engine,
+        logger: Logger
+    ) throws(LedgerError) {
         self.path = path
         self.logger = logger
         self.verificationConcurrency = max(1, ProcessInfo.processInfo.activeProcessorCount)
@@ -79,19 +85,22 @@ public final class Ledger {
         } catch {
             throw LedgerError(.corrupt, "stored Layer-2 state does not restore: \(error)")
         }
-        self.tip = ChainTip(height: 0, blockID: genesis.hash, timeMilliseconds: genesis.genesisTimeMilliseconds,
-                            appHash: LedgerState(genesis: genesis).stateRoot)
+        self.tip = ChainTip(
+            height: 0, blockID: genesis.hash, timeMilliseconds: genesis.genesisTimeMilliseconds,
+            appHash: LedgerState(genesis: genesis).stateRoot)
         try recover(engineBytes: engineBytes)
     }
 
-    private static func initialise(_ store: LedgerStore, genesis: Genesis, engine: any Layer2Engine) throws(LedgerError) {
+    private static func initialise(_ store: LedgerStore, genesis: Genesis, engine: any Layer2Engine) throws(LedgerError)
+    {
         let state = LedgerState(genesis: genesis)
         let validators = state.validators(minStake: genesis.parameters.minStake)
         var started = engine
-        started.start(Layer2Genesis(
-            chainID: genesis.chainID, genesisTimeMilliseconds: genesis.genesisTimeMilliseconds,
-            validators: validators, stakes: state.stakes, miningEpochLength: genesis.parameters.miningEpochLength,
-            epochReward: genesis.parameters.epochReward, memoryProofReward: genesis.parameters.memoryProofReward))
+        started.start(
+            Layer2Genesis(
+                chainID: genesis.chainID, genesisTimeMilliseconds: genesis.genesisTimeMilliseconds,
+                validators: validators, stakes: state.stakes, miningEpochLength: genesis.parameters.miningEpochLength,
+                epochReward: genesis.parameters.epochReward, memoryProofReward: genesis.parameters.memoryProofReward))
         let engineState = started.canonicalState
         try store.transaction {
             try store.setMeta("genesis", genesis.canonicalBytes)
@@ -107,18 +116,21 @@ public final class Ledger {
     private func recover(engineBytes: [UInt8]) throws(LedgerError) {
         let height = try store.lastHeight
         if height > 0 {
-            guard let (block, _, _) = try store.block(atHeight: height, maxBytes: Int(genesis.parameters.maxBlockBytes)) else {
+            guard let (block, _, _) = try store.block(atHeight: height, maxBytes: Int(genesis.parameters.maxBlockBytes))
+            else {
                 throw LedgerError(.corrupt, "block \(height) vanished")
             }
-            tip = ChainTip(height: height, blockID: block.id, timeMilliseconds: block.header.timeMilliseconds,
-                           appHash: block.header.stateRoot)
+            tip = ChainTip(
+                height: height, blockID: block.id, timeMilliseconds: block.header.timeMilliseconds,
+                appHash: block.header.stateRoot)
             guard Hash256.of(engineBytes) == block.header.layer2Root else {
                 throw LedgerError(.corrupt, "stored Layer-2 state does not match block \(height)'s L2 root")
             }
         }
         let root = state.stateRoot
         guard root == tip.appHash else {
-            throw LedgerError(.corrupt, "stored state root \(root.short) ≠ \(tip.appHash.short) committed at height \(height)")
+            throw LedgerError(
+                .corrupt, "stored state root \(root.short) ≠ \(tip.appHash.short) committed at height \(height)")
         }
         validatorSets = [:]
         for h in max(1, height)...(height + 2) {
@@ -187,10 +199,12 @@ public final class Ledger {
     public func commit(_ executed: ExecutedBlock, certificate: CommitCertificate) throws(LedgerError) {
         let header = executed.block.header
         guard header.height == tip.height + 1, header.previousHash == tip.blockID else {
-            throw LedgerError(.invalidState, "block \(header.height) was executed against another tip (now \(tip.height))")
+            throw LedgerError(
+                .invalidState, "block \(header.height) was executed against another tip (now \(tip.height))")
         }
         guard certificate.height == header.height, certificate.blockID == executed.id else {
-            throw LedgerError(.invalidCommit, "certificate is for block \(certificate.blockID.short) at \(certificate.height)")
+            throw LedgerError(
+                .invalidCommit, "certificate is for block \(certificate.blockID.short) at \(certificate.height)")
         }
         do {
             try certificate.verify(chainID: chainID, validators: try validators(atHeight: header.height))
@@ -210,8 +224,9 @@ public final class Ledger {
         state = executed.state
         state.clearChanges()
         layer2 = executed.engine
-        tip = ChainTip(height: header.height, blockID: executed.id, timeMilliseconds: header.timeMilliseconds,
-                       appHash: header.stateRoot)
+        tip = ChainTip(
+            height: header.height, blockID: executed.id, timeMilliseconds: header.timeMilliseconds,
+            appHash: header.stateRoot)
         validatorSets[header.height + 2] = afterNext
         validatorSets = validatorSets.filter { $0.key >= header.height }
         logger.trace("committed block", metadata: ["height": "\(header.height)", "id": "\(executed.id.short)"])

@@ -64,13 +64,16 @@ public final class LedgerApplication: ConsensusApplication {
     }
 
     /// Block time must move forward; a proposer whose clock lags uses the earliest valid time.
-    private var earliestTime: UInt64 { ledger.height == 0 ? ledger.tip.timeMilliseconds : ledger.tip.timeMilliseconds + 1 }
+    private var earliestTime: UInt64 {
+        ledger.height == 0 ? ledger.tip.timeMilliseconds : ledger.tip.timeMilliseconds + 1
+    }
 
     public func processProposal(_ request: ProcessProposalRequest) -> ProposalVerdict {
         do {
             let block = try executedBlock(request.block, height: request.height)
             guard block.block.header.proposer == request.proposer else {
-                return .reject(reason: "header proposer \(block.block.header.proposer.short) ≠ \(request.proposer.short)")
+                return .reject(
+                    reason: "header proposer \(block.block.header.proposer.short) ≠ \(request.proposer.short)")
             }
             return .accept
         } catch {
@@ -107,8 +110,9 @@ public final class LedgerApplication: ConsensusApplication {
 
     public func committedBlock(atHeight height: UInt64) throws -> CommittedBlock? {
         guard let stored = try ledger.block(atHeight: height) else { return nil }
-        return CommittedBlock(height: height, block: ProposedBlock(id: stored.id, bytes: stored.bytes),
-                              commit: stored.certificate)
+        return CommittedBlock(
+            height: height, block: ProposedBlock(id: stored.id, bytes: stored.bytes),
+            commit: stored.certificate)
     }
 
     /// Executes a proposed block, or reuses the identical block executed last.
@@ -117,7 +121,8 @@ public final class LedgerApplication: ConsensusApplication {
             throw LedgerError(.wrongHeight, "block for height \(height) at tip \(ledger.height)")
         }
         if let executed, executed.id == proposed.id, executed.bytes == proposed.bytes,
-           executed.block.header.previousHash == ledger.tip.blockID {
+            executed.block.header.previousHash == ledger.tip.blockID
+        {
             return executed
         }
         let block = try ledger.execute(blockBytes: proposed.bytes)

@@ -19,27 +19,36 @@ public struct SupplyChange: Hashable, Sendable {
         self.burned = burned
     }
 
-    mutating func mint(_ amount: UInt64) throws(LedgerError) { minted = try Checked.add(minted, amount, "minted total") }
-    mutating func burn(_ amount: UInt64) throws(LedgerError) { burned = try Checked.add(burned, amount, "burned total") }
+    mutating func mint(_ amount: UInt64) throws(LedgerError) {
+        minted = try Checked.add(minted, amount, "minted total")
+    }
+    mutating func burn(_ amount: UInt64) throws(LedgerError) {
+        burned = try Checked.add(burned, amount, "burned total")
+    }
 }
 
 extension LedgerState {
     /// Applies one transaction's rules (not its signature, which is checked in batches). Either
     /// every change of the transaction is made or, on error, none is.
-    mutating func apply(_ signed: SignedTransaction, _ context: ExecutionContext,
-                        supply: inout SupplyChange) throws(LedgerError) -> TransactionResult {
+    mutating func apply(
+        _ signed: SignedTransaction, _ context: ExecutionContext,
+        supply: inout SupplyChange
+    ) throws(LedgerError) -> TransactionResult {
         let tx = signed.transaction
         guard tx.chainID == context.chainID else {
-            throw LedgerError(.wrongChain, "transaction \(signed.id.short) is for chain '\(tx.chainID)', not '\(context.chainID)'")
+            throw LedgerError(
+                .wrongChain, "transaction \(signed.id.short) is for chain '\(tx.chainID)', not '\(context.chainID)'")
         }
         guard var sender = accounts[tx.sender] else {
             throw LedgerError(.unknownSender, "sender \(tx.sender.short) has no account")
         }
         if tx.nonce < sender.nonce {
-            throw LedgerError(.replayedNonce, "nonce \(tx.nonce) of \(tx.sender.short) already used (next is \(sender.nonce))")
+            throw LedgerError(
+                .replayedNonce, "nonce \(tx.nonce) of \(tx.sender.short) already used (next is \(sender.nonce))")
         }
         if tx.nonce > sender.nonce {
-            throw LedgerError(.skippedNonce, "nonce \(tx.nonce) of \(tx.sender.short) skips ahead (next is \(sender.nonce))")
+            throw LedgerError(
+                .skippedNonce, "nonce \(tx.nonce) of \(tx.sender.short) skips ahead (next is \(sender.nonce))")
         }
         sender.nonce = try Checked.add(sender.nonce, 1, "nonce")
 
@@ -59,11 +68,14 @@ extension LedgerState {
             return TransactionResult(code: 0, log: "transfer \(amount) to \(recipientKey.short)")
 
         case .mint(.t0(let epoch, let amount)):
-            guard let expected = context.engine.mintT0Amount(for: tx.sender, epoch: epoch, atHeight: context.height) else {
-                throw LedgerError(.invalidMint, "\(tx.sender.short) may not mint T0 for epoch \(epoch) at height \(context.height)")
+            guard let expected = context.engine.mintT0Amount(for: tx.sender, epoch: epoch, atHeight: context.height)
+            else {
+                throw LedgerError(
+                    .invalidMint, "\(tx.sender.short) may not mint T0 for epoch \(epoch) at height \(context.height)")
             }
             guard amount == expected else {
-                throw LedgerError(.invalidMint, "T0 mint of \(amount) for epoch \(epoch); the one valid amount is \(expected)")
+                throw LedgerError(
+                    .invalidMint, "T0 mint of \(amount) for epoch \(epoch); the one valid amount is \(expected)")
             }
             guard sender.lastMintEpoch < epoch else {
                 throw LedgerError(.invalidMint, "\(tx.sender.short) already minted for epoch \(epoch)")
@@ -79,7 +91,8 @@ extension LedgerState {
                 throw LedgerError(.invalidMint, "no committed memory proof \(proofID.short)")
             }
             guard entry.author == tx.sender else {
-                throw LedgerError(.invalidMint, "only the author \(entry.author.short) may claim proof \(proofID.short)")
+                throw LedgerError(
+                    .invalidMint, "only the author \(entry.author.short) may claim proof \(proofID.short)")
             }
             guard !entry.rewardClaimed else {
                 throw LedgerError(.invalidMint, "T1 reward of proof \(proofID.short) already claimed")
@@ -106,8 +119,10 @@ extension LedgerState {
                 throw LedgerError(.invalidMemoryProof, "memory proof \(proofID.short) is already committed")
             }
             setAccount(sender, for: tx.sender)
-            setMemoryProof(MemoryProofEntry(author: proof.author, rphv: proof.rphv, height: context.height,
-                                            rewardClaimed: false), for: proofID)
+            setMemoryProof(
+                MemoryProofEntry(
+                    author: proof.author, rphv: proof.rphv, height: context.height,
+                    rewardClaimed: false), for: proofID)
             return TransactionResult(code: 0, log: "memory proof \(proofID.short) RΦV \(proof.rphv)")
 
         case .bond(let amount):
@@ -128,23 +143,27 @@ extension LedgerState {
 
     /// Slashes an equivocating validator (SPEC §4): burns `equivocationSlashRate` of its stake,
     /// once per offence height. Returns the validator.
-    mutating func apply(_ evidence: DuplicateVoteEvidence, _ context: ExecutionContext,
-                        supply: inout SupplyChange) throws(LedgerError) -> PublicKey {
+    mutating func apply(
+        _ evidence: DuplicateVoteEvidence, _ context: ExecutionContext,
+        supply: inout SupplyChange
+    ) throws(LedgerError) -> PublicKey {
         do {
             try evidence.verify(chainID: context.chainID)
         } catch {
             throw LedgerError(.invalidEvidence, "evidence against \(evidence.validator.short): \(error.message)")
         }
         guard evidence.height < context.height,
-              context.height - evidence.height <= context.parameters.maxEvidenceAgeBlocks
+            context.height - evidence.height <= context.parameters.maxEvidenceAgeBlocks
         else {
-            throw LedgerError(.invalidEvidence, "evidence of height \(evidence.height) is not usable at \(context.height)")
+            throw LedgerError(
+                .invalidEvidence, "evidence of height \(evidence.height) is not usable at \(context.height)")
         }
         guard var account = accounts[evidence.validator], account.stake > 0 else {
             throw LedgerError(.invalidEvidence, "\(evidence.validator.short) has no stake to slash")
         }
         guard account.slashedThroughHeight < evidence.height else {
-            throw LedgerError(.invalidEvidence, "\(evidence.validator.short) was already slashed for height \(evidence.height)")
+            throw LedgerError(
+                .invalidEvidence, "\(evidence.validator.short) was already slashed for height \(evidence.height)")
         }
         let amount = context.parameters.equivocationSlashRate.scaling(account.stake) ?? account.stake
         account.stake -= min(amount, account.stake)

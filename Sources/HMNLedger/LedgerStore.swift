@@ -93,13 +93,17 @@ final class LedgerStore {
         let certificateBytes = certificate.canonicalBytes
         try database.statement(
             "INSERT INTO blocks (height, id, block, commit_certificate, commit_hash) VALUES (?, ?, ?, ?, ?)"
-        ).bind(.unsigned(executed.height), .blob(executed.id.bytes), .blob(executed.bytes), .blob(certificateBytes),
-               .blob(Hash256.of(certificateBytes).bytes)).run()
+        ).bind(
+            .unsigned(executed.height), .blob(executed.id.bytes), .blob(executed.bytes), .blob(certificateBytes),
+            .blob(Hash256.of(certificateBytes).bytes)
+        ).run()
         let putTransaction = try database.statement(
             "INSERT INTO transactions (id, height, position, result) VALUES (?, ?, ?, ?)")
         for (position, transaction) in executed.block.transactions.enumerated() {
-            try putTransaction.bind(.blob(transaction.id.bytes), .unsigned(executed.height), .integer(Int64(position)),
-                                    .blob(executed.results[position].canonicalBytes)).run()
+            try putTransaction.bind(
+                .blob(transaction.id.bytes), .unsigned(executed.height), .integer(Int64(position)),
+                .blob(executed.results[position].canonicalBytes)
+            ).run()
         }
     }
 
@@ -194,7 +198,7 @@ final class LedgerStore {
             throw corrupt(error.message)
         }
         guard Hash256.of(row.certificate).bytes == row.certificateHash,
-              certificate.blockID == block.id, certificate.height == height
+            certificate.blockID == block.id, certificate.height == height
         else { throw corrupt("commit certificate does not match its hash or block") }
         return (block, row.block, certificate)
     }

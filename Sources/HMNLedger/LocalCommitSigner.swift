@@ -14,21 +14,25 @@ public struct LocalCommitSigner: Sendable {
 
     /// A certificate for `blockID` at `height`, signed by every validator of `validators` whose key
     /// is held here.
-    public func certificate(chainID: String, height: UInt64, round: UInt32 = 0, blockID: Hash256,
-                            validators: [ValidatorPower],
-                            voteExtension: VoteExtension = VoteExtension(lambdaProposal: .one)) -> CommitCertificate {
+    public func certificate(
+        chainID: String, height: UInt64, round: UInt32 = 0, blockID: Hash256,
+        validators: [ValidatorPower],
+        voteExtension: VoteExtension = VoteExtension(lambdaProposal: .one)
+    ) -> CommitCertificate {
         let votes = validators.compactMap { validator -> Vote? in
             guard let key = keys[validator.publicKey] else { return nil }
-            return Vote.signed(chainID: chainID, height: height, round: round, type: .precommit, blockID: blockID,
-                               voteExtension: voteExtension, key: key)
+            return Vote.signed(
+                chainID: chainID, height: height, round: round, type: .precommit, blockID: blockID,
+                voteExtension: voteExtension, key: key)
         }
         return CommitCertificate(height: height, round: round, blockID: blockID, precommits: votes)
     }
 
     /// The certificate for an executed block, signed by the validators of its height.
     public func certificate(for block: ExecutedBlock, ledger: Ledger) throws(LedgerError) -> CommitCertificate {
-        certificate(chainID: ledger.chainID, height: block.height, blockID: block.id,
-                    validators: try ledger.validators(atHeight: block.height))
+        certificate(
+            chainID: ledger.chainID, height: block.height, blockID: block.id,
+            validators: try ledger.validators(atHeight: block.height))
     }
 }
 

@@ -17,8 +17,10 @@ public struct MemoryProof: Hashable, Sendable, CanonicalCodable {
     /// RΦV at or above this is critical (SPEC §8) and earns a T1 reward.
     public static let criticalThreshold = FixedPoint(raw: 800_000)
 
-    public init(recordID: Hash256, contentHash: Hash256, author: PublicKey, timestampMilliseconds: UInt64,
-                rphv: FixedPoint, authorSignature: Signature) {
+    public init(
+        recordID: Hash256, contentHash: Hash256, author: PublicKey, timestampMilliseconds: UInt64,
+        rphv: FixedPoint, authorSignature: Signature
+    ) {
         self.recordID = recordID
         self.contentHash = contentHash
         self.author = author
@@ -28,18 +30,24 @@ public struct MemoryProof: Hashable, Sendable, CanonicalCodable {
     }
 
     /// Creates and signs a proof with the author's key.
-    public static func signed(chainID: String, recordID: Hash256, contentHash: Hash256,
-                              timestampMilliseconds: UInt64, rphv: FixedPoint, key: SigningKey) -> MemoryProof {
-        let message = signBytes(chainID: chainID, recordID: recordID, contentHash: contentHash,
-                                author: key.publicKey, timestampMilliseconds: timestampMilliseconds, rphv: rphv)
-        return MemoryProof(recordID: recordID, contentHash: contentHash, author: key.publicKey,
-                           timestampMilliseconds: timestampMilliseconds, rphv: rphv,
-                           authorSignature: key.sign(message))
+    public static func signed(
+        chainID: String, recordID: Hash256, contentHash: Hash256,
+        timestampMilliseconds: UInt64, rphv: FixedPoint, key: SigningKey
+    ) -> MemoryProof {
+        let message = signBytes(
+            chainID: chainID, recordID: recordID, contentHash: contentHash,
+            author: key.publicKey, timestampMilliseconds: timestampMilliseconds, rphv: rphv)
+        return MemoryProof(
+            recordID: recordID, contentHash: contentHash, author: key.publicKey,
+            timestampMilliseconds: timestampMilliseconds, rphv: rphv,
+            authorSignature: key.sign(message))
     }
 
     /// The exact bytes the author signs.
-    public static func signBytes(chainID: String, recordID: Hash256, contentHash: Hash256, author: PublicKey,
-                                 timestampMilliseconds: UInt64, rphv: FixedPoint) -> [UInt8] {
+    public static func signBytes(
+        chainID: String, recordID: Hash256, contentHash: Hash256, author: PublicKey,
+        timestampMilliseconds: UInt64, rphv: FixedPoint
+    ) -> [UInt8] {
         var encoder = CanonicalEncoder(capacity: 160)
         encoder.encode("hmn/memory-proof/v1")
         encoder.encode(chainID)
@@ -52,8 +60,9 @@ public struct MemoryProof: Hashable, Sendable, CanonicalCodable {
     }
 
     public func signBytes(chainID: String) -> [UInt8] {
-        Self.signBytes(chainID: chainID, recordID: recordID, contentHash: contentHash, author: author,
-                       timestampMilliseconds: timestampMilliseconds, rphv: rphv)
+        Self.signBytes(
+            chainID: chainID, recordID: recordID, contentHash: contentHash, author: author,
+            timestampMilliseconds: timestampMilliseconds, rphv: rphv)
     }
 
     /// The key a proof is deduplicated by: one proof per (record id, content hash).

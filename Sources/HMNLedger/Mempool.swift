@@ -37,7 +37,8 @@ public struct Mempool: Sendable {
         let id = transaction.id
         let size = transaction.canonicalBytes.count
         guard size <= Int(ledger.parameters.maxTransactionBytes) else {
-            throw LedgerError(.oversize, "transaction of \(size) bytes exceeds \(ledger.parameters.maxTransactionBytes)")
+            throw LedgerError(
+                .oversize, "transaction of \(size) bytes exceeds \(ledger.parameters.maxTransactionBytes)")
         }
         guard transaction.transaction.chainID == ledger.chainID else {
             throw LedgerError(.wrongChain, "transaction is for chain '\(transaction.transaction.chainID)'")
@@ -51,8 +52,10 @@ public struct Mempool: Sendable {
         try transaction.verifySignatures()
         let pending = (bySender[transaction.sender] ?? []).compactMap { entries[$0] }
         if let committed = ledger.account(transaction.sender),
-           transaction.nonce >= committed.nonce, transaction.nonce < committed.nonce + UInt64(pending.count) {
-            throw LedgerError(.replayedNonce, "nonce \(transaction.nonce) of \(transaction.sender.short) is already pending")
+            transaction.nonce >= committed.nonce, transaction.nonce < committed.nonce + UInt64(pending.count)
+        {
+            throw LedgerError(
+                .replayedNonce, "nonce \(transaction.nonce) of \(transaction.sender.short) is already pending")
         }
         _ = try Self.replay(pending + [transaction], ledger: ledger)
         order.append(id)
@@ -86,7 +89,8 @@ public struct Mempool: Sendable {
         var dropped = Set<Hash256>()
         for id in ids {
             guard let transaction = entries[id], let run = bySender[transaction.sender],
-                  let position = run.firstIndex(of: id) else { continue }
+                let position = run.firstIndex(of: id)
+            else { continue }
             dropped.formUnion(run[position...])
             bySender[transaction.sender] = position == 0 ? nil : Array(run[..<position])
         }
@@ -98,14 +102,17 @@ public struct Mempool: Sendable {
     /// accounts and proofs they touch; throws the first failure, or with `stopAtFirstFailure`
     /// returns how many applied.
     @discardableResult
-    static func replay(_ transactions: [SignedTransaction], ledger: Ledger,
-                       stopAtFirstFailure: Bool = false) throws(LedgerError) -> Int {
+    static func replay(
+        _ transactions: [SignedTransaction], ledger: Ledger,
+        stopAtFirstFailure: Bool = false
+    ) throws(LedgerError) -> Int {
         var scratch = LedgerState()
         func load(_ key: PublicKey) {
             if scratch.account(key) == nil, let account = ledger.account(key) { scratch.setAccount(account, for: key) }
         }
-        let context = ExecutionContext(chainID: ledger.chainID, height: ledger.height + 1,
-                                       parameters: ledger.parameters, engine: ledger.layer2)
+        let context = ExecutionContext(
+            chainID: ledger.chainID, height: ledger.height + 1,
+            parameters: ledger.parameters, engine: ledger.layer2)
         var supply = SupplyChange()
         for (index, transaction) in transactions.enumerated() {
             load(transaction.sender)
@@ -116,7 +123,9 @@ public struct Mempool: Sendable {
                     scratch.setMemoryProof(entry, for: proofID)
                 }
             case .memoryProof(let proof):
-                if let entry = ledger.state.memoryProofs[proof.proofID] { scratch.setMemoryProof(entry, for: proof.proofID) }
+                if let entry = ledger.state.memoryProofs[proof.proofID] {
+                    scratch.setMemoryProof(entry, for: proof.proofID)
+                }
             default: break
             }
             do {

@@ -63,7 +63,8 @@ public struct SignedTransaction: Hashable, Sendable, CanonicalCodable {
     }
 
     /// Creates and signs a transaction.
-    public static func make(chainID: String, key: SigningKey, nonce: UInt64, body: TransactionBody) -> SignedTransaction {
+    public static func make(chainID: String, key: SigningKey, nonce: UInt64, body: TransactionBody) -> SignedTransaction
+    {
         UnsignedTransaction(chainID: chainID, sender: key.publicKey, nonce: nonce, body: body).signed(with: key)
     }
 
@@ -90,7 +91,8 @@ public struct SignedTransaction: Hashable, Sendable, CanonicalCodable {
             throw LedgerError(.badSignature, "signature of transaction \(id.short) does not verify for \(sender.short)")
         }
         if case .memoryProof(let proof) = body,
-           !proof.author.isValidSignature(proof.authorSignature, for: proof.signBytes(chainID: transaction.chainID)) {
+            !proof.author.isValidSignature(proof.authorSignature, for: proof.signBytes(chainID: transaction.chainID))
+        {
             throw LedgerError(.badSignature, "author signature of memory proof \(proof.proofID.short) does not verify")
         }
     }

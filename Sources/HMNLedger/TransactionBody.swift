@@ -36,7 +36,9 @@ public enum TransactionBody: Hashable, Sendable, CanonicalCodable {
     case unbond(amount: UInt64)
 
     /// A T0 mining mint for `epoch` (SPEC §7).
-    public static func mintT0(epoch: UInt64, amount: UInt64) -> TransactionBody { .mint(.t0(epoch: epoch, amount: amount)) }
+    public static func mintT0(epoch: UInt64, amount: UInt64) -> TransactionBody {
+        .mint(.t0(epoch: epoch, amount: amount))
+    }
 
     /// A T1 reward claim for the committed critical memory proof `proofID`.
     public static func mintT1(proofID: Hash256, amount: UInt64) -> TransactionBody {

@@ -48,9 +48,9 @@ public struct UnitLayer2Engine: Layer2Engine, Hashable {
 
     public func mintT0Amount(for account: PublicKey, epoch: UInt64, atHeight height: UInt64) -> UInt64? {
         guard epoch >= 1, epoch == snapshotEpoch,
-              height > epoch * miningEpochLength, height <= (epoch + 1) * miningEpochLength,
-              let stake = snapshot.first(where: { $0.publicKey == account })?.power, stake > 0,
-              let total = snapshot.totalPower, total > 0
+            height > epoch * miningEpochLength, height <= (epoch + 1) * miningEpochLength,
+            let stake = snapshot.first(where: { $0.publicKey == account })?.power, stake > 0,
+            let total = snapshot.totalPower, total > 0
         else { return nil }
         // floor(R × s_i / Σs) exactly in 128 bits, then × Ĉ × Ψ (both 1 here) in fixed point.
         let share = UInt64(UInt128(epochReward) * UInt128(stake) / UInt128(total))
@@ -64,7 +64,8 @@ public struct UnitLayer2Engine: Layer2Engine, Hashable {
 
     public func lambdaProposal(atHeight height: UInt64) -> FixedPoint { .one }
 
-    public func isAcceptable(_ voteExtension: VoteExtension, from validator: PublicKey, atHeight height: UInt64) -> Bool {
+    public func isAcceptable(_ voteExtension: VoteExtension, from validator: PublicKey, atHeight height: UInt64) -> Bool
+    {
         Self.lambdaRange.contains(voteExtension.lambdaProposal) && voteExtension.isCanonical
     }
 

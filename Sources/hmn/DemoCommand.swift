@@ -41,12 +41,15 @@ struct DemoCommand: ParsableCommand {
             let transaction = SignedTransaction.make(chainID: genesis.chainID, key: signer, nonce: nonce, body: body)
             switch app.checkTransaction(transaction.canonicalBytes) {
             case .accepted: nonces[name] = nonce + 1
-            case .rejected(let code, let message): print("  mempool rejected \(name)'s \(body.kind): \(code): \(message)")
+            case .rejected(let code, let message):
+                print("  mempool rejected \(name)'s \(body.kind): \(code): \(message)")
             }
         }
         let proof = MemoryProof.signed(
-            chainID: genesis.chainID, recordID: Hash256.of(Array("record-1".utf8)), contentHash: Hash256.of(Array("v1".utf8)),
-            timestampMilliseconds: genesis.genesisTimeMilliseconds, rphv: FixedPoint(raw: 920_000), key: users["carol"]!)
+            chainID: genesis.chainID, recordID: Hash256.of(Array("record-1".utf8)),
+            contentHash: Hash256.of(Array("v1".utf8)),
+            timestampMilliseconds: genesis.genesisTimeMilliseconds, rphv: FixedPoint(raw: 920_000), key: users["carol"]!
+        )
         let plan: [UInt64: () -> Void] = [
             1: {
                 submit("alice", .transfer(recipient: users["bob"]!.publicKey, amount: 2_500))
@@ -76,30 +79,36 @@ struct DemoCommand: ParsableCommand {
             plan[height]?()
             let info = try app.info()
             let proposer = info.validators[Int(height) % info.validators.count].publicKey
-            let proposal = try app.prepareProposal(PrepareProposalRequest(
-                height: height, round: 0, timeMilliseconds: genesis.genesisTimeMilliseconds + height * 1_000,
-                proposer: proposer, lastCommit: lastCommit, evidence: [], maxBlockBytes: 1 << 20))
-            guard app.processProposal(ProcessProposalRequest(height: height, round: 0, proposer: proposer, block: proposal))
-                == .accept
+            let proposal = try app.prepareProposal(
+                PrepareProposalRequest(
+                    height: height, round: 0, timeMilliseconds: genesis.genesisTimeMilliseconds + height * 1_000,
+                    proposer: proposer, lastCommit: lastCommit, evidence: [], maxBlockBytes: 1 << 20))
+            guard
+                app.processProposal(
+                    ProcessProposalRequest(height: height, round: 0, proposer: proposer, block: proposal))
+                    == .accept
             else { throw ValidationError("the ledger rejected its own proposal at height \(height)") }
             let voteExtension = app.extendVote(height: height, round: 0, blockID: proposal.id)
-            let commit = signer.certificate(chainID: genesis.chainID, height: height, blockID: proposal.id,
-                                            validators: info.validators, voteExtension: voteExtension)
+            let commit = signer.certificate(
+                chainID: genesis.chainID, height: height, blockID: proposal.id,
+                validators: info.validators, voteExtension: voteExtension)
             let response = try app.finalizeBlock(FinalizeBlockRequest(height: height, block: proposal, commit: commit))
             try app.commit()
             lastCommit = commit
             let updates = response.validatorUpdates.map { "\($0.publicKey.short)→\($0.power)" }
-            print("height \(height)  block \(proposal.id.short)…  txs \(response.transactionResults.count)  "
-                + "app hash \(response.appHash.short)…  signers \(commit.signatures.count)"
-                + (updates.isEmpty ? "" : "  validator updates (at h+2): \(updates.joined(separator: ", "))"))
+            print(
+                "height \(height)  block \(proposal.id.short)…  txs \(response.transactionResults.count)  "
+                    + "app hash \(response.appHash.short)…  signers \(commit.signatures.count)"
+                    + (updates.isEmpty ? "" : "  validator updates (at h+2): \(updates.joined(separator: ", "))"))
             for result in response.transactionResults { print("    \(result.log)") }
         }
 
         print("balances:")
         for name in names {
             let account = app.ledger.account(users[name]!.publicKey)!
-            print("  \(name.padding(toLength: 6, withPad: " ", startingAt: 0)) balance \(account.balance)  "
-                + "stake \(account.stake)  nonce \(account.nonce)")
+            print(
+                "  \(name.padding(toLength: 6, withPad: " ", startingAt: 0)) balance \(account.balance)  "
+                    + "stake \(account.stake)  nonce \(account.nonce)")
         }
         let tip = app.ledger.tip
         app.ledger.close()
@@ -110,8 +119,10 @@ struct DemoCommand: ParsableCommand {
         guard reopened.tip == tip, checked == 5 else {
             throw ValidationError("reopened ledger differs: \(reopened.tip) vs \(tip)")
         }
-        print("reopened at height \(reopened.height), block \(reopened.tip.blockID.short)…, "
-            + "app hash \(reopened.tip.appHash.short)…: \(checked) blocks, hashes, commits and state root verified")
+        print(
+            "reopened at height \(reopened.height), block \(reopened.tip.blockID.short)…, "
+                + "app hash \(reopened.tip.appHash.short)…: "
+                + "\(checked) blocks, hashes, commits and state root verified")
         print("verified")
     }
 }

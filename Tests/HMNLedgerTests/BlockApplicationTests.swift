@@ -5,8 +5,10 @@ import Testing
 @Suite("Block application and the bad-input rules")
 struct BlockApplicationTests {
     /// Executes a tampered block and expects `code`; checks nothing changed.
-    func expectRejected(_ chain: TestChain, _ block: Block, _ code: LedgerError.Code,
-                        sourceLocation: SourceLocation = #_sourceLocation) {
+    func expectRejected(
+        _ chain: TestChain, _ block: Block, _ code: LedgerError.Code,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) {
         let before = (chain.ledger.tip, chain.ledger.state.stateRoot)
         do {
             _ = try chain.ledger.execute(block)
@@ -48,8 +50,9 @@ struct BlockApplicationTests {
             return TestChain.resealed(block)
         }
         let stranger = SigningKey.derived(from: "stranger")
-        let wrongChain = SignedTransaction.make(chainID: "other", key: chain.userKeys[0], nonce: 1,
-                                                body: .transfer(recipient: stranger.publicKey, amount: 1))
+        let wrongChain = SignedTransaction.make(
+            chainID: "other", key: chain.userKeys[0], nonce: 1,
+            body: .transfer(recipient: stranger.publicKey, amount: 1))
         expectRejected(chain, with([wrongChain]), .wrongChain)
 
         var badSignature = chain.transfer(0, 1, 1)
@@ -67,15 +70,18 @@ struct BlockApplicationTests {
         expectRejected(chain, with([chain.transfer(0, 1, 1, nonce: 2)]), .skippedNonce)
         let once = chain.transfer(0, 1, 1)
         expectRejected(chain, with([once, once]), .duplicateTransaction)
-        let unknown = SignedTransaction.make(chainID: TestChain.chainID, key: stranger, nonce: 0,
-                                             body: .transfer(recipient: chain.userKeys[0].publicKey, amount: 1))
+        let unknown = SignedTransaction.make(
+            chainID: TestChain.chainID, key: stranger, nonce: 0,
+            body: .transfer(recipient: chain.userKeys[0].publicKey, amount: 1))
         expectRejected(chain, with([unknown]), .unknownSender)
         expectRejected(chain, with([chain.transfer(0, 1, 2_000_000)]), .insufficientBalance)
         expectRejected(chain, with([chain.transfer(0, 1, 0)]), .invalidAmount)
-        let unbond = SignedTransaction.make(chainID: TestChain.chainID, key: chain.userKeys[2], nonce: 0, body: .unbond(amount: 1))
+        let unbond = SignedTransaction.make(
+            chainID: TestChain.chainID, key: chain.userKeys[2], nonce: 0, body: .unbond(amount: 1))
         expectRejected(chain, with([unbond]), .insufficientBalance)
-        let mint = SignedTransaction.make(chainID: TestChain.chainID, key: chain.validatorKeys[0], nonce: 0,
-                                          body: .mintT0(epoch: 1, amount: 1))
+        let mint = SignedTransaction.make(
+            chainID: TestChain.chainID, key: chain.validatorKeys[0], nonce: 0,
+            body: .mintT0(epoch: 1, amount: 1))
         expectRejected(chain, with([mint]), .invalidMint)
 
         // The untampered block still applies.
@@ -124,7 +130,8 @@ struct BlockApplicationTests {
 
         // Oversize block bytes are refused before decoding.
         do {
-            _ = try chain.ledger.execute(blockBytes: [UInt8](repeating: 0, count: Int(chain.ledger.parameters.maxBlockBytes) + 1))
+            _ = try chain.ledger.execute(
+                blockBytes: [UInt8](repeating: 0, count: Int(chain.ledger.parameters.maxBlockBytes) + 1))
             Issue.record("oversize block accepted")
         } catch {
             #expect(error.code == .oversize)
@@ -148,9 +155,11 @@ struct BlockApplicationTests {
     @Test("an oversize transaction is refused in blocks and left out of proposals")
     func oversizeTransaction() throws {
         let chain = try TestChain(parameters: LedgerParameters(maxTransactionBytes: 256))
-        let proof = MemoryProof.signed(chainID: TestChain.chainID, recordID: Hash256.of([1]), contentHash: Hash256.of([2]),
-                                       timestampMilliseconds: 5, rphv: .one, key: chain.userKeys[0])
-        let big = SignedTransaction.make(chainID: TestChain.chainID, key: chain.userKeys[0], nonce: 0, body: .memoryProof(proof))
+        let proof = MemoryProof.signed(
+            chainID: TestChain.chainID, recordID: Hash256.of([1]), contentHash: Hash256.of([2]),
+            timestampMilliseconds: 5, rphv: .one, key: chain.userKeys[0])
+        let big = SignedTransaction.make(
+            chainID: TestChain.chainID, key: chain.userKeys[0], nonce: 0, body: .memoryProof(proof))
         #expect(big.canonicalBytes.count > 256)
         let (proposed, rejected) = try chain.propose([big])
         #expect(proposed.block.transactions.isEmpty)
@@ -168,8 +177,9 @@ struct BlockApplicationTests {
         let share = UInt64.max / 4
         #expect(chain.ledger.layer2.mintT0Amount(for: validator.publicKey, epoch: 1, atHeight: 2) == share)
         func mint(_ epoch: UInt64, _ amount: UInt64) -> SignedTransaction {
-            SignedTransaction.make(chainID: TestChain.chainID, key: validator,
-                                   nonce: chain.ledger.account(validator.publicKey)!.nonce, body: .mintT0(epoch: epoch, amount: amount))
+            SignedTransaction.make(
+                chainID: TestChain.chainID, key: validator,
+                nonce: chain.ledger.account(validator.publicKey)!.nonce, body: .mintT0(epoch: epoch, amount: amount))
         }
         let (wrongAmount, rejectedAmount) = try chain.propose([mint(1, share - 1)])
         #expect(wrongAmount.block.transactions.isEmpty && rejectedAmount.first?.error.code == .invalidMint)

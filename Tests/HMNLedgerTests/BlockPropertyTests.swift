@@ -6,8 +6,10 @@ import Testing
 struct BlockPropertyTests {
     /// A random transaction from a random user: often valid, often not (wrong nonce, chain,
     /// signature, amount, unknown proof), across every user-submittable kind.
-    static func randomTransaction(_ chain: TestChain, _ rng: inout SeededGenerator,
-                                  nextNonce: inout [PublicKey: UInt64]) -> SignedTransaction {
+    static func randomTransaction(
+        _ chain: TestChain, _ rng: inout SeededGenerator,
+        nextNonce: inout [PublicKey: UInt64]
+    ) -> SignedTransaction {
         let keys = chain.userKeys + chain.validatorKeys
         let key = keys.randomElement(using: &rng)!
         let committed = chain.ledger.account(key.publicKey)?.nonce ?? 0
@@ -16,7 +18,9 @@ struct BlockPropertyTests {
         let body: TransactionBody
         switch Int.random(in: 0..<10, using: &rng) {
         case 0..<5:
-            let amount = Bool.random(using: &rng) ? UInt64.random(in: 0...max(1, balance / 4), using: &rng)
+            let amount =
+                Bool.random(using: &rng)
+                ? UInt64.random(in: 0...max(1, balance / 4), using: &rng)
                 : UInt64.random(in: 0...balance &+ 10, using: &rng)
             body = .transfer(recipient: keys.randomElement(using: &rng)!.publicKey, amount: amount)
         case 5: body = .bond(amount: UInt64.random(in: 0...2_000, using: &rng))
@@ -32,7 +36,8 @@ struct BlockPropertyTests {
             body = .mintT1(proofID: id, amount: Bool.random(using: &rng) ? 1_000 : 999)
         default:
             let epoch = chain.ledger.height / chain.ledger.parameters.miningEpochLength
-            let amount = chain.ledger.layer2.mintT0Amount(for: key.publicKey, epoch: epoch, atHeight: chain.ledger.height + 1)
+            let amount = chain.ledger.layer2.mintT0Amount(
+                for: key.publicKey, epoch: epoch, atHeight: chain.ledger.height + 1)
             body = .mintT0(epoch: epoch, amount: amount ?? 7)
         }
         switch Int.random(in: 0..<12, using: &rng) {
@@ -52,8 +57,9 @@ struct BlockPropertyTests {
         return transaction
     }
 
-    @Test("random valid and invalid streams: supply changes only by mints and slashes; a bad tx rejects its block",
-          arguments: [101, 202, 303] as [UInt64])
+    @Test(
+        "random valid and invalid streams: supply changes only by mints and slashes; a bad tx rejects its block",
+        arguments: [101, 202, 303] as [UInt64])
     func conservation(seed: UInt64) throws {
         var rng = SeededGenerator(seed: seed)
         let chain = try TestChain(parameters: LedgerParameters(miningEpochLength: 3))
@@ -69,13 +75,15 @@ struct BlockPropertyTests {
             // Any rejected transaction, spliced into the valid block, makes the whole block invalid.
             if let bad = rejected.randomElement(using: &rng) {
                 var block = proposal.block
-                block.transactions.insert(bad.transaction, at: Int.random(in: 0...block.transactions.count, using: &rng))
+                block.transactions.insert(
+                    bad.transaction, at: Int.random(in: 0...block.transactions.count, using: &rng))
                 let before = chain.ledger.state.stateRoot
                 #expect(throws: LedgerError.self) { try chain.ledger.execute(TestChain.resealed(block)) }
                 #expect(chain.ledger.state.stateRoot == before)
             }
 
-            let nonces = Dictionary(chain.ledger.state.accounts.map { ($0.key, $0.value.nonce) }, uniquingKeysWith: { $1 })
+            let nonces = Dictionary(
+                chain.ledger.state.accounts.map { ($0.key, $0.value.nonce) }, uniquingKeysWith: { $1 })
             let executed = try chain.ledger.execute(blockBytes: proposal.bytes)
             try chain.ledger.commit(executed, certificate: chain.certificate(for: executed))
             chain.lastCertificate = try chain.certificate(for: executed)

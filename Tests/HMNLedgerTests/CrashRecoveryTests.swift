@@ -19,7 +19,9 @@ struct CrashRecoveryTests {
 
     /// Runs the worker for `milliseconds`, SIGKILLs it, and returns the highest height it
     /// acknowledged (printed after `commit` returned), or nil if it acknowledged none.
-    static func runAndKill(_ executable: URL, path: String, afterMilliseconds milliseconds: Int) throws -> (UInt64?, String) {
+    static func runAndKill(_ executable: URL, path: String, afterMilliseconds milliseconds: Int) throws -> (
+        UInt64?, String
+    ) {
         let process = Process()
         process.executableURL = executable
         process.arguments = ["_ledger-crash-worker", "--path", path]

@@ -23,9 +23,10 @@ struct LedgerApplicationTests {
         func height(evidence: [DuplicateVoteEvidence] = []) throws -> (FinalizeBlockResponse, FinalizeBlockResponse) {
             let height = try a.info().lastHeight + 1
             let proposer = chainA.proposer
-            let proposal = try a.prepareProposal(PrepareProposalRequest(
-                height: height, round: 0, timeMilliseconds: chainA.genesis.genesisTimeMilliseconds + height * 1_000,
-                proposer: proposer, lastCommit: lastCommit, evidence: evidence, maxBlockBytes: 1 << 20))
+            let proposal = try a.prepareProposal(
+                PrepareProposalRequest(
+                    height: height, round: 0, timeMilliseconds: chainA.genesis.genesisTimeMilliseconds + height * 1_000,
+                    proposer: proposer, lastCommit: lastCommit, evidence: evidence, maxBlockBytes: 1 << 20))
             let request = ProcessProposalRequest(height: height, round: 0, proposer: proposer, block: proposal)
             #expect(a.processProposal(request) == .accept)
             #expect(b.processProposal(request) == .accept)
@@ -85,25 +86,38 @@ struct LedgerApplicationTests {
     func rejections() throws {
         let nodes = try TwoNodes()
         try nodes.height()
-        let proposal = try nodes.a.prepareProposal(PrepareProposalRequest(
-            height: 2, round: 0, timeMilliseconds: nodes.chainA.genesis.genesisTimeMilliseconds + 5_000,
-            proposer: nodes.chainA.proposer, lastCommit: nodes.lastCommit, evidence: [], maxBlockBytes: 1 << 20))
+        let proposal = try nodes.a.prepareProposal(
+            PrepareProposalRequest(
+                height: 2, round: 0, timeMilliseconds: nodes.chainA.genesis.genesisTimeMilliseconds + 5_000,
+                proposer: nodes.chainA.proposer, lastCommit: nodes.lastCommit, evidence: [], maxBlockBytes: 1 << 20))
         var tampered = proposal
         tampered.bytes[tampered.bytes.count / 2] ^= 1
-        guard case .reject = nodes.b.processProposal(ProcessProposalRequest(
-            height: 2, round: 0, proposer: nodes.chainA.proposer, block: tampered)) else {
+        guard
+            case .reject = nodes.b.processProposal(
+                ProcessProposalRequest(
+                    height: 2, round: 0, proposer: nodes.chainA.proposer, block: tampered))
+        else {
             Issue.record("tampered proposal accepted")
             return
         }
-        let wrongProposer = ProcessProposalRequest(height: 2, round: 0, proposer: nodes.chainA.validatorKeys[1].publicKey,
-                                                   block: proposal)
+        let wrongProposer = ProcessProposalRequest(
+            height: 2, round: 0, proposer: nodes.chainA.validatorKeys[1].publicKey,
+            block: proposal)
         #expect(nodes.b.processProposal(wrongProposer) != .accept)
-        #expect(nodes.b.processProposal(ProcessProposalRequest(height: 3, round: 0, proposer: nodes.chainA.proposer,
-                                                               block: proposal)) != .accept)
-        #expect(nodes.b.processProposal(ProcessProposalRequest(height: 2, round: 0, proposer: nodes.chainA.proposer,
-                                                               block: proposal)) == .accept)
-        #expect(!nodes.b.verifyVoteExtension(VoteExtension(lambdaProposal: FixedPoint(integer: 5)),
-                                             validator: nodes.chainA.proposer, height: 2))
+        #expect(
+            nodes.b.processProposal(
+                ProcessProposalRequest(
+                    height: 3, round: 0, proposer: nodes.chainA.proposer,
+                    block: proposal)) != .accept)
+        #expect(
+            nodes.b.processProposal(
+                ProcessProposalRequest(
+                    height: 2, round: 0, proposer: nodes.chainA.proposer,
+                    block: proposal)) == .accept)
+        #expect(
+            !nodes.b.verifyVoteExtension(
+                VoteExtension(lambdaProposal: FixedPoint(integer: 5)),
+                validator: nodes.chainA.proposer, height: 2))
         #expect(throws: LedgerError.self) { try nodes.b.commit() }
     }
 
@@ -124,8 +138,9 @@ struct LedgerApplicationTests {
         // Validator 3 double-signed at height 1.
         let offender = nodes.chainA.validatorKeys[3]
         let votes = [Hash256.of([1]), Hash256.of([2])].map {
-            Vote.signed(chainID: TestChain.chainID, height: 1, round: 0, type: .prevote, blockID: $0,
-                        voteExtension: nil, key: offender)
+            Vote.signed(
+                chainID: TestChain.chainID, height: 1, round: 0, type: .prevote, blockID: $0,
+                voteExtension: nil, key: offender)
         }
         let evidence = DuplicateVoteEvidence(votes[0], votes[1])
         let stakeBefore = nodes.chainA.ledger.account(offender.publicKey)!.stake
@@ -145,20 +160,25 @@ struct LedgerApplicationTests {
         let nodes = try TwoNodes()
         let author = nodes.chainA.userKeys[1]
         let submitter = nodes.chainA.userKeys[0]
-        let proof = MemoryProof.signed(chainID: TestChain.chainID, recordID: Hash256.of([42]), contentHash: Hash256.of([43]),
-                                       timestampMilliseconds: 1_700_000_000_500, rphv: FixedPoint(raw: 900_000), key: author)
-        let submit = SignedTransaction.make(chainID: TestChain.chainID, key: submitter, nonce: 0, body: .memoryProof(proof))
+        let proof = MemoryProof.signed(
+            chainID: TestChain.chainID, recordID: Hash256.of([42]), contentHash: Hash256.of([43]),
+            timestampMilliseconds: 1_700_000_000_500, rphv: FixedPoint(raw: 900_000), key: author)
+        let submit = SignedTransaction.make(
+            chainID: TestChain.chainID, key: submitter, nonce: 0, body: .memoryProof(proof))
         #expect(nodes.a.checkTransaction(submit.canonicalBytes) == .accepted(id: submit.id))
-        let again = SignedTransaction.make(chainID: TestChain.chainID, key: submitter, nonce: 1, body: .memoryProof(proof))
+        let again = SignedTransaction.make(
+            chainID: TestChain.chainID, key: submitter, nonce: 1, body: .memoryProof(proof))
         _ = nodes.a.checkTransaction(again.canonicalBytes)
         try nodes.height()
         #expect(nodes.chainA.ledger.state.memoryProofs[proof.proofID]?.author == author.publicKey)
         #expect(nodes.chainA.ledger.account(submitter.publicKey)?.nonce == 1)  // the duplicate was left out
 
-        let claim = SignedTransaction.make(chainID: TestChain.chainID, key: author, nonce: 0,
-                                           body: .mintT1(proofID: proof.proofID, amount: 1_000))
-        let thief = SignedTransaction.make(chainID: TestChain.chainID, key: submitter, nonce: 1,
-                                           body: .mintT1(proofID: proof.proofID, amount: 1_000))
+        let claim = SignedTransaction.make(
+            chainID: TestChain.chainID, key: author, nonce: 0,
+            body: .mintT1(proofID: proof.proofID, amount: 1_000))
+        let thief = SignedTransaction.make(
+            chainID: TestChain.chainID, key: submitter, nonce: 1,
+            body: .mintT1(proofID: proof.proofID, amount: 1_000))
         #expect(nodes.a.checkTransaction(claim.canonicalBytes) == .accepted(id: claim.id))
         guard case .rejected(let code, _) = nodes.a.checkTransaction(thief.canonicalBytes) else {
             Issue.record("a non-author claimed the reward")
@@ -168,8 +188,9 @@ struct LedgerApplicationTests {
         let (response, _) = try nodes.height()
         #expect(response.transactionResults.count == 1)
         #expect(nodes.chainA.ledger.account(author.publicKey)?.balance == 1_000_000 + 1_000)
-        let twice = SignedTransaction.make(chainID: TestChain.chainID, key: author, nonce: 1,
-                                           body: .mintT1(proofID: proof.proofID, amount: 1_000))
+        let twice = SignedTransaction.make(
+            chainID: TestChain.chainID, key: author, nonce: 1,
+            body: .mintT1(proofID: proof.proofID, amount: 1_000))
         #expect(nodes.a.checkTransaction(twice.canonicalBytes) != .accepted(id: twice.id))
     }
 }

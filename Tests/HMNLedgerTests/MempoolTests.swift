@@ -4,8 +4,10 @@ import Testing
 
 @Suite("Mempool admission and eviction")
 struct MempoolTests {
-    func expectRejected(_ mempool: inout Mempool, _ transaction: SignedTransaction, _ ledger: Ledger,
-                        _ code: LedgerError.Code, sourceLocation: SourceLocation = #_sourceLocation) {
+    func expectRejected(
+        _ mempool: inout Mempool, _ transaction: SignedTransaction, _ ledger: Ledger,
+        _ code: LedgerError.Code, sourceLocation: SourceLocation = #_sourceLocation
+    ) {
         let count = mempool.count
         do {
             try mempool.add(transaction, ledger: ledger)
@@ -32,12 +34,14 @@ struct MempoolTests {
         var forged = chain.transfer(1, 0, 5)
         forged.transaction.body = .transfer(recipient: chain.userKeys[2].publicKey, amount: 5)
         expectRejected(&mempool, forged, ledger, .badSignature)
-        let other = SignedTransaction.make(chainID: "other", key: chain.userKeys[1], nonce: 0,
-                                           body: .transfer(recipient: chain.userKeys[0].publicKey, amount: 1))
+        let other = SignedTransaction.make(
+            chainID: "other", key: chain.userKeys[1], nonce: 0,
+            body: .transfer(recipient: chain.userKeys[0].publicKey, amount: 1))
         expectRejected(&mempool, other, ledger, .wrongChain)
         let stranger = SigningKey.derived(from: "mempool-stranger")
-        let unknown = SignedTransaction.make(chainID: TestChain.chainID, key: stranger, nonce: 0,
-                                             body: .transfer(recipient: chain.userKeys[0].publicKey, amount: 1))
+        let unknown = SignedTransaction.make(
+            chainID: TestChain.chainID, key: stranger, nonce: 0,
+            body: .transfer(recipient: chain.userKeys[0].publicKey, amount: 1))
         expectRejected(&mempool, unknown, ledger, .unknownSender)
         do {
             try mempool.add([1, 2, 3], ledger: ledger)

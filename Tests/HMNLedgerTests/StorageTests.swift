@@ -12,7 +12,9 @@ struct StorageTests {
         var ids: [Hash256] = []
         var committed: [ExecutedBlock] = []
         for round in 0..<4 {
-            let transfers = [chain.transfer(0, 1, 10 + UInt64(round)), chain.transfer(2, 3, 5), chain.transfer(4, 5, 1)]
+            let transfers = [
+                chain.transfer(0, 1, 10 + UInt64(round)), chain.transfer(2, 3, 5), chain.transfer(4, 5, 1),
+            ]
             ids += transfers.map(\.id)
             committed.append(try chain.commitBlock(transfers))
         }
@@ -82,7 +84,8 @@ struct StorageTests {
         var bytes = read.blob(0)
         let index = position % bytes.count
         bytes[index] ^= 0x40
-        try database.statement("UPDATE blocks SET \(column) = ? WHERE height = ?").bind(.blob(bytes), .integer(height)).run()
+        try database.statement("UPDATE blocks SET \(column) = ? WHERE height = ?").bind(.blob(bytes), .integer(height))
+            .run()
         return index
     }
 
@@ -96,7 +99,9 @@ struct StorageTests {
         var rng = SeededGenerator(seed: 2026)
         for _ in 0..<12 {
             let column = Bool.random(using: &rng) ? "block" : "commit_certificate"
-            try tamper(chain.path) { _ = try flipByte($0, column: column, height: 2, at: Int.random(in: 0..<100_000, using: &rng)) }
+            try tamper(chain.path) {
+                _ = try flipByte($0, column: column, height: 2, at: Int.random(in: 0..<100_000, using: &rng))
+            }
             let ledger = try Ledger.open(path: chain.path, logger: TestChain.quiet)
             for query in [
                 { _ = try ledger.block(atHeight: 2) },

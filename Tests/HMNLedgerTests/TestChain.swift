@@ -19,20 +19,26 @@ final class TestChain {
 
     var path: String { directory.appendingPathComponent("ledger.sqlite").path }
 
-    init(users: Int = 6, userBalance: UInt64 = 1_000_000, validatorStake: UInt64 = 10_000,
-         parameters: LedgerParameters = LedgerParameters()) throws {
+    init(
+        users: Int = 6, userBalance: UInt64 = 1_000_000, validatorStake: UInt64 = 10_000,
+        parameters: LedgerParameters = LedgerParameters()
+    ) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("hmn-ledger-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         validatorKeys = (0..<4).map { SigningKey.derived(from: "test-validator-\($0)") }
         userKeys = (0..<users).map { SigningKey.derived(from: "test-user-\($0)") }
-        var accounts = validatorKeys.map { GenesisAccount(publicKey: $0.publicKey, balance: 1_000, stake: validatorStake) }
+        var accounts = validatorKeys.map {
+            GenesisAccount(publicKey: $0.publicKey, balance: 1_000, stake: validatorStake)
+        }
         accounts += userKeys.map { GenesisAccount(publicKey: $0.publicKey, balance: userBalance) }
-        genesis = Genesis(chainID: Self.chainID, genesisTimeMilliseconds: 1_700_000_000_000, accounts: accounts,
-                          parameters: parameters)
+        genesis = Genesis(
+            chainID: Self.chainID, genesisTimeMilliseconds: 1_700_000_000_000, accounts: accounts,
+            parameters: parameters)
         signer = LocalCommitSigner(keys: validatorKeys)
         time = genesis.genesisTimeMilliseconds
-        ledger = try Ledger(path: directory.appendingPathComponent("ledger.sqlite").path, genesis: genesis,
-                            logger: Self.quiet)
+        ledger = try Ledger(
+            path: directory.appendingPathComponent("ledger.sqlite").path, genesis: genesis,
+            logger: Self.quiet)
     }
 
     deinit {
@@ -59,8 +65,9 @@ final class TestChain {
     /// Builds a proposal from `candidates` (dropping those that cannot apply).
     func propose(_ candidates: [SignedTransaction]) throws -> (ExecutedBlock, [RejectedTransaction]) {
         time += 1_000
-        return try ledger.propose(timeMilliseconds: time, proposer: proposer, candidates: candidates,
-                                  lastCommit: lastCertificate)
+        return try ledger.propose(
+            timeMilliseconds: time, proposer: proposer, candidates: candidates,
+            lastCommit: lastCertificate)
     }
 
     func certificate(for block: ExecutedBlock) throws -> CommitCertificate {

@@ -17,9 +17,11 @@ struct TransactionCodecTests {
         case 1: return .mintT0(epoch: rng.next(), amount: rng.next())
         case 2: return .mintT1(proofID: randomHash(&rng), amount: rng.next())
         case 3:
-            return .memoryProof(MemoryProof.signed(
-                chainID: chainID, recordID: randomHash(&rng), contentHash: randomHash(&rng), timestampMilliseconds: rng.next(),
-                rphv: FixedPoint(raw: Int64.random(in: 0...1_000_000, using: &rng)), key: key))
+            return .memoryProof(
+                MemoryProof.signed(
+                    chainID: chainID, recordID: randomHash(&rng), contentHash: randomHash(&rng),
+                    timestampMilliseconds: rng.next(),
+                    rphv: FixedPoint(raw: Int64.random(in: 0...1_000_000, using: &rng)), key: key))
         case 4: return .bond(amount: rng.next())
         default: return .unbond(amount: rng.next())
         }
@@ -27,8 +29,9 @@ struct TransactionCodecTests {
 
     static func randomTransaction(_ rng: inout SeededGenerator) -> SignedTransaction {
         let chainID = "chain-\(rng.next() % 3)"
-        return SignedTransaction.make(chainID: chainID, key: keys.randomElement(using: &rng)!,
-                                      nonce: rng.next(), body: randomBody(&rng, chainID: chainID))
+        return SignedTransaction.make(
+            chainID: chainID, key: keys.randomElement(using: &rng)!,
+            nonce: rng.next(), body: randomBody(&rng, chainID: chainID))
     }
 
     @Test("random transactions round-trip and keep their id and signature", arguments: [1, 2, 3] as [UInt64])
@@ -51,21 +54,26 @@ struct TransactionCodecTests {
             let key = Self.keys[0]
             let blockID = Self.randomHash(&rng)
             let votes = Self.keys.map {
-                Vote.signed(chainID: "c", height: 4, round: 0, type: .precommit, blockID: blockID,
-                            voteExtension: VoteExtension(lambdaProposal: .one), key: $0)
+                Vote.signed(
+                    chainID: "c", height: 4, round: 0, type: .precommit, blockID: blockID,
+                    voteExtension: VoteExtension(lambdaProposal: .one), key: $0)
             }
-            let commit = Bool.random(using: &rng) ? CommitCertificate(height: 4, round: 0, blockID: blockID, precommits: votes) : nil
-            let conflicting = Vote.signed(chainID: "c", height: 4, round: 0, type: .precommit, blockID: Self.randomHash(&rng),
-                                          voteExtension: VoteExtension(lambdaProposal: .one), key: key)
+            let commit =
+                Bool.random(using: &rng)
+                ? CommitCertificate(height: 4, round: 0, blockID: blockID, precommits: votes) : nil
+            let conflicting = Vote.signed(
+                chainID: "c", height: 4, round: 0, type: .precommit, blockID: Self.randomHash(&rng),
+                voteExtension: VoteExtension(lambdaProposal: .one), key: key)
             let header = BlockHeader(
                 height: rng.next(), previousHash: Self.randomHash(&rng), timeMilliseconds: rng.next(),
                 transactionsRoot: Block.transactionsRoot(transactions), stateRoot: Self.randomHash(&rng),
                 layer2Root: Self.randomHash(&rng), proposer: key.publicKey, lambda: FixedPoint(raw: 700_000),
                 coherence: FixedPoint(raw: 950_000), lastCommitHash: Block.lastCommitHash(commit),
                 evidenceHash: .zero, actionsHash: .zero)
-            let block = Block(header: header, transactions: transactions, lastCommit: commit,
-                              evidence: [DuplicateVoteEvidence(votes[0], conflicting)],
-                              actions: [.slash(validator: key.publicKey, amount: 5), .boost(validator: key.publicKey, amount: 2)])
+            let block = Block(
+                header: header, transactions: transactions, lastCommit: commit,
+                evidence: [DuplicateVoteEvidence(votes[0], conflicting)],
+                actions: [.slash(validator: key.publicKey, amount: 5), .boost(validator: key.publicKey, amount: 2)])
             let decoded = try Block(canonicalBytes: block.canonicalBytes)
             #expect(decoded == block)
             #expect(decoded.id == block.id)
@@ -105,8 +113,10 @@ struct TransactionCodecTests {
         bytes[tagOffset] = 99
         #expect(throws: CodecError.self) { try UnsignedTransaction(canonicalBytes: bytes) }
 
-        var mint = UnsignedTransaction(chainID: "c", sender: key.publicKey, nonce: 0, body: .mintT0(epoch: 1, amount: 1))
-            .canonicalBytes
+        var mint = UnsignedTransaction(
+            chainID: "c", sender: key.publicKey, nonce: 0, body: .mintT0(epoch: 1, amount: 1)
+        )
+        .canonicalBytes
         mint[tagOffset + 1] = MintTier.t4.rawValue
         #expect(throws: CodecError.self) { try UnsignedTransaction(canonicalBytes: mint) }
 
