@@ -1,3 +1,4 @@
+import Foundation
 import HMNPrimitives
 import Testing
 @testable import HMNLedger
@@ -211,5 +212,53 @@ struct BlockApplicationTests {
             carry = sum >> 8
         }
         return result
+    }
+}
+
+@Suite("Proposals and genesis")
+struct ProposalAndGenesisTests {
+    @Test("a proposal never exceeds the byte limit it was given, and keeps sender nonce order")
+    func byteLimit() throws {
+        let chain = try TestChain()
+        let candidates = (0..<40).map { chain.transfer($0 % 6, ($0 + 1) % 6, 1, nonce: UInt64($0 / 6)) }
+        for limit in [600, 2_000, 5_000] {
+            let (proposal, _) = try chain.ledger.propose(
+                timeMilliseconds: chain.time + 1_000, proposer: chain.proposer, candidates: candidates,
+                lastCommit: nil, maxBytes: limit)
+            #expect(proposal.bytes.count <= limit)
+            #expect(proposal.block.transactions.count < candidates.count)
+            #expect(try chain.ledger.execute(blockBytes: proposal.bytes).id == proposal.id)
+        }
+    }
+
+    @Test("a genesis without validators, with duplicate accounts or an overflowing supply is refused")
+    func invalidGenesis() throws {
+        let key = SigningKey.derived(from: "genesis-a")
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("hmn-genesis-\(UUID().uuidString)")
+            .path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let cases = [
+            Genesis(
+                chainID: "g", genesisTimeMilliseconds: 0,
+                accounts: [GenesisAccount(publicKey: key.publicKey, balance: 5)]),
+            Genesis(
+                chainID: "g", genesisTimeMilliseconds: 0,
+                accounts: [GenesisAccount(publicKey: key.publicKey, balance: .max, stake: 1_000)]),
+            Genesis(
+                chainID: "", genesisTimeMilliseconds: 0,
+                accounts: [GenesisAccount(publicKey: key.publicKey, balance: 0, stake: 1_000)]),
+            Genesis(
+                chainID: "g", genesisTimeMilliseconds: 0,
+                accounts: Array(repeating: GenesisAccount(publicKey: key.publicKey, balance: 0, stake: 1_000), count: 2)
+            ),
+        ]
+        for genesis in cases {
+            do {
+                _ = try Ledger(path: path, genesis: genesis, logger: TestChain.quiet)
+                Issue.record("accepted \(genesis)")
+            } catch {
+                #expect(error.code == .invalidGenesis || error.code == .overflow, "\(error)")
+            }
+        }
     }
 }
