@@ -135,12 +135,18 @@ enum BlockExecutor {
         guard size <= limit else {
             throw LedgerError(.oversize, "commit, evidence and actions alone take \(size) of \(limit) bytes")
         }
-        let badSignatures = Set(SignatureBatch.failures(in: candidates, concurrency: base.concurrency))
+        // Verify only the candidates that could fit at all (the mempool may hold far more).
+        var room = limit - size
+        let fitting = candidates.prefix { candidate in
+            room -= candidate.canonicalBytes.count
+            return room >= 0
+        }
+        let badSignatures = Set(SignatureBatch.failures(in: Array(fitting), concurrency: base.concurrency))
         var included: [SignedTransaction] = []
         var results: [TransactionResult] = []
         var rejected: [RejectedTransaction] = []
         var seen = Set<Hash256>()
-        for (index, candidate) in candidates.enumerated() {
+        for (index, candidate) in fitting.enumerated() {
             let txBytes = candidate.canonicalBytes.count
             if size + txBytes > limit { break }
             do throws(LedgerError) {

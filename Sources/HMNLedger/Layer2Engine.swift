@@ -64,11 +64,13 @@ public struct Layer2Genesis: Hashable, Sendable {
     public var miningEpochLength: UInt64
     public var epochReward: UInt64
     public var memoryProofReward: UInt64
+    /// Stake that makes an account a validator (and a miner).
+    public var minStake: UInt64
 
     public init(
         chainID: String, genesisTimeMilliseconds: UInt64, validators: [ValidatorPower],
         stakes: [ValidatorPower], miningEpochLength: UInt64, epochReward: UInt64,
-        memoryProofReward: UInt64
+        memoryProofReward: UInt64, minStake: UInt64
     ) {
         self.chainID = chainID
         self.genesisTimeMilliseconds = genesisTimeMilliseconds
@@ -77,6 +79,7 @@ public struct Layer2Genesis: Hashable, Sendable {
         self.miningEpochLength = miningEpochLength
         self.epochReward = epochReward
         self.memoryProofReward = memoryProofReward
+        self.minStake = minStake
     }
 }
 

@@ -100,7 +100,8 @@ public final class Ledger {
             Layer2Genesis(
                 chainID: genesis.chainID, genesisTimeMilliseconds: genesis.genesisTimeMilliseconds,
                 validators: validators, stakes: state.stakes, miningEpochLength: genesis.parameters.miningEpochLength,
-                epochReward: genesis.parameters.epochReward, memoryProofReward: genesis.parameters.memoryProofReward))
+                epochReward: genesis.parameters.epochReward, memoryProofReward: genesis.parameters.memoryProofReward,
+                minStake: genesis.parameters.minStake))
         let engineState = started.canonicalState
         try store.transaction {
             try store.setMeta("genesis", genesis.canonicalBytes)

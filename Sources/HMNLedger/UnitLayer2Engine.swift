@@ -4,8 +4,8 @@ import HMNPrimitives
 ///
 /// λ = 1, Ĉ = 1, Ψ = 1 for everyone, a fixed 1,000 ms block delay, never an emergency, so no
 /// actions. Mining still follows SPEC §7: at the boundary after each mining epoch of `M` heights it
-/// snapshots the stakes, and during the next `M` heights each staker may mint once exactly
-/// `floor(epochReward × Ĉ × Ψ × s_i / Σs)`. A T1 reward is `memoryProofReward` for a critical proof.
+/// snapshots the validators' stakes (stake ≥ minStake), and during the next `M` heights each of
+/// them may mint once exactly `floor(epochReward × Ĉ × Ψ × s_i / Σs)`. A T1 reward is `memoryProofReward` for a critical proof.
 /// This keeps HMNLedger fully usable without the coherence layer; HMNNode plugs the real engine in.
 public struct UnitLayer2Engine: Layer2Engine, Hashable {
     /// Delay between blocks in standalone mode.
@@ -17,6 +17,8 @@ public struct UnitLayer2Engine: Layer2Engine, Hashable {
     public private(set) var miningEpochLength: UInt64 = 10
     public private(set) var epochReward: UInt64 = 0
     public private(set) var memoryProofRewardAmount: UInt64 = 0
+    /// Only accounts staking at least this much mine (the validators, SPEC §7).
+    public private(set) var minStake: UInt64 = 1
     /// The mining epoch whose stake snapshot is held (0 = none yet).
     public private(set) var snapshotEpoch: UInt64 = 0
     /// Stakes at the end of `snapshotEpoch`, sorted by key.
@@ -29,13 +31,14 @@ public struct UnitLayer2Engine: Layer2Engine, Hashable {
         miningEpochLength = max(1, genesis.miningEpochLength)
         epochReward = genesis.epochReward
         memoryProofRewardAmount = genesis.memoryProofReward
+        minStake = max(1, genesis.minStake)
     }
 
     public mutating func advance(_ facts: Layer2BlockFacts) {
         lastHeight = facts.height
         if facts.height % miningEpochLength == 0 {
             snapshotEpoch = facts.height / miningEpochLength
-            snapshot = facts.stakes
+            snapshot = facts.stakes.filter { $0.power >= minStake }
         }
     }
 
@@ -76,6 +79,7 @@ public struct UnitLayer2Engine: Layer2Engine, Hashable {
         encoder.encode(miningEpochLength)
         encoder.encode(epochReward)
         encoder.encode(memoryProofRewardAmount)
+        encoder.encode(minStake)
         encoder.encode(snapshotEpoch)
         encoder.encode(snapshot)
         return encoder.bytes
@@ -91,6 +95,7 @@ public struct UnitLayer2Engine: Layer2Engine, Hashable {
         engine.miningEpochLength = try decoder.decode()
         engine.epochReward = try decoder.decode()
         engine.memoryProofRewardAmount = try decoder.decode()
+        engine.minStake = try decoder.decode()
         engine.snapshotEpoch = try decoder.decode()
         engine.snapshot = try decoder.decodeArray(maxCount: 1_000_000)
         try decoder.finish()
