@@ -5,9 +5,11 @@ import HMNPrimitives
 /// `balance` is spendable, `stake` is bonded (voting power once it reaches `minStake`). Both are
 /// base units; every change is checked arithmetic.
 public struct Account: Hashable, Sendable, CanonicalCodable {
+    /// Spendable base units.
     public var balance: UInt64
     /// Number of transactions this account has sent; the next one must carry exactly this nonce.
     public var nonce: UInt64
+    /// Bonded base units; voting power once ≥ `minStake`.
     public var stake: UInt64
     /// Last mining epoch this account minted a T0 reward for (0 = never; epochs start at 1).
     public var lastMintEpoch: UInt64
@@ -15,6 +17,7 @@ public struct Account: Hashable, Sendable, CanonicalCodable {
     /// offence is punished once.
     public var slashedThroughHeight: UInt64
 
+    /// Creates an account; every field defaults to zero.
     public init(
         balance: UInt64 = 0, nonce: UInt64 = 0, stake: UInt64 = 0, lastMintEpoch: UInt64 = 0,
         slashedThroughHeight: UInt64 = 0

@@ -7,18 +7,26 @@ import HMNPrimitives
 /// `layer2Root` over the Layer-2 engine state; `lambda` and `coherence` are Layer 2's λ and Ĉ
 /// after the block.
 public struct BlockHeader: Hashable, Sendable, CanonicalCodable {
+    /// Header format version; others do not decode.
     public static let version: UInt16 = 1
 
+    /// Block height, from 1.
     public var height: UInt64
     /// Id of block `height − 1`; the genesis hash at height 1.
     public var previousHash: Hash256
+    /// Proposer time in milliseconds since the Unix epoch; strictly increasing.
     public var timeMilliseconds: UInt64
     /// RFC 6962 Merkle root over the signed transactions' canonical bytes.
     public var transactionsRoot: Hash256
+    /// ``LedgerState/stateRoot`` after the block (the app hash).
     public var stateRoot: Hash256
+    /// BLAKE2b-256 of the Layer-2 engine's canonical state after the block.
     public var layer2Root: Hash256
+    /// The validator that proposed the block.
     public var proposer: PublicKey
+    /// λ after the block (SPEC §5).
     public var lambda: FixedPoint
+    /// Ĉ after the block (SPEC §3).
     public var coherence: FixedPoint
     /// Hash of the carried last-commit certificate (`Hash256.zero` at height 1).
     public var lastCommitHash: Hash256
@@ -27,6 +35,7 @@ public struct BlockHeader: Hashable, Sendable, CanonicalCodable {
     /// Hash of the Layer-2 action list.
     public var actionsHash: Hash256
 
+    /// Creates a header from all of its fields.
     public init(
         height: UInt64, previousHash: Hash256, timeMilliseconds: UInt64, transactionsRoot: Hash256,
         stateRoot: Hash256, layer2Root: Hash256, proposer: PublicKey, lambda: FixedPoint,

@@ -11,6 +11,7 @@ public struct ChainTip: Hashable, Sendable {
     /// State root after the last block (the app hash).
     public var appHash: Hash256
 
+    /// Creates a tip.
     public init(height: UInt64, blockID: Hash256, timeMilliseconds: UInt64, appHash: Hash256) {
         self.height = height
         self.blockID = blockID
@@ -22,9 +23,11 @@ public struct ChainTip: Hashable, Sendable {
 /// A block that passed every rule against the current tip, with the state it leads to.
 /// Nothing is stored until ``Ledger/commit(_:certificate:)``.
 public struct ExecutedBlock: Sendable {
+    /// The executed block.
     public let block: Block
     /// The block's canonical bytes (what is stored and gossiped).
     public let bytes: [UInt8]
+    /// One result per transaction, in order.
     public let results: [TransactionResult]
     /// Voting-power changes this block causes; they take effect at `height + 2`.
     public let validatorUpdates: [ValidatorPower]
@@ -35,7 +38,9 @@ public struct ExecutedBlock: Sendable {
     let state: LedgerState
     let engine: any Layer2Engine
 
+    /// The block id.
     public var id: Hash256 { block.id }
+    /// The block height.
     public var height: UInt64 { block.height }
     /// The state root after the block.
     public var appHash: Hash256 { block.header.stateRoot }
@@ -60,6 +65,8 @@ public struct ExecutedBlock: Sendable {
 
 /// A transaction a proposal left out, and why.
 public struct RejectedTransaction: Sendable {
+    /// The transaction left out.
     public var transaction: SignedTransaction
+    /// The rule it broke.
     public var error: LedgerError
 }

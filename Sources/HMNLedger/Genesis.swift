@@ -21,6 +21,7 @@ public struct LedgerParameters: Hashable, Sendable, CanonicalCodable {
     /// Evidence older than this many heights is refused.
     public var maxEvidenceAgeBlocks: UInt64
 
+    /// Creates parameters; the defaults suit tests and small chains.
     public init(
         maxTransactionBytes: UInt32 = 4_096, maxBlockBytes: UInt32 = 8 << 20, mempoolCapacity: UInt32 = 20_000,
         epochReward: UInt64 = 1_000_000, memoryProofReward: UInt64 = 1_000, minStake: UInt64 = 1_000,
@@ -65,10 +66,14 @@ public struct LedgerParameters: Hashable, Sendable, CanonicalCodable {
 
 /// One initial account.
 public struct GenesisAccount: Hashable, Sendable, CanonicalCodable {
+    /// The account key.
     public var publicKey: PublicKey
+    /// Initial spendable balance.
     public var balance: UInt64
+    /// Initial bonded stake (≥ `minStake` makes a genesis validator).
     public var stake: UInt64
 
+    /// Creates a genesis account.
     public init(publicKey: PublicKey, balance: UInt64, stake: UInt64 = 0) {
         self.publicKey = publicKey
         self.balance = balance
@@ -91,14 +96,19 @@ public struct GenesisAccount: Hashable, Sendable, CanonicalCodable {
 /// The genesis document: everything block 1 builds on. Its hash is block 1's previous hash, so
 /// a chain is bound to its genesis.
 public struct Genesis: Hashable, Sendable, CanonicalCodable {
+    /// Upper bound on genesis accounts, checked when decoding.
     public static let maxAccounts = 1_000_000
 
+    /// The chain id every transaction and vote names (1…64 bytes).
     public var chainID: String
+    /// Genesis time; block 1 may not be earlier.
     public var genesisTimeMilliseconds: UInt64
     /// Sorted by key on construction, so one genesis has one encoding.
     public var accounts: [GenesisAccount]
+    /// Chain-wide rules.
     public var parameters: LedgerParameters
 
+    /// Creates a genesis document; accounts are sorted by key.
     public init(
         chainID: String, genesisTimeMilliseconds: UInt64, accounts: [GenesisAccount],
         parameters: LedgerParameters = LedgerParameters()

@@ -14,6 +14,7 @@ public enum Layer2Action: Hashable, Sendable, CanonicalCodable {
     /// Upper bound on actions per block, checked when decoding.
     public static let maxPerBlock = 10_000
 
+    /// The validator the action concerns.
     public var validator: PublicKey {
         switch self {
         case .slash(let validator, _), .boost(let validator, _): validator

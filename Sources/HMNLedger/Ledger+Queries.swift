@@ -2,23 +2,32 @@ import HMNPrimitives
 
 /// A committed block as read back from storage, verified.
 public struct StoredBlock: Hashable, Sendable {
+    /// The decoded, verified block.
     public var block: Block
+    /// Its canonical bytes as stored.
     public var bytes: [UInt8]
     /// The precommits that finalized the block.
     public var certificate: CommitCertificate
 
+    /// The block id.
     public var id: Hash256 { block.id }
+    /// The block height.
     public var height: UInt64 { block.height }
 }
 
 /// A committed transaction with what is needed to check it without the ledger.
 public struct TransactionRecord: Hashable, Sendable {
+    /// The transaction as committed.
     public var transaction: SignedTransaction
+    /// Height of the block that committed it.
     public var height: UInt64
+    /// Id of that block.
     public var blockID: Hash256
+    /// Its execution result.
     public var result: TransactionResult
     /// Inclusion proof of the transaction's canonical bytes in `transactionsRoot`.
     public var proof: MerkleProof
+    /// The block header's transactions root the proof leads to.
     public var transactionsRoot: Hash256
 
     /// Checks the inclusion proof: a pure function of this record.

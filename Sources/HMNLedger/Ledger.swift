@@ -15,7 +15,9 @@ import Logging
 /// state in **one** SQLite transaction (WAL, `synchronous=FULL`), then swaps the new state in.
 /// A crash at any point leaves either the whole block or none of it.
 public final class Ledger {
+    /// The genesis document the chain was created from.
     public let genesis: Genesis
+    /// The SQLite file.
     public let path: String
     public private(set) var tip: ChainTip
     public private(set) var state: LedgerState
@@ -146,10 +148,14 @@ public final class Ledger {
     /// Closes the database; the object is unusable afterwards.
     public func close() { store.close() }
 
+    /// The chain id.
     public var chainID: String { genesis.chainID }
+    /// The chain's parameters.
     public var parameters: LedgerParameters { genesis.parameters }
+    /// The last committed height (0 before the first block).
     public var height: UInt64 { tip.height }
 
+    /// The committed state of an account, or nil if it does not exist.
     public func account(_ key: PublicKey) -> Account? { state.account(key) }
 
     /// The validator set of `height`, known for heights up to tip + 2.

@@ -15,6 +15,7 @@ import Logging
 ///
 /// Not `Sendable`, like ``Ledger``: the engine's shell calls it from one task at a time.
 public final class LedgerApplication: ConsensusApplication {
+    /// The ledger the application drives.
     public let ledger: Ledger
     public private(set) var mempool: Mempool
     private let logger: Logger
@@ -23,6 +24,7 @@ public final class LedgerApplication: ConsensusApplication {
     /// The block finalized and waiting for `commit()`.
     private var finalized: (block: ExecutedBlock, certificate: CommitCertificate)?
 
+    /// Wraps a ledger, with an empty mempool of the chain's capacity.
     public init(ledger: Ledger, logger: Logger) {
         self.ledger = ledger
         self.mempool = Mempool(capacity: Int(ledger.parameters.mempoolCapacity))

@@ -6,6 +6,7 @@ import HMNStorage
 /// Every rejection is one of these, with a stable ``Code`` for programs and a message naming the
 /// exact rule and value for people. A rejected input never changes committed state.
 public struct LedgerError: Error, Hashable, Sendable, CustomStringConvertible {
+    /// Stable machine-readable reasons (the raw value is what `checkTransaction` reports).
     public enum Code: String, Hashable, Sendable, CaseIterable {
         /// Bytes did not decode (truncated, trailing bytes, oversize length, unknown tag, bad key length).
         case malformed
@@ -63,9 +64,12 @@ public struct LedgerError: Error, Hashable, Sendable, CustomStringConvertible {
         case invalidState
     }
 
+    /// Which rule was broken.
     public var code: Code
+    /// What was wrong, naming the value involved.
     public var message: String
 
+    /// Creates an error.
     public init(_ code: Code, _ message: String) {
         self.code = code
         self.message = message

@@ -11,9 +11,12 @@ struct ExecutionContext {
 
 /// Supply changes a block made; everything else only moves value (the conservation law tests check).
 public struct SupplyChange: Hashable, Sendable {
+    /// Units minted (T0, T1, T4).
     public var minted: UInt64 = 0
+    /// Units burned (slashes).
     public var burned: UInt64 = 0
 
+    /// Creates a supply change.
     public init(minted: UInt64 = 0, burned: UInt64 = 0) {
         self.minted = minted
         self.burned = burned

@@ -20,6 +20,7 @@ public struct LedgerState: Sendable {
     public private(set) var changedAccounts: Set<PublicKey> = []
     public private(set) var changedProofs: Set<Hash256> = []
 
+    /// An empty state.
     public init() {}
 
     /// The state a genesis document describes.
@@ -29,8 +30,10 @@ public struct LedgerState: Sendable {
         }
     }
 
+    /// The account with `key`, or nil.
     public func account(_ key: PublicKey) -> Account? { accounts[key] }
 
+    /// Stores an account and updates its cached leaf hash.
     public mutating func setAccount(_ account: Account, for key: PublicKey) {
         if accounts.updateValue(account, forKey: key) == nil {
             sortedAccountKeys.insert(key, at: Self.insertionIndex(of: key, in: sortedAccountKeys))
@@ -39,6 +42,7 @@ public struct LedgerState: Sendable {
         changedAccounts.insert(key)
     }
 
+    /// Stores a committed memory proof and updates its cached leaf hash.
     public mutating func setMemoryProof(_ entry: MemoryProofEntry, for proofID: Hash256) {
         if memoryProofs.updateValue(entry, forKey: proofID) == nil {
             sortedProofIDs.insert(proofID, at: Self.insertionIndex(of: proofID, in: sortedProofIDs))
@@ -47,6 +51,7 @@ public struct LedgerState: Sendable {
         changedProofs.insert(proofID)
     }
 
+    /// Forgets which entries changed (after they were written).
     public mutating func clearChanges() {
         changedAccounts.removeAll(keepingCapacity: true)
         changedProofs.removeAll(keepingCapacity: true)

@@ -6,8 +6,10 @@ import HMNPrimitives
 /// benchmarks, the crash-test worker) uses this to produce the same certificates: precommits
 /// signed by each validator of the height, with the vote extension consensus would attach.
 public struct LocalCommitSigner: Sendable {
+    /// The validator keys held, by public key.
     public let keys: [PublicKey: SigningKey]
 
+    /// Holds `keys`.
     public init(keys: [SigningKey]) {
         self.keys = Dictionary(keys.map { ($0.publicKey, $0) }, uniquingKeysWith: { first, _ in first })
     }

@@ -6,17 +6,23 @@ import HMNPrimitives
 /// The author signs ``signBytes(chainID:)``; the ledger checks that signature and that the proof
 /// was not committed before (one proof per record id and content hash).
 public struct MemoryProof: Hashable, Sendable, CanonicalCodable {
+    /// Id of the memory record.
     public var recordID: Hash256
+    /// Hash of the record's content.
     public var contentHash: Hash256
+    /// The node that wrote the record and signs the proof.
     public var author: PublicKey
+    /// When the record was written.
     public var timestampMilliseconds: UInt64
     /// RΦV at write time, in [0, 1].
     public var rphv: FixedPoint
+    /// The author's signature over ``signBytes(chainID:)``.
     public var authorSignature: Signature
 
     /// RΦV at or above this is critical (SPEC §8) and earns a T1 reward.
     public static let criticalThreshold = FixedPoint(raw: 800_000)
 
+    /// Creates a proof from its fields (see ``signed(chainID:recordID:contentHash:timestampMilliseconds:rphv:key:)``).
     public init(
         recordID: Hash256, contentHash: Hash256, author: PublicKey, timestampMilliseconds: UInt64,
         rphv: FixedPoint, authorSignature: Signature
@@ -59,6 +65,7 @@ public struct MemoryProof: Hashable, Sendable, CanonicalCodable {
         return encoder.bytes
     }
 
+    /// The bytes the author signs for this proof.
     public func signBytes(chainID: String) -> [UInt8] {
         Self.signBytes(
             chainID: chainID, recordID: recordID, contentHash: contentHash, author: author,
@@ -70,6 +77,7 @@ public struct MemoryProof: Hashable, Sendable, CanonicalCodable {
         Hash256.of(parts: [Array("hmn/memory-proof-id/v1".utf8), recordID.bytes, contentHash.bytes])
     }
 
+    /// RΦV ≥ 0.8.
     public var isCritical: Bool { rphv >= Self.criticalThreshold }
 
     public init(from decoder: inout CanonicalDecoder) throws(CodecError) {
@@ -93,13 +101,16 @@ public struct MemoryProof: Hashable, Sendable, CanonicalCodable {
 
 /// A committed memory proof as kept in the ledger state (part of the state root).
 public struct MemoryProofEntry: Hashable, Sendable, CanonicalCodable {
+    /// The proof's author (who may claim the T1 reward).
     public var author: PublicKey
+    /// RΦV of the proof.
     public var rphv: FixedPoint
     /// Height of the block that committed the proof.
     public var height: UInt64
     /// Whether the author already minted its T1 reward.
     public var rewardClaimed: Bool
 
+    /// Creates an entry.
     public init(author: PublicKey, rphv: FixedPoint, height: UInt64, rewardClaimed: Bool) {
         self.author = author
         self.rphv = rphv

@@ -8,17 +8,21 @@ import HMNPrimitives
 /// anything the sender cannot afford once its earlier pending transactions are counted. After a
 /// block commits, ``update(after:)`` drops what the block included and what it made stale.
 public struct Mempool: Sendable {
+    /// Most transactions held.
     public let capacity: Int
     /// Transactions in arrival order (per sender, arrival order is nonce order).
     private var order: [Hash256] = []
     private var entries: [Hash256: SignedTransaction] = [:]
     private var bySender: [PublicKey: [Hash256]] = [:]
 
+    /// An empty mempool.
     public init(capacity: Int) {
         self.capacity = capacity
     }
 
+    /// Number of pending transactions.
     public var count: Int { entries.count }
+    /// Whether the transaction is pending.
     public func contains(_ id: Hash256) -> Bool { entries[id] != nil }
 
     /// Pending transactions in proposal order.

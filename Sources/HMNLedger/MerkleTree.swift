@@ -8,6 +8,7 @@ public enum MerkleTree {
     /// Root of the empty tree: `H()` of no bytes.
     public static let emptyRoot = Hash256.of([])
 
+    /// `H(0x00 ‖ data)`.
     public static func leafHash(_ data: [UInt8]) -> Hash256 {
         var bytes = [UInt8]()
         bytes.reserveCapacity(data.count + 1)
@@ -16,6 +17,7 @@ public enum MerkleTree {
         return Hash256.of(bytes)
     }
 
+    /// `H(0x01 ‖ left ‖ right)`.
     public static func nodeHash(_ left: Hash256, _ right: Hash256) -> Hash256 {
         var bytes = [UInt8]()
         bytes.reserveCapacity(65)
@@ -68,13 +70,17 @@ public enum MerkleTree {
 /// An inclusion proof: verifies that some bytes are leaf `index` of a tree of `leafCount` leaves
 /// with a given root, with no access to the ledger (a pure function of the proof).
 public struct MerkleProof: Hashable, Sendable, CanonicalCodable {
+    /// Longest accepted path (trees of up to 2⁶⁴ leaves).
     public static let maxPathLength = 64
 
+    /// Position of the leaf, from 0.
     public var index: UInt64
+    /// Number of leaves in the tree.
     public var leafCount: UInt64
     /// Sibling hashes from the leaf up to the root.
     public var path: [Hash256]
 
+    /// Creates a proof.
     public init(index: UInt64, leafCount: UInt64, path: [Hash256]) {
         self.index = index
         self.leafCount = leafCount

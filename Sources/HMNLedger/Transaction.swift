@@ -8,11 +8,16 @@ public struct UnsignedTransaction: Hashable, Sendable, CanonicalCodable {
     /// Longest chain id accepted anywhere.
     public static let maxChainIDBytes = 64
 
+    /// The chain the transaction is for.
     public var chainID: String
+    /// The account that pays and signs.
     public var sender: PublicKey
+    /// The sender's next nonce.
     public var nonce: UInt64
+    /// What the transaction does.
     public var body: TransactionBody
 
+    /// Creates an unsigned transaction.
     public init(chainID: String, sender: PublicKey, nonce: UInt64, body: TransactionBody) {
         self.chainID = chainID
         self.sender = sender
@@ -54,9 +59,12 @@ public struct UnsignedTransaction: Hashable, Sendable, CanonicalCodable {
 
 /// A signed transaction, as carried in blocks and the mempool.
 public struct SignedTransaction: Hashable, Sendable, CanonicalCodable {
+    /// The signed content.
     public var transaction: UnsignedTransaction
+    /// The sender's Ed25519 signature over ``UnsignedTransaction/signBytes``.
     public var signature: Signature
 
+    /// Pairs a transaction with its signature.
     public init(transaction: UnsignedTransaction, signature: Signature) {
         self.transaction = transaction
         self.signature = signature
@@ -68,9 +76,13 @@ public struct SignedTransaction: Hashable, Sendable, CanonicalCodable {
         UnsignedTransaction(chainID: chainID, sender: key.publicKey, nonce: nonce, body: body).signed(with: key)
     }
 
+    /// The transaction id (hash of the unsigned bytes).
     public var id: Hash256 { transaction.id }
+    /// The sender.
     public var sender: PublicKey { transaction.sender }
+    /// The sender nonce.
     public var nonce: UInt64 { transaction.nonce }
+    /// What it does.
     public var body: TransactionBody { transaction.body }
 
     /// Decodes one transaction, mapping codec failures to ``LedgerError/Code/malformed``.

@@ -50,6 +50,7 @@ public enum TransactionBody: Hashable, Sendable, CanonicalCodable {
         case t0(epoch: UInt64, amount: UInt64)
         case t1(proofID: Hash256, amount: UInt64)
 
+        /// The reward tier.
         public var tier: MintTier {
             switch self {
             case .t0: .t0
@@ -57,6 +58,7 @@ public enum TransactionBody: Hashable, Sendable, CanonicalCodable {
             }
         }
 
+        /// The amount to mint.
         public var amount: UInt64 {
             switch self {
             case .t0(_, let amount), .t1(_, let amount): amount

@@ -5,7 +5,8 @@ import HMNPrimitives
 /// λ = 1, Ĉ = 1, Ψ = 1 for everyone, a fixed 1,000 ms block delay, never an emergency, so no
 /// actions. Mining still follows SPEC §7: at the boundary after each mining epoch of `M` heights it
 /// snapshots the validators' stakes (stake ≥ minStake), and during the next `M` heights each of
-/// them may mint once exactly `floor(epochReward × Ĉ × Ψ × s_i / Σs)`. A T1 reward is `memoryProofReward` for a critical proof.
+/// them may mint once exactly `floor(epochReward × Ĉ × Ψ × s_i / Σs)`. A T1 reward is
+/// `memoryProofReward` for a critical proof.
 /// This keeps HMNLedger fully usable without the coherence layer; HMNNode plugs the real engine in.
 public struct UnitLayer2Engine: Layer2Engine, Hashable {
     /// Delay between blocks in standalone mode.
@@ -24,6 +25,7 @@ public struct UnitLayer2Engine: Layer2Engine, Hashable {
     /// Stakes at the end of `snapshotEpoch`, sorted by key.
     public private(set) var snapshot: [ValidatorPower] = []
 
+    /// An engine before ``start(_:)``.
     public init() {}
 
     public mutating func start(_ genesis: Layer2Genesis) {
