@@ -87,14 +87,24 @@ extension Ledger {
             transactionsRoot: stored.block.header.transactionsRoot)
     }
 
-    /// Walks the whole stored chain: every block's hashes and body roots, parent links, times,
-    /// commit certificates (signatures against the stored validator sets) and transaction index,
-    /// and the current state against the last header. Returns the number of blocks checked.
+    /// Walks the stored chain from `startHeight` (default: the whole chain) to the tip: every
+    /// block's hashes and body roots, parent links, times, commit certificates (signatures against
+    /// the stored validator sets) and transaction index, and the current state against the last
+    /// header. Returns the number of blocks checked.
     @discardableResult
-    public func verifyChain() throws(LedgerError) -> UInt64 {
+    public func verifyChain(from startHeight: UInt64 = 1) throws(LedgerError) -> UInt64 {
+        let first = max(1, startHeight)
         var previousID = genesis.hash
         var previousTime = genesis.genesisTimeMilliseconds
-        for height in stride(from: UInt64(1), through: tip.height, by: 1) {
+        if first > 1, first <= tip.height {
+            guard let parent = try block(atHeight: first - 1) else {
+                throw LedgerError(.corrupt, "block \(first - 1) is missing below the tip \(tip.height)")
+            }
+            previousID = parent.id
+            previousTime = parent.block.header.timeMilliseconds
+        }
+        var checked: UInt64 = 0
+        for height in stride(from: first, through: tip.height, by: 1) {
             guard let stored = try block(atHeight: height) else {
                 throw LedgerError(.corrupt, "block \(height) is missing below the tip \(tip.height)")
             }
@@ -117,11 +127,12 @@ extension Ledger {
             }
             previousID = stored.id
             previousTime = header.timeMilliseconds
+            checked += 1
         }
-        guard previousID == tip.blockID, state.stateRoot == tip.appHash else {
+        guard tip.height == 0 || first > tip.height || previousID == tip.blockID, state.stateRoot == tip.appHash else {
             throw LedgerError(.corrupt, "state does not match the last committed header")
         }
-        return tip.height
+        return checked
     }
 
     /// The Merkle proof of an account in the current accounts root.
