@@ -127,6 +127,28 @@ struct TransactionCodecTests {
         #expect(throws: CryptoError.self) { try PublicKey(bytes: [UInt8](repeating: 7, count: 31)) }
     }
 
+    @Test("a length prefix above its limit is refused before anything is read")
+    func oversizeLengths() throws {
+        let key = Self.keys[0]
+        var long = UnsignedTransaction(
+            chainID: String(repeating: "c", count: 65), sender: key.publicKey, nonce: 0, body: .bond(amount: 1))
+        do {
+            _ = try UnsignedTransaction(canonicalBytes: long.canonicalBytes)
+            Issue.record("a 65-byte chain id decoded")
+        } catch {
+            #expect(error.code == .oversizeLength)
+        }
+        long.chainID = "c"
+        var bytes = long.canonicalBytes
+        bytes.replaceSubrange(0..<4, with: [0xFF, 0xFF, 0xFF, 0xFF])  // a 4 GiB chain id
+        do {
+            _ = try UnsignedTransaction(canonicalBytes: bytes)
+            Issue.record("a 4 GiB length decoded")
+        } catch {
+            #expect(error.code == .oversizeLength)
+        }
+    }
+
     @Test("the id covers chain, sender and nonce; the signature covers the id's bytes")
     func idsAreUnique() throws {
         let key = Self.keys[1]
