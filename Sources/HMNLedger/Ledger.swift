@@ -49,7 +49,10 @@ public final class Ledger {
         path: String, engine: any Layer2Engine = UnitLayer2Engine(),
         logger: Logger
     ) throws(LedgerError) -> Ledger {
-        try Ledger(path: path, genesis: nil, engine: engine, logger: logger)
+        guard path == ":memory:" || FileManager.default.fileExists(atPath: path) else {
+            throw LedgerError(.invalidGenesis, "\(path) does not exist")
+        }
+        return try Ledger(path: path, genesis: nil, engine: engine, logger: logger)
     }
 
     private init(

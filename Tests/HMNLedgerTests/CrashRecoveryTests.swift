@@ -56,8 +56,8 @@ struct CrashRecoveryTests {
         let started = Date()
         var killPoints = 0
         var verifiedThrough: UInt64 = 1
-        while killPoints < 24 && Date().timeIntervalSince(started) < 32 {
-            let delay = Int.random(in: 40...400, using: &rng)
+        while killPoints < 24 && Date().timeIntervalSince(started) < 35 {
+            let delay = Int.random(in: 30...300, using: &rng)
             let (acked, output) = try Self.runAndKill(executable, path: path, afterMilliseconds: delay)
             killPoints += 1
             guard FileManager.default.fileExists(atPath: path) else { continue }  // killed before creating the file
