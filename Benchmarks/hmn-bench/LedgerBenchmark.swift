@@ -95,6 +95,16 @@ struct LedgerBenchmark: ParsableCommand {
                 ))
         }
 
+        // Block sync: the same checks, with the next block's signatures verified while the current
+        // block executes and commits.
+        let syncLedger = try Ledger(
+            path: directory.appendingPathComponent("ledger-sync.sqlite").path, genesis: genesis, logger: logger)
+        let syncStart = DispatchTime.now()
+        try syncLedger.sync(prepared.map { (bytes: $0.bytes, certificate: $0.certificate) })
+        let syncPerSecond = Double(blocks * transactions) / Self.seconds(syncStart, DispatchTime.now())
+        guard syncLedger.height == UInt64(blocks) else { throw ValidationError("sync stopped at \(syncLedger.height)") }
+        syncLedger.close()
+
         // Raw libsodium verification of the same transactions, one thread, sign bytes precomputed.
         var inputs: [(PublicKey, Signature, [UInt8])] = []
         for (bytes, _) in prepared {
@@ -134,6 +144,10 @@ struct LedgerBenchmark: ParsableCommand {
                     figure.concurrency, figure.txPerSecond, figure.executeMs, figure.commitMs,
                     100 * figure.txPerSecond / verifyPerSecond))
         }
+        print(
+            String(
+                format: "  ledger sync (verify ahead), %d threads: %8.0f tx/s  = %3.0f%% of single-core verify",
+                cores, syncPerSecond, 100 * syncPerSecond / verifyPerSecond))
         print(String(format: "  raw libsodium Ed25519 verify, 1 thread: %8.0f verify/s", verifyPerSecond))
         print(
             String(

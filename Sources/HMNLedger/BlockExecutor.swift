@@ -26,7 +26,13 @@ enum BlockExecutor {
     static let headerBytes = 2 + 2 * 8 + 7 * 32 + 32 + 2 * 8
 
     /// Validates `block` against `base` completely and returns the state it leads to.
-    static func execute(_ block: Block, bytes: [UInt8], base: ExecutionBase) throws(LedgerError) -> ExecutedBlock {
+    ///
+    /// - Parameter signatureFailures: the result of ``SignatureBatch/failures(in:concurrency:)`` for
+    ///   this block's transactions when it was already computed (block sync verifies ahead); nil
+    ///   verifies here.
+    static func execute(
+        _ block: Block, bytes: [UInt8], base: ExecutionBase, signatureFailures: [Int]? = nil
+    ) throws(LedgerError) -> ExecutedBlock {
         let header = block.header
         guard bytes.count <= Int(base.parameters.maxBlockBytes) else {
             throw LedgerError(.oversize, "block of \(bytes.count) bytes exceeds \(base.parameters.maxBlockBytes)")
@@ -49,7 +55,9 @@ enum BlockExecutor {
                     .duplicateTransaction, "transaction \(transaction.id.short) appears twice in the block")
             }
         }
-        if let bad = SignatureBatch.failures(in: block.transactions, concurrency: base.concurrency).first {
+        let failures =
+            signatureFailures ?? SignatureBatch.failures(in: block.transactions, concurrency: base.concurrency)
+        if let bad = failures.first {
             try block.transactions[bad].verifySignatures()  // throws the precise error
         }
         let required = base.engine.requiredActions(atHeight: header.height)
