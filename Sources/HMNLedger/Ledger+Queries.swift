@@ -1,0 +1,143 @@
+import HMNPrimitives
+
+/// A committed block as read back from storage, verified.
+public struct StoredBlock: Hashable, Sendable {
+    /// The decoded, verified block.
+    public var block: Block
+    /// Its canonical bytes as stored.
+    public var bytes: [UInt8]
+    /// The precommits that finalized the block.
+    public var certificate: CommitCertificate
+
+    /// The block id.
+    public var id: Hash256 { block.id }
+    /// The block height.
+    public var height: UInt64 { block.height }
+}
+
+/// A committed transaction with what is needed to check it without the ledger.
+public struct TransactionRecord: Hashable, Sendable {
+    /// The transaction as committed.
+    public var transaction: SignedTransaction
+    /// Height of the block that committed it.
+    public var height: UInt64
+    /// Id of that block.
+    public var blockID: Hash256
+    /// Its execution result.
+    public var result: TransactionResult
+    /// Inclusion proof of the transaction's canonical bytes in `transactionsRoot`.
+    public var proof: MerkleProof
+    /// The block header's transactions root the proof leads to.
+    public var transactionsRoot: Hash256
+
+    /// Checks the inclusion proof: a pure function of this record.
+    public var isProofValid: Bool { proof.verify(leaf: transaction.canonicalBytes, root: transactionsRoot) }
+}
+
+extension Ledger {
+    /// The committed block at `height`, verified against its stored hashes; nil above the tip.
+    public func block(atHeight height: UInt64) throws(LedgerError) -> StoredBlock? {
+        guard
+            let (block, bytes, certificate) = try store.block(atHeight: height, maxBytes: Int(parameters.maxBlockBytes))
+        else { return nil }
+        return StoredBlock(block: block, bytes: bytes, certificate: certificate)
+    }
+
+    /// The committed block with id `id`, verified; nil if unknown.
+    public func block(withID id: Hash256) throws(LedgerError) -> StoredBlock? {
+        guard let height = try store.height(ofBlock: id) else { return nil }
+        return try block(atHeight: height)
+    }
+
+    /// Committed blocks in `heights` (clamped to the chain), in order, each verified.
+    public func blocks(in heights: ClosedRange<UInt64>) throws(LedgerError) -> [StoredBlock] {
+        guard tip.height >= 1 else { return [] }
+        let low = max(1, heights.lowerBound)
+        let high = min(tip.height, heights.upperBound)
+        guard low <= high else { return [] }
+        var blocks: [StoredBlock] = []
+        for height in low...high {
+            guard let stored = try block(atHeight: height) else {
+                throw LedgerError(.corrupt, "block \(height) is missing below the tip \(tip.height)")
+            }
+            blocks.append(stored)
+        }
+        return blocks
+    }
+
+    /// A committed transaction with its result and inclusion proof; nil if unknown.
+    public func transaction(withID id: Hash256) throws(LedgerError) -> TransactionRecord? {
+        guard let (height, position, resultBytes) = try store.transactionLocation(id) else { return nil }
+        guard let stored = try block(atHeight: height), position < stored.block.transactions.count else {
+            throw LedgerError(.corrupt, "transaction \(id.short) points at a missing block or position")
+        }
+        let transaction = stored.block.transactions[position]
+        guard transaction.id == id else {
+            throw LedgerError(.corrupt, "transaction index row of \(id.short) points at another transaction")
+        }
+        let result: TransactionResult
+        do {
+            result = try TransactionResult(canonicalBytes: resultBytes)
+        } catch {
+            throw LedgerError(.corrupt, "result of transaction \(id.short) does not decode")
+        }
+        return TransactionRecord(
+            transaction: transaction, height: height, blockID: stored.id, result: result,
+            proof: MerkleTree.proof(index: position, leafHashes: stored.block.transactionLeafHashes),
+            transactionsRoot: stored.block.header.transactionsRoot)
+    }
+
+    /// Walks the stored chain from `startHeight` (default: the whole chain) to the tip: every
+    /// block's hashes and body roots, parent links, times, commit certificates (signatures against
+    /// the stored validator sets) and transaction index, and the current state against the last
+    /// header. Returns the number of blocks checked.
+    @discardableResult
+    public func verifyChain(from startHeight: UInt64 = 1) throws(LedgerError) -> UInt64 {
+        let first = max(1, startHeight)
+        var previousID = genesis.hash
+        var previousTime = genesis.genesisTimeMilliseconds
+        if first > 1, first <= tip.height {
+            guard let parent = try block(atHeight: first - 1) else {
+                throw LedgerError(.corrupt, "block \(first - 1) is missing below the tip \(tip.height)")
+            }
+            previousID = parent.id
+            previousTime = parent.block.header.timeMilliseconds
+        }
+        var checked: UInt64 = 0
+        for height in stride(from: first, through: tip.height, by: 1) {
+            guard let stored = try block(atHeight: height) else {
+                throw LedgerError(.corrupt, "block \(height) is missing below the tip \(tip.height)")
+            }
+            let header = stored.block.header
+            guard header.previousHash == previousID else {
+                throw LedgerError(.corrupt, "block \(height) does not link to block \(height - 1)")
+            }
+            guard height == 1 ? header.timeMilliseconds >= previousTime : header.timeMilliseconds > previousTime else {
+                throw LedgerError(.corrupt, "block \(height) time goes backwards")
+            }
+            do {
+                try stored.certificate.verify(chainID: chainID, validators: try validators(atHeight: height))
+            } catch let error as CommitVerificationError {
+                throw LedgerError(.corrupt, "certificate of block \(height): \(error.message)")
+            } catch {
+                throw LedgerError.wrap(error)
+            }
+            guard try store.transactionCount(atHeight: height) == stored.block.transactions.count else {
+                throw LedgerError(.corrupt, "transaction index of block \(height) is incomplete")
+            }
+            previousID = stored.id
+            previousTime = header.timeMilliseconds
+            checked += 1
+        }
+        guard tip.height == 0 || first > tip.height || previousID == tip.blockID, state.stateRoot == tip.appHash else {
+            throw LedgerError(.corrupt, "state does not match the last committed header")
+        }
+        return checked
+    }
+
+    /// The Merkle proof of an account in the current accounts root.
+    public func accountProof(_ key: PublicKey) -> (account: Account, proof: MerkleProof)? {
+        guard let account = state.account(key), let proof = state.accountProof(key) else { return nil }
+        return (account, proof)
+    }
+}

@@ -1,0 +1,137 @@
+import HMNPrimitives
+import Logging
+
+/// The ledger as a ``ConsensusApplication``: what a consensus engine (HMNConsensus, or the demo)
+/// drives, in the spirit of ABCI 2.0.
+///
+/// - `checkTransaction` admits into the ``Mempool``;
+/// - `prepareProposal` builds a block from the mempool with the last commit, evidence and the
+///   Layer-2 actions the height requires, within the byte limit;
+/// - `processProposal` runs every rule of the block, including its roots, and caches the result
+///   so `finalizeBlock` on the same block does not execute it twice;
+/// - `finalizeBlock` executes (or reuses) the decided block and returns results, validator updates
+///   and the app hash; nothing is durable until `commit`, which writes the block in one SQLite
+///   transaction and updates the mempool.
+///
+/// Not `Sendable`, like ``Ledger``: the engine's shell calls it from one task at a time.
+public final class LedgerApplication: ConsensusApplication {
+    /// The ledger the application drives.
+    public let ledger: Ledger
+    public private(set) var mempool: Mempool
+    private let logger: Logger
+    /// The last block executed by prepare/process, reused by finalize.
+    private var executed: ExecutedBlock?
+    /// The block finalized and waiting for `commit()`.
+    private var finalized: (block: ExecutedBlock, certificate: CommitCertificate)?
+
+    /// Wraps a ledger, with an empty mempool of the chain's capacity.
+    public init(ledger: Ledger, logger: Logger) {
+        self.ledger = ledger
+        self.mempool = Mempool(capacity: Int(ledger.parameters.mempoolCapacity))
+        self.logger = logger
+    }
+
+    public func info() throws -> ApplicationInfo {
+        let height = ledger.height
+        return ApplicationInfo(
+            chainID: ledger.chainID, lastHeight: height, lastBlockID: height == 0 ? .zero : ledger.tip.blockID,
+            appHash: ledger.tip.appHash, validators: try ledger.validators(atHeight: height + 1),
+            nextValidators: try ledger.validators(atHeight: height + 2),
+            nextBlockDelayMilliseconds: ledger.layer2.nextBlockDelayMilliseconds,
+            nextHeightIsEmergency: ledger.layer2.nextHeightIsEmergency)
+    }
+
+    public func checkTransaction(_ transaction: [UInt8]) -> TransactionCheck {
+        do {
+            return .accepted(id: try mempool.add(transaction, ledger: ledger))
+        } catch {
+            return .rejected(code: error.code.rawValue, message: error.message)
+        }
+    }
+
+    public func prepareProposal(_ request: PrepareProposalRequest) throws -> ProposedBlock {
+        guard request.height == ledger.height + 1 else {
+            throw LedgerError(.wrongHeight, "asked to propose height \(request.height) at tip \(ledger.height)")
+        }
+        let (block, rejected) = try ledger.propose(
+            timeMilliseconds: max(request.timeMilliseconds, earliestTime), proposer: request.proposer,
+            candidates: mempool.transactions, lastCommit: request.lastCommit, evidence: request.evidence,
+            maxBytes: request.maxBlockBytes)
+        if !rejected.isEmpty {
+            logger.debug("proposal left out transactions", metadata: ["count": "\(rejected.count)"])
+            mempool.remove(rejected.map { $0.transaction.id })
+        }
+        executed = block
+        return ProposedBlock(id: block.id, bytes: block.bytes)
+    }
+
+    /// Block time must move forward; a proposer whose clock lags uses the earliest valid time.
+    private var earliestTime: UInt64 {
+        ledger.height == 0 ? ledger.tip.timeMilliseconds : ledger.tip.timeMilliseconds + 1
+    }
+
+    public func processProposal(_ request: ProcessProposalRequest) -> ProposalVerdict {
+        do {
+            let block = try executedBlock(request.block, height: request.height)
+            guard block.block.header.proposer == request.proposer else {
+                return .reject(
+                    reason: "header proposer \(block.block.header.proposer.short) ≠ \(request.proposer.short)")
+            }
+            return .accept
+        } catch {
+            return .reject(reason: error.description)
+        }
+    }
+
+    public func extendVote(height: UInt64, round: UInt32, blockID: Hash256) -> VoteExtension {
+        VoteExtension(lambdaProposal: ledger.layer2.lambdaProposal(atHeight: height))
+    }
+
+    public func verifyVoteExtension(_ voteExtension: VoteExtension, validator: PublicKey, height: UInt64) -> Bool {
+        ledger.layer2.isAcceptable(voteExtension, from: validator, atHeight: height)
+    }
+
+    public func finalizeBlock(_ request: FinalizeBlockRequest) throws -> FinalizeBlockResponse {
+        let block = try executedBlock(request.block, height: request.height)
+        finalized = (block, request.commit)
+        return FinalizeBlockResponse(
+            transactionResults: block.results, validatorUpdates: block.validatorUpdates, appHash: block.appHash,
+            nextBlockDelayMilliseconds: block.nextBlockDelayMilliseconds,
+            nextHeightIsEmergency: block.nextHeightIsEmergency)
+    }
+
+    public func commit() throws {
+        guard let (block, certificate) = finalized else {
+            throw LedgerError(.invalidState, "commit without a finalized block")
+        }
+        try ledger.commit(block, certificate: certificate)
+        finalized = nil
+        executed = nil
+        mempool.update(after: ledger)
+    }
+
+    public func committedBlock(atHeight height: UInt64) throws -> CommittedBlock? {
+        guard let stored = try ledger.block(atHeight: height) else { return nil }
+        return CommittedBlock(
+            height: height, block: ProposedBlock(id: stored.id, bytes: stored.bytes),
+            commit: stored.certificate)
+    }
+
+    /// Executes a proposed block, or reuses the identical block executed last.
+    private func executedBlock(_ proposed: ProposedBlock, height: UInt64) throws(LedgerError) -> ExecutedBlock {
+        guard height == ledger.height + 1 else {
+            throw LedgerError(.wrongHeight, "block for height \(height) at tip \(ledger.height)")
+        }
+        if let executed, executed.id == proposed.id, executed.bytes == proposed.bytes,
+            executed.block.header.previousHash == ledger.tip.blockID
+        {
+            return executed
+        }
+        let block = try ledger.execute(blockBytes: proposed.bytes)
+        guard block.id == proposed.id else {
+            throw LedgerError(.rootMismatch, "block id \(block.id.short) ≠ announced \(proposed.id.short)")
+        }
+        executed = block
+        return block
+    }
+}

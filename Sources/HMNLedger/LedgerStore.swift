@@ -1,0 +1,227 @@
+import HMNPrimitives
+import HMNStorage
+
+/// The ledger's SQLite schema and every statement it runs. Owned by one ``Ledger``; not shared.
+///
+/// Integrity: each block row carries its id (the header hash) and the hash of its commit
+/// certificate; ``block(atHeight:)`` recomputes both and every body root before returning a block,
+/// so a flipped byte is reported as ``LedgerError/Code/corrupt`` and never served.
+final class LedgerStore {
+    /// Schema migrations; index i upgrades user_version i → i + 1.
+    static let migrations: [String] = [
+        """
+        CREATE TABLE meta (key TEXT PRIMARY KEY, value BLOB NOT NULL);
+        CREATE TABLE blocks (
+            height INTEGER PRIMARY KEY,
+            id BLOB NOT NULL UNIQUE,
+            block BLOB NOT NULL,
+            commit_certificate BLOB NOT NULL,
+            commit_hash BLOB NOT NULL
+        );
+        CREATE TABLE transactions (
+            id BLOB PRIMARY KEY,
+            height INTEGER NOT NULL,
+            position INTEGER NOT NULL,
+            result BLOB NOT NULL
+        ) WITHOUT ROWID;
+        CREATE TABLE accounts (public_key BLOB PRIMARY KEY, account BLOB NOT NULL) WITHOUT ROWID;
+        CREATE TABLE memory_proofs (proof_id BLOB PRIMARY KEY, entry BLOB NOT NULL) WITHOUT ROWID;
+        CREATE TABLE validator_sets (height INTEGER PRIMARY KEY, validators BLOB NOT NULL);
+        """
+    ]
+
+    static let maxValidators = 100_000
+
+    let database: SQLiteDatabase
+
+    init(path: String) throws(LedgerError) {
+        do {
+            database = try SQLiteDatabase(path: path)
+            try database.migrate(Self.migrations)
+        } catch {
+            throw LedgerError.wrap(error)
+        }
+    }
+
+    func close() { database.close() }
+
+    // MARK: Meta
+
+    func meta(_ key: String) throws(LedgerError) -> [UInt8]? {
+        do {
+            let statement = try database.statement("SELECT value FROM meta WHERE key = ?").bind(.text(key))
+            return try statement.step() ? statement.blob(0) : nil
+        } catch {
+            throw LedgerError.from(error)
+        }
+    }
+
+    func setMeta(_ key: String, _ value: [UInt8]) throws(StorageError) {
+        try database.statement("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)")
+            .bind(.text(key), .blob(value)).run()
+    }
+
+    // MARK: Writes (called inside one transaction)
+
+    func transaction<T>(_ body: () throws -> T) throws(LedgerError) -> T {
+        do {
+            return try database.transaction(body)
+        } catch {
+            throw LedgerError.wrap(error)
+        }
+    }
+
+    func writeState(_ state: LedgerState) throws(StorageError) {
+        let putAccount = try database.statement("INSERT OR REPLACE INTO accounts (public_key, account) VALUES (?, ?)")
+        for key in state.changedAccounts {
+            try putAccount.bind(.blob(key.bytes), .blob(state.accounts[key]!.canonicalBytes)).run()
+        }
+        let putProof = try database.statement("INSERT OR REPLACE INTO memory_proofs (proof_id, entry) VALUES (?, ?)")
+        for id in state.changedProofs {
+            try putProof.bind(.blob(id.bytes), .blob(state.memoryProofs[id]!.canonicalBytes)).run()
+        }
+    }
+
+    func writeValidators(_ validators: [ValidatorPower], atHeight height: UInt64) throws(StorageError) {
+        var encoder = CanonicalEncoder()
+        encoder.encode(validators)
+        try database.statement("INSERT OR REPLACE INTO validator_sets (height, validators) VALUES (?, ?)")
+            .bind(.unsigned(height), .blob(encoder.bytes)).run()
+    }
+
+    func writeBlock(_ executed: ExecutedBlock, certificate: CommitCertificate) throws(StorageError) {
+        let certificateBytes = certificate.canonicalBytes
+        try database.statement(
+            "INSERT INTO blocks (height, id, block, commit_certificate, commit_hash) VALUES (?, ?, ?, ?, ?)"
+        ).bind(
+            .unsigned(executed.height), .blob(executed.id.bytes), .blob(executed.bytes), .blob(certificateBytes),
+            .blob(Hash256.of(certificateBytes).bytes)
+        ).run()
+        let putTransaction = try database.statement(
+            "INSERT INTO transactions (id, height, position, result) VALUES (?, ?, ?, ?)")
+        for (position, transaction) in executed.block.transactions.enumerated() {
+            try putTransaction.bind(
+                .blob(transaction.id.bytes), .unsigned(executed.height), .integer(Int64(position)),
+                .blob(executed.results[position].canonicalBytes)
+            ).run()
+        }
+    }
+
+    // MARK: Reads
+
+    /// Every stored account and memory proof (verified against the state root by the caller).
+    func loadState() throws(LedgerError) -> LedgerState {
+        var state = LedgerState()
+        do {
+            let accounts = try database.statement("SELECT public_key, account FROM accounts")
+            while try accounts.step() {
+                let key = try PublicKeyCache.key(accounts.blob(0))
+                state.setAccount(try Account(canonicalBytes: accounts.blob(1)), for: key)
+            }
+            let proofs = try database.statement("SELECT proof_id, entry FROM memory_proofs")
+            while try proofs.step() {
+                let id = try Hash256(bytes: proofs.blob(0))
+                state.setMemoryProof(try MemoryProofEntry(canonicalBytes: proofs.blob(1)), for: id)
+            }
+        } catch let error as StorageError {
+            throw LedgerError.from(error)
+        } catch {
+            throw LedgerError(.corrupt, "undecodable account or proof row: \(error)")
+        }
+        state.clearChanges()
+        return state
+    }
+
+    func validators(atHeight height: UInt64) throws(LedgerError) -> [ValidatorPower]? {
+        do {
+            let statement = try database.statement("SELECT validators FROM validator_sets WHERE height = ?")
+                .bind(.unsigned(height))
+            guard try statement.step() else { return nil }
+            var decoder = CanonicalDecoder(statement.blob(0))
+            let validators: [ValidatorPower] = try decoder.decodeArray(maxCount: Self.maxValidators)
+            try decoder.finish()
+            return validators
+        } catch let error as StorageError {
+            throw LedgerError.from(error)
+        } catch {
+            throw LedgerError(.corrupt, "validator set of height \(height) does not decode: \(error)")
+        }
+    }
+
+    var lastHeight: UInt64 {
+        get throws(LedgerError) {
+            do {
+                let statement = try database.statement("SELECT MAX(height) FROM blocks")
+                guard try statement.step(), !statement.isNull(0) else { return 0 }
+                return statement.uint64(0)
+            } catch {
+                throw LedgerError.from(error)
+            }
+        }
+    }
+
+    func height(ofBlock id: Hash256) throws(LedgerError) -> UInt64? {
+        do {
+            let statement = try database.statement("SELECT height FROM blocks WHERE id = ?").bind(.blob(id.bytes))
+            return try statement.step() ? statement.uint64(0) : nil
+        } catch {
+            throw LedgerError.from(error)
+        }
+    }
+
+    /// A stored block and its certificate, verified against the row's hashes; nil if absent.
+    func block(atHeight height: UInt64, maxBytes: Int) throws(LedgerError) -> (Block, [UInt8], CommitCertificate)? {
+        let row: (id: [UInt8], block: [UInt8], certificate: [UInt8], certificateHash: [UInt8])
+        do {
+            let statement = try database.statement(
+                "SELECT id, block, commit_certificate, commit_hash FROM blocks WHERE height = ?"
+            ).bind(.unsigned(height))
+            guard try statement.step() else { return nil }
+            row = (statement.blob(0), statement.blob(1), statement.blob(2), statement.blob(3))
+        } catch {
+            throw LedgerError.from(error)
+        }
+        func corrupt(_ why: String) -> LedgerError { LedgerError(.corrupt, "block row \(height): \(why)") }
+        let block: Block
+        let certificate: CommitCertificate
+        do {
+            block = try Block(canonicalBytes: row.block, maxLength: maxBytes)
+            certificate = try CommitCertificate(canonicalBytes: row.certificate)
+        } catch {
+            throw corrupt("does not decode (\(error.description))")
+        }
+        guard block.id.bytes == row.id else { throw corrupt("header hash \(block.id.short) ≠ stored id") }
+        guard block.height == height else { throw corrupt("header says height \(block.height)") }
+        do {
+            try block.verifyBodyRoots()
+        } catch {
+            throw corrupt(error.message)
+        }
+        guard Hash256.of(row.certificate).bytes == row.certificateHash,
+            certificate.blockID == block.id, certificate.height == height
+        else { throw corrupt("commit certificate does not match its hash or block") }
+        return (block, row.block, certificate)
+    }
+
+    /// Where a transaction was committed: (height, position, result bytes).
+    func transactionLocation(_ id: Hash256) throws(LedgerError) -> (UInt64, Int, [UInt8])? {
+        do {
+            let statement = try database.statement("SELECT height, position, result FROM transactions WHERE id = ?")
+                .bind(.blob(id.bytes))
+            guard try statement.step() else { return nil }
+            return (statement.uint64(0), Int(statement.int64(1)), statement.blob(2))
+        } catch {
+            throw LedgerError.from(error)
+        }
+    }
+
+    func transactionCount(atHeight height: UInt64) throws(LedgerError) -> Int {
+        do {
+            let statement = try database.statement("SELECT COUNT(*) FROM transactions WHERE height = ?")
+                .bind(.unsigned(height))
+            return try statement.step() ? Int(statement.int64(0)) : 0
+        } catch {
+            throw LedgerError.from(error)
+        }
+    }
+}

@@ -1,0 +1,144 @@
+import HMNPrimitives
+
+/// Pending transactions waiting for a block: bounded, deduplicated by id, and per sender a gapless
+/// run of nonces starting at the sender's committed nonce.
+///
+/// Admission rejects what can never apply, each with a typed error: malformed or oversize bytes,
+/// another chain, a bad signature, an unknown sender, a stale, duplicate or skipped nonce, and
+/// anything the sender cannot afford once its earlier pending transactions are counted. After a
+/// block commits, ``update(after:)`` drops what the block included and what it made stale.
+public struct Mempool: Sendable {
+    /// Most transactions held.
+    public let capacity: Int
+    /// Transactions in arrival order (per sender, arrival order is nonce order).
+    private var order: [Hash256] = []
+    private var entries: [Hash256: SignedTransaction] = [:]
+    private var bySender: [PublicKey: [Hash256]] = [:]
+
+    /// An empty mempool.
+    public init(capacity: Int) {
+        self.capacity = capacity
+    }
+
+    /// Number of pending transactions.
+    public var count: Int { entries.count }
+    /// Whether the transaction is pending.
+    public func contains(_ id: Hash256) -> Bool { entries[id] != nil }
+
+    /// Pending transactions in proposal order.
+    public var transactions: [SignedTransaction] { order.compactMap { entries[$0] } }
+
+    /// Admits a transaction given the ledger's committed state; returns its id.
+    @discardableResult
+    public mutating func add(_ bytes: [UInt8], ledger: Ledger) throws(LedgerError) -> Hash256 {
+        let transaction = try SignedTransaction.decode(bytes, maxBytes: Int(ledger.parameters.maxTransactionBytes))
+        try add(transaction, ledger: ledger)
+        return transaction.id
+    }
+
+    /// Admits a decoded transaction given the ledger's committed state.
+    public mutating func add(_ transaction: SignedTransaction, ledger: Ledger) throws(LedgerError) {
+        let id = transaction.id
+        let size = transaction.canonicalBytes.count
+        guard size <= Int(ledger.parameters.maxTransactionBytes) else {
+            throw LedgerError(
+                .oversize, "transaction of \(size) bytes exceeds \(ledger.parameters.maxTransactionBytes)")
+        }
+        guard transaction.transaction.chainID == ledger.chainID else {
+            throw LedgerError(.wrongChain, "transaction is for chain '\(transaction.transaction.chainID)'")
+        }
+        guard entries[id] == nil else {
+            throw LedgerError(.duplicateTransaction, "transaction \(id.short) is already pending")
+        }
+        guard entries.count < capacity else {
+            throw LedgerError(.mempoolFull, "mempool holds its capacity of \(capacity) transactions")
+        }
+        try transaction.verifySignatures()
+        let pending = (bySender[transaction.sender] ?? []).compactMap { entries[$0] }
+        if let committed = ledger.account(transaction.sender),
+            transaction.nonce >= committed.nonce, transaction.nonce < committed.nonce + UInt64(pending.count)
+        {
+            throw LedgerError(
+                .replayedNonce, "nonce \(transaction.nonce) of \(transaction.sender.short) is already pending")
+        }
+        _ = try Self.replay(pending + [transaction], ledger: ledger)
+        order.append(id)
+        entries[id] = transaction
+        bySender[transaction.sender, default: []].append(id)
+    }
+
+    /// Drops transactions the newly committed block included or made invalid (stale nonce, no
+    /// longer affordable); a sender's later nonces go with the first one dropped.
+    public mutating func update(after ledger: Ledger) {
+        var dropped = Set<Hash256>()
+        for (sender, allIDs) in bySender {
+            // Included or otherwise stale nonces go first; the rest must still replay in order.
+            let nextNonce = ledger.account(sender)?.nonce ?? 0
+            let stale = allIDs.filter { entries[$0]!.nonce < nextNonce }
+            dropped.formUnion(stale)
+            let ids = allIDs.filter { entries[$0]!.nonce >= nextNonce }
+            let pending = ids.compactMap { entries[$0] }
+            let valid = (try? Self.replay(pending, ledger: ledger, stopAtFirstFailure: true)) ?? 0
+            for id in ids.dropFirst(valid) { dropped.insert(id) }
+            bySender[sender] = valid == 0 ? nil : Array(ids.prefix(valid))
+        }
+        guard !dropped.isEmpty else { return }
+        for id in dropped { entries[id] = nil }
+        order.removeAll { dropped.contains($0) }
+    }
+
+    /// Removes specific transactions (e.g. left out of a proposal because they can no longer apply),
+    /// with the same sender's later nonces.
+    public mutating func remove(_ ids: some Sequence<Hash256>) {
+        var dropped = Set<Hash256>()
+        for id in ids {
+            guard let transaction = entries[id], let run = bySender[transaction.sender],
+                let position = run.firstIndex(of: id)
+            else { continue }
+            dropped.formUnion(run[position...])
+            bySender[transaction.sender] = position == 0 ? nil : Array(run[..<position])
+        }
+        for id in dropped { entries[id] = nil }
+        order.removeAll { dropped.contains($0) }
+    }
+
+    /// Applies `transactions` (one sender's, in nonce order) to a scratch copy of just the
+    /// accounts and proofs they touch; throws the first failure, or with `stopAtFirstFailure`
+    /// returns how many applied.
+    @discardableResult
+    static func replay(
+        _ transactions: [SignedTransaction], ledger: Ledger,
+        stopAtFirstFailure: Bool = false
+    ) throws(LedgerError) -> Int {
+        var scratch = LedgerState()
+        func load(_ key: PublicKey) {
+            if scratch.account(key) == nil, let account = ledger.account(key) { scratch.setAccount(account, for: key) }
+        }
+        let context = ExecutionContext(
+            chainID: ledger.chainID, height: ledger.height + 1,
+            parameters: ledger.parameters, engine: ledger.layer2)
+        var supply = SupplyChange()
+        for (index, transaction) in transactions.enumerated() {
+            load(transaction.sender)
+            switch transaction.body {
+            case .transfer(let recipient, _): load(recipient)
+            case .mint(.t1(let proofID, _)):
+                if let entry = ledger.state.memoryProofs[proofID], scratch.memoryProofs[proofID] == nil {
+                    scratch.setMemoryProof(entry, for: proofID)
+                }
+            case .memoryProof(let proof):
+                if let entry = ledger.state.memoryProofs[proof.proofID] {
+                    scratch.setMemoryProof(entry, for: proof.proofID)
+                }
+            default: break
+            }
+            do {
+                _ = try scratch.apply(transaction, context, supply: &supply)
+            } catch {
+                if stopAtFirstFailure { return index }
+                throw error
+            }
+        }
+        return transactions.count
+    }
+}

@@ -1,0 +1,134 @@
+import HMNPrimitives
+
+/// Reward tiers of SPEC §7.
+public enum MintTier: UInt8, Hashable, Sendable, CanonicalCodable {
+    /// Coherence mining reward, once per validator per mining epoch.
+    case t0 = 0
+    /// Memory-contribution reward for a committed critical memory proof.
+    case t1 = 1
+    /// Emergency boost; minted only by the Layer-2 action list, never by a user transaction.
+    case t4 = 4
+
+    public init(from decoder: inout CanonicalDecoder) throws(CodecError) {
+        let start = decoder.offset
+        let tag = try decoder.decode(UInt8.self)
+        guard let tier = MintTier(rawValue: tag) else {
+            throw CodecError(.unknownTag, offset: start, "unknown mint tier \(tag)")
+        }
+        self = tier
+    }
+
+    public func encode(to encoder: inout CanonicalEncoder) { encoder.encode(rawValue) }
+}
+
+/// What a transaction does. Slashes are not here on purpose: they come only from committed
+/// equivocation evidence and the Layer-2 action list of a block, never from a user.
+public enum TransactionBody: Hashable, Sendable, CanonicalCodable {
+    /// Moves `amount` from the sender's balance to `recipient` (created if new).
+    case transfer(recipient: PublicKey, amount: UInt64)
+    /// Mints a T0 or T1 reward (see ``mintT0(epoch:amount:)`` and ``mintT1(proofID:amount:)``).
+    case mint(Mint)
+    /// Commits a memory proof of a critical record (the mesh submits these).
+    case memoryProof(MemoryProof)
+    /// Moves `amount` from balance to stake.
+    case bond(amount: UInt64)
+    /// Moves `amount` from stake back to balance.
+    case unbond(amount: UInt64)
+
+    /// A T0 mining mint for `epoch` (SPEC §7).
+    public static func mintT0(epoch: UInt64, amount: UInt64) -> TransactionBody {
+        .mint(.t0(epoch: epoch, amount: amount))
+    }
+
+    /// A T1 reward claim for the committed critical memory proof `proofID`.
+    public static func mintT1(proofID: Hash256, amount: UInt64) -> TransactionBody {
+        .mint(.t1(proofID: proofID, amount: amount))
+    }
+
+    /// A mint request; the tier decides what it refers to.
+    public enum Mint: Hashable, Sendable {
+        case t0(epoch: UInt64, amount: UInt64)
+        case t1(proofID: Hash256, amount: UInt64)
+
+        /// The reward tier.
+        public var tier: MintTier {
+            switch self {
+            case .t0: .t0
+            case .t1: .t1
+            }
+        }
+
+        /// The amount to mint.
+        public var amount: UInt64 {
+            switch self {
+            case .t0(_, let amount), .t1(_, let amount): amount
+            }
+        }
+    }
+
+    enum Tag: UInt8 {
+        case transfer = 1, mint = 2, memoryProof = 3, bond = 4, unbond = 5
+    }
+
+    public init(from decoder: inout CanonicalDecoder) throws(CodecError) {
+        let start = decoder.offset
+        let raw = try decoder.decode(UInt8.self)
+        guard let tag = Tag(rawValue: raw) else {
+            throw CodecError(.unknownTag, offset: start, "unknown transaction kind \(raw)")
+        }
+        switch tag {
+        case .transfer: self = .transfer(recipient: try decoder.decodeAccountKey(), amount: try decoder.decode())
+        case .mint:
+            let tierStart = decoder.offset
+            switch try decoder.decode(MintTier.self) {
+            case .t0: self = .mint(.t0(epoch: try decoder.decode(), amount: try decoder.decode()))
+            case .t1: self = .mint(.t1(proofID: try decoder.decode(), amount: try decoder.decode()))
+            case .t4:
+                throw CodecError(.invalidValue, offset: tierStart, "T4 boosts are minted only by Layer-2 actions")
+            }
+        case .memoryProof: self = .memoryProof(try decoder.decode())
+        case .bond: self = .bond(amount: try decoder.decode())
+        case .unbond: self = .unbond(amount: try decoder.decode())
+        }
+    }
+
+    public func encode(to encoder: inout CanonicalEncoder) {
+        switch self {
+        case .transfer(let recipient, let amount):
+            encoder.encode(Tag.transfer.rawValue)
+            encoder.encode(recipient)
+            encoder.encode(amount)
+        case .mint(let mint):
+            encoder.encode(Tag.mint.rawValue)
+            encoder.encode(mint.tier)
+            switch mint {
+            case .t0(let epoch, let amount):
+                encoder.encode(epoch)
+                encoder.encode(amount)
+            case .t1(let proofID, let amount):
+                encoder.encode(proofID)
+                encoder.encode(amount)
+            }
+        case .memoryProof(let proof):
+            encoder.encode(Tag.memoryProof.rawValue)
+            encoder.encode(proof)
+        case .bond(let amount):
+            encoder.encode(Tag.bond.rawValue)
+            encoder.encode(amount)
+        case .unbond(let amount):
+            encoder.encode(Tag.unbond.rawValue)
+            encoder.encode(amount)
+        }
+    }
+
+    /// A short name for logs and results.
+    public var kind: String {
+        switch self {
+        case .transfer: "transfer"
+        case .mint(let mint): "mint-\(mint.tier)"
+        case .memoryProof: "memory-proof"
+        case .bond: "bond"
+        case .unbond: "unbond"
+        }
+    }
+}

@@ -1,0 +1,83 @@
+import HMNPrimitives
+import Testing
+@testable import HMNLedger
+
+@Suite("Mempool admission and eviction")
+struct MempoolTests {
+    func expectRejected(
+        _ mempool: inout Mempool, _ transaction: SignedTransaction, _ ledger: Ledger,
+        _ code: LedgerError.Code, sourceLocation: SourceLocation = #_sourceLocation
+    ) {
+        let count = mempool.count
+        do {
+            try mempool.add(transaction, ledger: ledger)
+            Issue.record("admitted, expected \(code)", sourceLocation: sourceLocation)
+        } catch {
+            #expect(error.code == code, "\(error)", sourceLocation: sourceLocation)
+        }
+        #expect(mempool.count == count, sourceLocation: sourceLocation)
+    }
+
+    @Test("admission rejects what can never apply, counting the sender's pending transactions")
+    func admission() throws {
+        let chain = try TestChain()
+        let ledger = chain.ledger
+        var mempool = Mempool(capacity: 5)
+        let first = chain.transfer(0, 1, 600_000)
+        try mempool.add(first, ledger: ledger)
+        expectRejected(&mempool, first, ledger, .duplicateTransaction)
+        expectRejected(&mempool, chain.transfer(0, 1, 500_000, nonce: 1), ledger, .insufficientBalance)
+        expectRejected(&mempool, chain.transfer(0, 1, 5, nonce: 0), ledger, .replayedNonce)
+        expectRejected(&mempool, chain.transfer(0, 1, 5, nonce: 2), ledger, .skippedNonce)
+        try mempool.add(chain.transfer(0, 1, 400_000, nonce: 1), ledger: ledger)
+
+        var forged = chain.transfer(1, 0, 5)
+        forged.transaction.body = .transfer(recipient: chain.userKeys[2].publicKey, amount: 5)
+        expectRejected(&mempool, forged, ledger, .badSignature)
+        let other = SignedTransaction.make(
+            chainID: "other", key: chain.userKeys[1], nonce: 0,
+            body: .transfer(recipient: chain.userKeys[0].publicKey, amount: 1))
+        expectRejected(&mempool, other, ledger, .wrongChain)
+        let stranger = SigningKey.derived(from: "mempool-stranger")
+        let unknown = SignedTransaction.make(
+            chainID: TestChain.chainID, key: stranger, nonce: 0,
+            body: .transfer(recipient: chain.userKeys[0].publicKey, amount: 1))
+        expectRejected(&mempool, unknown, ledger, .unknownSender)
+        do {
+            try mempool.add([1, 2, 3], ledger: ledger)
+            Issue.record("garbage admitted")
+        } catch {
+            #expect(error.code == .malformed)
+        }
+        for user in 1...3 { try mempool.add(chain.transfer(user, 0, 1), ledger: ledger) }
+        expectRejected(&mempool, chain.transfer(4, 0, 1), ledger, .mempoolFull)
+        #expect(mempool.transactions.map(\.id).first == first.id)
+    }
+
+    @Test("a committed block evicts what it included and what it made stale, with later nonces")
+    func eviction() throws {
+        let chain = try TestChain()
+        var mempool = Mempool(capacity: 100)
+        let included = chain.transfer(0, 1, 10)
+        let pendingAfter = chain.transfer(0, 1, 10, nonce: 1)
+        try mempool.add(included, ledger: chain.ledger)
+        try mempool.add(pendingAfter, ledger: chain.ledger)
+        // User 2 has two pending; a block includes a *different* nonce-0 transaction of user 2.
+        let doomed = chain.transfer(2, 3, 10)
+        let doomedNext = chain.transfer(2, 3, 10, nonce: 1)
+        try mempool.add(doomed, ledger: chain.ledger)
+        try mempool.add(doomedNext, ledger: chain.ledger)
+        let keeper = chain.transfer(4, 5, 10)
+        try mempool.add(keeper, ledger: chain.ledger)
+
+        let replacement = chain.transfer(2, 3, 999_995)
+        try chain.commitBlock([included, replacement])
+        mempool.update(after: chain.ledger)
+        #expect(!mempool.contains(included.id))
+        #expect(!mempool.contains(doomed.id))
+        #expect(!mempool.contains(doomedNext.id))  // nonce 1 is next, but user 2 can no longer afford it
+        #expect(mempool.contains(pendingAfter.id))
+        #expect(mempool.contains(keeper.id))
+        #expect(mempool.count == 2)
+    }
+}
