@@ -15,6 +15,13 @@ enum SIMDKernels {
 
     @inline(__always)
     static func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ count: Int) -> Float {
+        #if DEBUG
+        // Unoptimized builds call every SIMD operator out of line (~50× slower than scalar code);
+        // tests run in debug, so they get a plain loop. Release builds take the SIMD path below.
+        var total: Float = 0
+        for index in 0..<count { total += a[index] * b[index] }
+        return total
+        #else
         let ra = UnsafeRawPointer(a)
         let rb = UnsafeRawPointer(b)
         var acc0 = SIMD16<Float>()
@@ -40,10 +47,19 @@ enum SIMDKernels {
             index &+= 1
         }
         return sum
+        #endif
     }
 
     @inline(__always)
     static func squaredL2(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ count: Int) -> Float {
+        #if DEBUG
+        var total: Float = 0
+        for index in 0..<count {
+            let d = a[index] - b[index]
+            total += d * d
+        }
+        return total
+        #else
         let ra = UnsafeRawPointer(a)
         let rb = UnsafeRawPointer(b)
         var acc0 = SIMD16<Float>()
@@ -73,5 +89,6 @@ enum SIMDKernels {
             index &+= 1
         }
         return sum
+        #endif
     }
 }

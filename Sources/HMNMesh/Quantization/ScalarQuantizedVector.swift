@@ -36,6 +36,11 @@ extension SIMDKernels {
     /// `Σ q_i × code_i`, widening 16 codes at a time to Float32.
     @inline(__always)
     static func dot(_ q: UnsafePointer<Float>, codes: UnsafePointer<UInt8>, _ count: Int) -> Float {
+        #if DEBUG
+        var total: Float = 0
+        for index in 0..<count { total += q[index] * Float(codes[index]) }
+        return total
+        #else
         let rq = UnsafeRawPointer(q)
         let rc = UnsafeRawPointer(codes)
         var acc = SIMD16<Float>()
@@ -51,5 +56,6 @@ extension SIMDKernels {
             index &+= 1
         }
         return sum
+        #endif
     }
 }
