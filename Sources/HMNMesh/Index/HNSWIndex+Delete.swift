@@ -90,7 +90,7 @@ extension HNSWIndex {
                 } else {
                     replaceEntryPoint()
                 }
-                for pointer in [oldVectors] as [UnsafeMutablePointer<Float>] { pointer.deallocate() }
+                oldVectors.deallocate()
                 oldLevel0.deallocate()
                 oldLabels.deallocate()
                 oldLevels.deallocate()
