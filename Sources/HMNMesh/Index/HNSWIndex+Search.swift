@@ -47,17 +47,35 @@ extension HNSWIndex {
             lowerBound = entryDistance
         }
         candidates.push(entryDistance, entry)
+        // Neighbours are gathered in two passes: first the unvisited ones, touching the first cache
+        // line of each vector so their (independent) memory loads overlap, then the distances. Swift
+        // has no prefetch intrinsic; this gives the memory-level parallelism hnswlib gets from
+        // `_mm_prefetch`.
+        let batch = UnsafeMutablePointer<UInt32>.allocate(capacity: maxLinks0 + 1)
+        defer { batch.deallocate() }
+        let vectors = self.vectors
+        let dimension = self.dimension
+        var touched: UInt32 = 0
         while !candidates.isEmpty {
             let currentDistance = candidates.topDistance
             if currentDistance > lowerBound && (results.count == ef || !restricted) { break }
             let current = candidates.pop().node
             let list = links(current, level)
             let count = Int(list[0])
+            var unvisited = 0
             var index = 1
             while index <= count {
                 let neighbour = list[index]
                 index += 1
                 if visited.testAndSet(neighbour) { continue }
+                batch[unvisited] = neighbour
+                unvisited += 1
+                touched ^= (vectors + Int(neighbour) &* dimension).pointee.bitPattern
+            }
+            var position = 0
+            while position < unvisited {
+                let neighbour = batch[position]
+                position += 1
                 let d = distance(q, neighbour)
                 if results.count < ef || d < lowerBound {
                     candidates.push(d, neighbour)
@@ -69,6 +87,7 @@ extension HNSWIndex {
                 }
             }
         }
+        consume(touched)
         return results
     }
 
@@ -79,3 +98,7 @@ extension HNSWIndex {
         return true
     }
 }
+
+/// Keeps a value alive so the loads that produced it are not optimized away.
+@inline(never) @_optimize(none)
+func consume(_ value: UInt32) {}

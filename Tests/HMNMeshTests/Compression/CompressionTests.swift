@@ -87,6 +87,9 @@ struct CompressionTests {
         let report = try store.compress(nowMilliseconds: Self.now)
         let recallAfter = try Self.recall(store, queries: fixture.queries, truth: truth)
 
+        print("compression: merged \(report.merged), quantized \(report.quantized), vector bytes "
+              + "\(report.before.vectorDataBytes) → \(report.after.vectorDataBytes) (\(report.vectorDataRatio)×), "
+              + "total \(report.before.totalBytes) → \(report.after.totalBytes), recall@10 \(recallBefore) → \(recallAfter)")
         #expect(report.merged >= Self.duplicates / 2, "merged \(report.merged)")
         #expect(report.quantized > 0)
         #expect(report.vectorDataRatio >= 2, "vector data shrank only \(report.vectorDataRatio)×: \(report)")

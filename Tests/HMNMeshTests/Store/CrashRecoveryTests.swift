@@ -59,6 +59,7 @@ struct CrashRecoveryTests {
             }
             next = (acknowledged.max() ?? -1) + 1
         }
+        print("kill -9: \(killPoints) kills, \(acknowledged.count) acknowledged inserts, \(ContinuousClock.now - started)")
         #expect(ContinuousClock.now - started < .seconds(40))
         #expect(acknowledged.count > 0, "the worker acknowledged nothing; it may be failing to start")
         let store = try VectorStore(
