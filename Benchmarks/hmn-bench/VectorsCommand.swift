@@ -33,11 +33,12 @@ struct VectorsCommand: ParsableCommand {
     var metric: String = "l2"
 
     func run() throws {
-        let metricValue: DistanceMetric = switch metric {
-        case "cosine": .cosine
-        case "ip": .innerProduct
-        default: .l2
-        }
+        let metricValue: DistanceMetric =
+            switch metric {
+            case "cosine": .cosine
+            case "ip": .innerProduct
+            default: .l2
+            }
         let sweep = ef.split(separator: ",").compactMap { Int($0) }
         print("system,dataset,build_s,ef,recall,qps")
         if let synthetic {
@@ -47,8 +48,9 @@ struct VectorsCommand: ParsableCommand {
             let exact = FlatIndex(dimension: 128, metric: metricValue, initialCapacity: synthetic)
             for (label, vector) in base.enumerated() { try exact.add(vector, label: UInt64(label)) }
             let truth = try queries.map { try exact.search($0, k: 10).map { Int($0.label) } }
-            try runOne(name: "synthetic\(synthetic)", base: base, queries: queries, truth: truth,
-                       metric: metricValue, sweep: sweep)
+            try runOne(
+                name: "synthetic\(synthetic)", base: base, queries: queries, truth: truth,
+                metric: metricValue, sweep: sweep)
             return
         }
         guard let data else { throw ValidationError("give --data DIR or --synthetic N") }
@@ -65,8 +67,9 @@ struct VectorsCommand: ParsableCommand {
     ) throws {
         let dimension = base[0].count
         let parameters = HNSWParameters(m: m, efConstruction: efConstruction, efSearch: 64)
-        let index = try HNSWIndex(dimension: dimension, metric: metric, parameters: parameters,
-                                  initialCapacity: base.count)
+        let index = try HNSWIndex(
+            dimension: dimension, metric: metric, parameters: parameters,
+            initialCapacity: base.count)
         let start = ContinuousClock.now
         for (label, vector) in base.enumerated() { try index.add(vector, label: UInt64(label)) }
         let build = (ContinuousClock.now - start).seconds
@@ -86,7 +89,11 @@ struct VectorsCommand: ParsableCommand {
             }
             let recall = Double(found) / Double(queries.count * 10)
             let qps = Double(queries.count) / elapsed
-            print("hmn,\(name),\(String(format: "%.3f", build)),\(efSearch),\(String(format: "%.4f", recall)),\(String(format: "%.0f", qps))")
+            let row = [
+                "hmn", name, String(format: "%.3f", build), "\(efSearch)", String(format: "%.4f", recall),
+                String(format: "%.0f", qps),
+            ]
+            print(row.joined(separator: ","))
         }
     }
 }

@@ -15,8 +15,10 @@ enum TestSupport {
         return logger
     }
 
-    static func record(_ number: Int, vector: [Float], version: UInt64 = 1, importance: Double = 0.5,
-                       lastAccess: UInt64 = 0, payload: [UInt8] = []) -> MemoryRecord {
+    static func record(
+        _ number: Int, vector: [Float], version: UInt64 = 1, importance: Double = 0.5,
+        lastAccess: UInt64 = 0, payload: [UInt8] = []
+    ) -> MemoryRecord {
         MemoryRecord(
             id: id(number), vector: vector, payload: payload, author: author.publicKey, version: version,
             createdAtMilliseconds: lastAccess, importance: FixedPoint(exactly: importance)!,

@@ -11,7 +11,9 @@ extension VectorStore {
     /// ``resolve(_:)`` answer for both ids. The absorbed payload is dropped: at cosine ≥ 0.98 the two
     /// records are taken to be the same memory.
     @discardableResult
-    public func compress(nowMilliseconds: UInt64, policy: CompressionPolicy = CompressionPolicy()) throws -> CompressionReport {
+    public func compress(nowMilliseconds: UInt64, policy: CompressionPolicy = CompressionPolicy()) throws
+        -> CompressionReport
+    {
         let before = footprint()
         let (mergedCount, quantizedCount) = try writer.withLock { _ in
             try compressLocked(nowMilliseconds: nowMilliseconds, policy: policy)
@@ -37,9 +39,10 @@ extension VectorStore {
                 let hits = try graph.search(va, k: probe, efSearch: max(policy.probeEfSearch, probe))
                 for hit in hits {
                     guard let b = stateLock.withReadLock({ idOfLabel[hit.label] }), b != a,
-                          mergedInto[b] == nil, metadata[b] != nil, !critical(b),
-                          let vb = graph.vector(label: hit.label),
-                          Self.cosine(va, vb) >= policy.duplicateCosine else { continue }
+                        mergedInto[b] == nil, metadata[b] != nil, !critical(b),
+                        let vb = graph.vector(label: hit.label),
+                        Self.cosine(va, vb) >= policy.duplicateCosine
+                    else { continue }
                     let aWins = value(a) > value(b) || (value(a) == value(b) && a < b)
                     let (survivor, absorbed) = aWins ? (a, b) : (b, a)
                     mergedInto[absorbed] = survivor
@@ -47,7 +50,8 @@ extension VectorStore {
                     let gone = metadata[absorbed]!.metadata
                     kept.metadata.accessCount += gone.accessCount
                     kept.metadata.importance = max(kept.metadata.importance, gone.importance)
-                    kept.metadata.lastAccessMilliseconds = max(kept.metadata.lastAccessMilliseconds, gone.lastAccessMilliseconds)
+                    kept.metadata.lastAccessMilliseconds = max(
+                        kept.metadata.lastAccessMilliseconds, gone.lastAccessMilliseconds)
                     metadata[survivor] = kept
                     if absorbed == a { break }
                 }
@@ -65,7 +69,8 @@ extension VectorStore {
             for stored in floats where mergedInto[stored.metadata.id] == nil {
                 let id = stored.metadata.id
                 guard value(id) < valuePolicy.compressionThreshold,
-                      let vector = graph.vector(label: stored.label) else { continue }
+                    let vector = graph.vector(label: stored.label)
+                else { continue }
                 toQuantize.append((id, stored.label, ScalarQuantizedVector(quantizing: vector)))
             }
         }

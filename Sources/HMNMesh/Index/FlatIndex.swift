@@ -50,7 +50,9 @@ public final class FlatIndex: VectorIndex, @unchecked Sendable {
                 labels.append(label)
                 slotOfLabel[label] = slot
             }
-            prepared.withUnsafeBufferPointer { (storage + slot * dimension).update(from: $0.baseAddress!, count: dimension) }
+            prepared.withUnsafeBufferPointer {
+                (storage + slot * dimension).update(from: $0.baseAddress!, count: dimension)
+            }
         }
     }
 

@@ -74,7 +74,8 @@ extension HNSWIndex {
                     let node = appendNode(vector, label: oldLabels[old], level: level)
                     nodeOfLabel[oldLabels[old]] = node
                     for layer in 0...level {
-                        let source = layer == 0
+                        let source =
+                            layer == 0
                             ? oldLevel0 + old * level0Stride
                             : oldPool + oldOffsets[old] + (layer - 1) * upperStride
                         let kept = (0..<Int(source[0])).compactMap { index -> UInt32? in

@@ -40,7 +40,9 @@ extension HNSWIndex {
         image: [UInt8], dimension: Int, metric: DistanceMetric, parameters: HNSWParameters, maxK: Int = 10_000
     ) throws(MemoryStoreError) {
         var reader = ImageReader(bytes: image)
-        guard try reader.take(8) == Self.imageMagic else { throw MemoryStoreError(.storage, "HNSW image has bad magic") }
+        guard try reader.take(8) == Self.imageMagic else {
+            throw MemoryStoreError(.storage, "HNSW image has bad magic")
+        }
         let storedDimension = Int(try reader.value(UInt32.self))
         let storedMetric = try reader.value(UInt8.self)
         let storedM = Int(try reader.value(UInt32.self))
@@ -54,8 +56,9 @@ extension HNSWIndex {
         guard nodes <= image.count, pool <= image.count else {
             throw MemoryStoreError(.storage, "HNSW image counts exceed its size")
         }
-        try self.init(dimension: dimension, metric: metric, parameters: parameters, maxK: maxK,
-                      initialCapacity: max(nodes, 16))
+        try self.init(
+            dimension: dimension, metric: metric, parameters: parameters, maxK: maxK,
+            initialCapacity: max(nodes, 16))
         if pool > upperPoolCapacity { growUpperPool(to: pool) }
         try reader.fill(labels, nodes)
         try reader.fill(levels, nodes)
@@ -71,7 +74,8 @@ extension HNSWIndex {
         for node in 0..<nodes {
             let level = Int(levels[node])
             guard level <= Self.maxLevelCap, upperOffsets[node] >= 0,
-                  upperOffsets[node] + level * upperStride <= pool else {
+                upperOffsets[node] + level * upperStride <= pool
+            else {
                 throw MemoryStoreError(.storage, "HNSW image node \(node) has a bad level or offset")
             }
             for layer in 0...level {
@@ -104,7 +108,9 @@ private struct ImageReader {
     var isAtEnd: Bool { offset == bytes.count }
 
     mutating func take(_ count: Int) throws(MemoryStoreError) -> [UInt8] {
-        guard count >= 0, count <= bytes.count - offset else { throw MemoryStoreError(.storage, "HNSW image truncated") }
+        guard count >= 0, count <= bytes.count - offset else {
+            throw MemoryStoreError(.storage, "HNSW image truncated")
+        }
         defer { offset += count }
         return Array(bytes[offset..<offset + count])
     }

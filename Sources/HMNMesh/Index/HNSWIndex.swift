@@ -144,8 +144,9 @@ public final class HNSWIndex: VectorIndex, @unchecked Sendable {
                 let q = buffer.baseAddress!
                 let (start, startDistance) = greedyDescent(q, from: entry, downTo: 0)
                 var results = visitedPool.withVisitedSet(nodeCount: nodeCount) { visited in
-                    searchLayer(q, entry: start, entryDistance: startDistance, ef: ef, level: 0,
-                                visited: visited, filter: filter)
+                    searchLayer(
+                        q, entry: start, entryDistance: startDistance, ef: ef, level: 0,
+                        visited: visited, filter: filter)
                 }
                 while results.count > k { results.pop() }
                 var hits = [SearchHit](repeating: SearchHit(label: 0, distance: 0), count: results.count)

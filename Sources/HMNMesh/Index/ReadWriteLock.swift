@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// A POSIX reader-writer lock: many concurrent readers or one writer.
@@ -15,15 +15,15 @@ final class ReadWriteLock: @unchecked Sendable {
         lock = .allocate(capacity: 1)
         lock.initialize(to: pthread_rwlock_t())
         #if os(Linux)
-        // glibc prefers readers by default, so a stream of overlapping searches could starve the
-        // writer forever. Prefer the writer (safe: no code path takes the same lock for reading twice).
-        var attributes = pthread_rwlockattr_t()
-        pthread_rwlockattr_init(&attributes)
-        pthread_rwlockattr_setkind_np(&attributes, Int32(PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP))
-        pthread_rwlock_init(lock, &attributes)
-        pthread_rwlockattr_destroy(&attributes)
+            // glibc prefers readers by default, so a stream of overlapping searches could starve the
+            // writer forever. Prefer the writer (safe: no code path takes the same lock for reading twice).
+            var attributes = pthread_rwlockattr_t()
+            pthread_rwlockattr_init(&attributes)
+            pthread_rwlockattr_setkind_np(&attributes, Int32(PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP))
+            pthread_rwlock_init(lock, &attributes)
+            pthread_rwlockattr_destroy(&attributes)
         #else
-        pthread_rwlock_init(lock, nil)
+            pthread_rwlock_init(lock, nil)
         #endif
     }
 

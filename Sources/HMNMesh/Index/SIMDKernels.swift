@@ -16,79 +16,85 @@ enum SIMDKernels {
     @inline(__always)
     static func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ count: Int) -> Float {
         #if DEBUG
-        // Unoptimized builds call every SIMD operator out of line (~50× slower than scalar code);
-        // tests run in debug, so they get a plain loop. Release builds take the SIMD path below.
-        var total: Float = 0
-        for index in 0..<count { total += a[index] * b[index] }
-        return total
+            // Unoptimized builds call every SIMD operator out of line (~50× slower than scalar code);
+            // tests run in debug, so they get a plain loop. Release builds take the SIMD path below.
+            var total: Float = 0
+            for index in 0..<count { total += a[index] * b[index] }
+            return total
         #else
-        let ra = UnsafeRawPointer(a)
-        let rb = UnsafeRawPointer(b)
-        var acc0 = SIMD16<Float>()
-        var acc1 = SIMD16<Float>()
-        var index = 0
-        while index + 32 <= count {
-            let offset = index &* 4
-            acc0 += ra.loadUnaligned(fromByteOffset: offset, as: SIMD16<Float>.self)
-                * rb.loadUnaligned(fromByteOffset: offset, as: SIMD16<Float>.self)
-            acc1 += ra.loadUnaligned(fromByteOffset: offset &+ 64, as: SIMD16<Float>.self)
-                * rb.loadUnaligned(fromByteOffset: offset &+ 64, as: SIMD16<Float>.self)
-            index &+= 32
-        }
-        if index + 16 <= count {
-            let offset = index &* 4
-            acc0 += ra.loadUnaligned(fromByteOffset: offset, as: SIMD16<Float>.self)
-                * rb.loadUnaligned(fromByteOffset: offset, as: SIMD16<Float>.self)
-            index &+= 16
-        }
-        var sum = horizontalSum(acc0 + acc1)
-        while index < count {
-            sum += a[index] * b[index]
-            index &+= 1
-        }
-        return sum
+            let ra = UnsafeRawPointer(a)
+            let rb = UnsafeRawPointer(b)
+            var acc0 = SIMD16<Float>()
+            var acc1 = SIMD16<Float>()
+            var index = 0
+            while index + 32 <= count {
+                let offset = index &* 4
+                acc0 +=
+                    ra.loadUnaligned(fromByteOffset: offset, as: SIMD16<Float>.self)
+                    * rb.loadUnaligned(fromByteOffset: offset, as: SIMD16<Float>.self)
+                acc1 +=
+                    ra.loadUnaligned(fromByteOffset: offset &+ 64, as: SIMD16<Float>.self)
+                    * rb.loadUnaligned(fromByteOffset: offset &+ 64, as: SIMD16<Float>.self)
+                index &+= 32
+            }
+            if index + 16 <= count {
+                let offset = index &* 4
+                acc0 +=
+                    ra.loadUnaligned(fromByteOffset: offset, as: SIMD16<Float>.self)
+                    * rb.loadUnaligned(fromByteOffset: offset, as: SIMD16<Float>.self)
+                index &+= 16
+            }
+            var sum = horizontalSum(acc0 + acc1)
+            while index < count {
+                sum += a[index] * b[index]
+                index &+= 1
+            }
+            return sum
         #endif
     }
 
     @inline(__always)
     static func squaredL2(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ count: Int) -> Float {
         #if DEBUG
-        var total: Float = 0
-        for index in 0..<count {
-            let d = a[index] - b[index]
-            total += d * d
-        }
-        return total
+            var total: Float = 0
+            for index in 0..<count {
+                let d = a[index] - b[index]
+                total += d * d
+            }
+            return total
         #else
-        let ra = UnsafeRawPointer(a)
-        let rb = UnsafeRawPointer(b)
-        var acc0 = SIMD16<Float>()
-        var acc1 = SIMD16<Float>()
-        var index = 0
-        while index + 32 <= count {
-            let offset = index &* 4
-            let d0 = ra.loadUnaligned(fromByteOffset: offset, as: SIMD16<Float>.self)
-                - rb.loadUnaligned(fromByteOffset: offset, as: SIMD16<Float>.self)
-            let d1 = ra.loadUnaligned(fromByteOffset: offset &+ 64, as: SIMD16<Float>.self)
-                - rb.loadUnaligned(fromByteOffset: offset &+ 64, as: SIMD16<Float>.self)
-            acc0 += d0 * d0
-            acc1 += d1 * d1
-            index &+= 32
-        }
-        if index + 16 <= count {
-            let offset = index &* 4
-            let d0 = ra.loadUnaligned(fromByteOffset: offset, as: SIMD16<Float>.self)
-                - rb.loadUnaligned(fromByteOffset: offset, as: SIMD16<Float>.self)
-            acc0 += d0 * d0
-            index &+= 16
-        }
-        var sum = horizontalSum(acc0 + acc1)
-        while index < count {
-            let d = a[index] - b[index]
-            sum += d * d
-            index &+= 1
-        }
-        return sum
+            let ra = UnsafeRawPointer(a)
+            let rb = UnsafeRawPointer(b)
+            var acc0 = SIMD16<Float>()
+            var acc1 = SIMD16<Float>()
+            var index = 0
+            while index + 32 <= count {
+                let offset = index &* 4
+                let d0 =
+                    ra.loadUnaligned(fromByteOffset: offset, as: SIMD16<Float>.self)
+                    - rb.loadUnaligned(fromByteOffset: offset, as: SIMD16<Float>.self)
+                let d1 =
+                    ra.loadUnaligned(fromByteOffset: offset &+ 64, as: SIMD16<Float>.self)
+                    - rb.loadUnaligned(fromByteOffset: offset &+ 64, as: SIMD16<Float>.self)
+                acc0 += d0 * d0
+                acc1 += d1 * d1
+                index &+= 32
+            }
+            if index + 16 <= count {
+                let offset = index &* 4
+                let d0 =
+                    ra.loadUnaligned(fromByteOffset: offset, as: SIMD16<Float>.self)
+                    - rb.loadUnaligned(fromByteOffset: offset, as: SIMD16<Float>.self)
+                acc0 += d0 * d0
+                index &+= 16
+            }
+            var sum = horizontalSum(acc0 + acc1)
+            while index < count {
+                let d = a[index] - b[index]
+                sum += d * d
+                index &+= 1
+            }
+            return sum
         #endif
     }
 }

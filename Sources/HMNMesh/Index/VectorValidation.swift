@@ -3,7 +3,8 @@ enum VectorValidation {
     /// Returns the vector as the index stores it (unit length under cosine), or a typed error.
     static func prepare(_ vector: [Float], dimension: Int, metric: DistanceMetric) throws(MemoryStoreError) -> [Float] {
         guard vector.count == dimension else {
-            throw MemoryStoreError(.wrongDimension, "vector has \(vector.count) components, store dimension is \(dimension)")
+            throw MemoryStoreError(
+                .wrongDimension, "vector has \(vector.count) components, store dimension is \(dimension)")
         }
         var squaredNorm: Float = 0
         for (index, component) in vector.enumerated() {

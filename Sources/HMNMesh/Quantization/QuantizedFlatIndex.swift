@@ -61,7 +61,8 @@ public final class QuantizedFlatIndex: VectorIndex, @unchecked Sendable {
     /// Adds an already quantized vector (no Float32 copy exists, so none is kept).
     public func add(quantized: ScalarQuantizedVector, label: UInt64) throws(MemoryStoreError) {
         guard quantized.codes.count == dimension else {
-            throw MemoryStoreError(.wrongDimension, "quantized vector has \(quantized.codes.count) codes, dimension is \(dimension)")
+            throw MemoryStoreError(
+                .wrongDimension, "quantized vector has \(quantized.codes.count) codes, dimension is \(dimension)")
         }
         guard quantized.minimum.isFinite, quantized.step.isFinite, quantized.step > 0 else {
             throw MemoryStoreError(.nonFiniteComponent, "quantized vector has a bad minimum or step")
@@ -130,7 +131,8 @@ public final class QuantizedFlatIndex: VectorIndex, @unchecked Sendable {
                 codes.withUnsafeBufferPointer { allCodes in
                     for slot in 0..<labels.count {
                         if let filter, !filter(labels[slot]) { continue }
-                        let codeDot = SIMDKernels.dot(q.baseAddress!, codes: allCodes.baseAddress! + slot * dimension, dimension)
+                        let codeDot = SIMDKernels.dot(
+                            q.baseAddress!, codes: allCodes.baseAddress! + slot * dimension, dimension)
                         let dot = minimums[slot] * querySum + steps[slot] * codeDot
                         let distance = metric == .l2 ? queryNorm - 2 * dot + squaredNorms[slot] : 1 - dot
                         if best.count < keep {

@@ -37,25 +37,25 @@ extension SIMDKernels {
     @inline(__always)
     static func dot(_ q: UnsafePointer<Float>, codes: UnsafePointer<UInt8>, _ count: Int) -> Float {
         #if DEBUG
-        var total: Float = 0
-        for index in 0..<count { total += q[index] * Float(codes[index]) }
-        return total
+            var total: Float = 0
+            for index in 0..<count { total += q[index] * Float(codes[index]) }
+            return total
         #else
-        let rq = UnsafeRawPointer(q)
-        let rc = UnsafeRawPointer(codes)
-        var acc = SIMD16<Float>()
-        var index = 0
-        while index + 16 <= count {
-            let bytes = rc.loadUnaligned(fromByteOffset: index, as: SIMD16<UInt8>.self)
-            acc += rq.loadUnaligned(fromByteOffset: index &* 4, as: SIMD16<Float>.self) * SIMD16<Float>(bytes)
-            index &+= 16
-        }
-        var sum = horizontalSum(acc)
-        while index < count {
-            sum += q[index] * Float(codes[index])
-            index &+= 1
-        }
-        return sum
+            let rq = UnsafeRawPointer(q)
+            let rc = UnsafeRawPointer(codes)
+            var acc = SIMD16<Float>()
+            var index = 0
+            while index + 16 <= count {
+                let bytes = rc.loadUnaligned(fromByteOffset: index, as: SIMD16<UInt8>.self)
+                acc += rq.loadUnaligned(fromByteOffset: index &* 4, as: SIMD16<Float>.self) * SIMD16<Float>(bytes)
+                index &+= 16
+            }
+            var sum = horizontalSum(acc)
+            while index < count {
+                sum += q[index] * Float(codes[index])
+                index &+= 1
+            }
+            return sum
         #endif
     }
 }

@@ -23,9 +23,10 @@ public struct MemoryProof: Hashable, Sendable, CanonicalCodable {
         author = key.publicKey
         self.timestampMilliseconds = timestampMilliseconds
         self.rphv = rphv
-        signature = key.sign(Self.signedBytes(
-            recordID: recordID, contentHash: contentHash, author: author,
-            timestampMilliseconds: timestampMilliseconds, rphv: rphv))
+        signature = key.sign(
+            Self.signedBytes(
+                recordID: recordID, contentHash: contentHash, author: author,
+                timestampMilliseconds: timestampMilliseconds, rphv: rphv))
     }
 
     /// The bytes the author signs.
@@ -57,7 +58,8 @@ public struct MemoryProof: Hashable, Sendable, CanonicalCodable {
             throw MemoryStoreError(.invalidProof, "proof content hash does not match record \(record.id.short)")
         }
         guard author == record.author else {
-            throw MemoryStoreError(.invalidProof, "proof signed by \(author.short), record authored by \(record.author.short)")
+            throw MemoryStoreError(
+                .invalidProof, "proof signed by \(author.short), record authored by \(record.author.short)")
         }
         guard author.isValidSignature(signature, for: signedBytes) else {
             throw MemoryStoreError(.invalidProof, "proof signature does not verify for record \(record.id.short)")

@@ -38,7 +38,8 @@ extension VectorStore {
             record.lastAccessMilliseconds = rows.uint64(6)
             let isQuantized = !rows.isNull(3)
             if isQuantized {
-                try quantized.add(quantized: try decodeQuantized(rows.blob(3), dimension: configuration.dimension), label: label)
+                try quantized.add(
+                    quantized: try decodeQuantized(rows.blob(3), dimension: configuration.dimension), label: label)
             } else {
                 floats.append((label, record.vector))
             }
@@ -66,10 +67,12 @@ extension VectorStore {
             try graph.add(vector, label: label)
             reinserted += 1
         }
-        logger.info("vector store opened", metadata: [
-            "records": "\(records.count)", "quantized": "\(quantized.count)",
-            "reinserted": "\(reinserted)", "removedFromGraph": "\(removed)",
-        ])
+        logger.info(
+            "vector store opened",
+            metadata: [
+                "records": "\(records.count)", "quantized": "\(quantized.count)",
+                "reinserted": "\(reinserted)", "removedFromGraph": "\(removed)",
+            ])
         return Loaded(
             graph: graph, records: records, idOfLabel: idOfLabel, aliases: aliases,
             nextLabel: max(storedNext, maxLabel + 1), reinserted: reinserted)
@@ -80,8 +83,9 @@ extension VectorStore {
         database: SQLiteDatabase, configuration: VectorStoreConfiguration, logger: Logger
     ) throws -> HNSWIndex {
         let fresh = {
-            try HNSWIndex(dimension: configuration.dimension, metric: configuration.metric,
-                          parameters: configuration.hnsw, maxK: configuration.maxK)
+            try HNSWIndex(
+                dimension: configuration.dimension, metric: configuration.metric,
+                parameters: configuration.hnsw, maxK: configuration.maxK)
         }
         let row = try database.statement("SELECT checksum, image FROM graph WHERE slot = 1")
         guard try row.step() else { return try fresh() }
@@ -92,8 +96,9 @@ extension VectorStore {
             return try fresh()
         }
         do {
-            return try HNSWIndex(image: image, dimension: configuration.dimension, metric: configuration.metric,
-                                 parameters: configuration.hnsw, maxK: configuration.maxK)
+            return try HNSWIndex(
+                image: image, dimension: configuration.dimension, metric: configuration.metric,
+                parameters: configuration.hnsw, maxK: configuration.maxK)
         } catch {
             logger.warning("vector store graph checkpoint unreadable; rebuilding", metadata: ["error": "\(error)"])
             return try fresh()
@@ -110,10 +115,12 @@ extension VectorStore {
         for (key, value) in expected {
             if let stored = try meta(database, key) {
                 guard stored == value else {
-                    throw MemoryStoreError(.invalidParameter, "store was created with \(key) = \(stored), opened with \(value)")
+                    throw MemoryStoreError(
+                        .invalidParameter, "store was created with \(key) = \(stored), opened with \(value)")
                 }
             } else {
-                try database.statement("INSERT INTO meta(key, value) VALUES(?, ?)").bind(.text(key), .integer(value)).run()
+                try database.statement("INSERT INTO meta(key, value) VALUES(?, ?)").bind(.text(key), .integer(value))
+                    .run()
             }
         }
     }

@@ -23,7 +23,8 @@ extension VectorStore {
             var label = nextLabel
             var labels: [UInt64] = []
             try database.transaction {
-                let insert = try database.statement("""
+                let insert = try database.statement(
+                    """
                     INSERT OR REPLACE INTO records(id, label, record, quantized, importance, access_count, last_access)
                     VALUES(?, ?, ?, NULL, ?, ?, ?)
                     """)
@@ -65,7 +66,9 @@ extension VectorStore {
         try writer.withLock { _ in
             let (stored, isAlias) = stateLock.withReadLock { (records[id], aliases[id] != nil) }
             if isAlias {
-                try database.transaction { try database.statement("DELETE FROM aliases WHERE alias = ?").bind(.blob(id.bytes)).run() }
+                try database.transaction {
+                    try database.statement("DELETE FROM aliases WHERE alias = ?").bind(.blob(id.bytes)).run()
+                }
                 _ = stateLock.withWriteLock { aliases.removeValue(forKey: id) }
                 return true
             }
@@ -118,17 +121,21 @@ extension VectorStore {
 
     /// Validates one record against the store; returns its prepared vector.
     func validate(_ record: MemoryRecord, batchVersion: UInt64?) throws(MemoryStoreError) -> [Float] {
-        let vector = try VectorValidation.prepare(record.vector, dimension: configuration.dimension, metric: configuration.metric)
+        let vector = try VectorValidation.prepare(
+            record.vector, dimension: configuration.dimension, metric: configuration.metric)
         guard record.payload.count <= configuration.maxPayloadBytes else {
-            throw MemoryStoreError(.payloadTooLarge, "payload of \(record.payload.count) bytes exceeds \(configuration.maxPayloadBytes)")
+            throw MemoryStoreError(
+                .payloadTooLarge, "payload of \(record.payload.count) bytes exceeds \(configuration.maxPayloadBytes)")
         }
         let existing = stateLock.withReadLock { records[record.id]?.metadata.version }
         if let newest = [existing, batchVersion].compactMap({ $0 }).max(), record.version <= newest {
-            throw MemoryStoreError(.staleVersion, "record \(record.id.short) version \(record.version) is not newer than \(newest)")
+            throw MemoryStoreError(
+                .staleVersion, "record \(record.id.short) version \(record.version) is not newer than \(newest)")
         }
         if let proof = record.proof { try proof.verify(for: record) }
         if configuration.requiresProofForCritical, record.proof == nil,
-           configuration.valuePolicy.isCritical(record, nowMilliseconds: record.updatedAtMilliseconds) {
+            configuration.valuePolicy.isCritical(record, nowMilliseconds: record.updatedAtMilliseconds)
+        {
             throw MemoryStoreError(.invalidProof, "critical record \(record.id.short) carries no memory proof")
         }
         return vector
@@ -140,13 +147,16 @@ extension VectorStore {
 
     func writeBookkeeping(_ metadata: MemoryRecord) throws {
         try database.statement("UPDATE records SET importance = ?, access_count = ?, last_access = ? WHERE id = ?")
-            .bind(.integer(metadata.importance.raw), .unsigned(metadata.accessCount),
-                  .unsigned(metadata.lastAccessMilliseconds), .blob(metadata.id.bytes))
+            .bind(
+                .integer(metadata.importance.raw), .unsigned(metadata.accessCount),
+                .unsigned(metadata.lastAccessMilliseconds), .blob(metadata.id.bytes)
+            )
             .run()
     }
 
     func setMeta(_ key: String, _ value: Int64) throws {
-        try database.statement("INSERT OR REPLACE INTO meta(key, value) VALUES(?, ?)").bind(.text(key), .integer(value)).run()
+        try database.statement("INSERT OR REPLACE INTO meta(key, value) VALUES(?, ?)").bind(.text(key), .integer(value))
+            .run()
     }
 
     func noteWrites(_ count: Int) throws {
@@ -163,6 +173,7 @@ extension VectorStore {
                 .run()
         }
         writesSinceCheckpoint = 0
-        logger.debug("vector store graph checkpoint", metadata: ["nodes": "\(graph.nodeTotal)", "bytes": "\(image.count)"])
+        logger.debug(
+            "vector store graph checkpoint", metadata: ["nodes": "\(graph.nodeTotal)", "bytes": "\(image.count)"])
     }
 }

@@ -51,7 +51,8 @@ public final class VectorStore: @unchecked Sendable {
         try database.migrate(VectorStoreSchema.migrations)
         quantized = QuantizedFlatIndex(
             dimension: configuration.dimension, metric: configuration.metric, maxK: configuration.maxK)
-        let loaded = try Self.load(database: database, configuration: configuration, quantized: quantized, logger: logger)
+        let loaded = try Self.load(
+            database: database, configuration: configuration, quantized: quantized, logger: logger)
         graph = loaded.graph
         records = loaded.records
         idOfLabel = loaded.idOfLabel
@@ -74,7 +75,8 @@ public final class VectorStore: @unchecked Sendable {
         let stored: StoredRecord? = stateLock.withReadLock { records[aliases[id] ?? id] }
         guard let stored else { return nil }
         var record = stored.metadata
-        record.vector = (stored.isQuantized ? quantized.vector(label: stored.label) : graph.vector(label: stored.label)) ?? []
+        record.vector =
+            (stored.isQuantized ? quantized.vector(label: stored.label) : graph.vector(label: stored.label)) ?? []
         return record
     }
 
@@ -84,7 +86,8 @@ public final class VectorStore: @unchecked Sendable {
         _ query: [Float], k: Int, efSearch: Int? = nil, filter: ((MemoryRecord) -> Bool)? = nil
     ) throws(MemoryStoreError) -> [MemoryHit] {
         try VectorValidation.checkSearch(k: k, efSearch: efSearch, maxK: configuration.maxK)
-        let prepared = try VectorValidation.prepare(query, dimension: configuration.dimension, metric: configuration.metric)
+        let prepared = try VectorValidation.prepare(
+            query, dimension: configuration.dimension, metric: configuration.metric)
         return try stateLock.withReadLock { () throws(MemoryStoreError) -> [MemoryHit] in
             // Labels unknown to the state belong to a write still in flight: skip them.
             let labelFilter: (UInt64) -> Bool = { label in
@@ -93,11 +96,15 @@ public final class VectorStore: @unchecked Sendable {
             }
             var hits: [MemoryHit] = []
             for hit in try graph.search(prepared, k: k, efSearch: efSearch, filter: labelFilter) {
-                if let id = idOfLabel[hit.label] { hits.append(MemoryHit(id: id, distance: hit.distance, isQuantized: false)) }
+                if let id = idOfLabel[hit.label] {
+                    hits.append(MemoryHit(id: id, distance: hit.distance, isQuantized: false))
+                }
             }
             if quantized.count > 0 {
                 for hit in try quantized.search(prepared, k: k, filter: labelFilter) {
-                    if let id = idOfLabel[hit.label] { hits.append(MemoryHit(id: id, distance: hit.distance, isQuantized: true)) }
+                    if let id = idOfLabel[hit.label] {
+                        hits.append(MemoryHit(id: id, distance: hit.distance, isQuantized: true))
+                    }
                 }
                 hits.sort { $0.distance < $1.distance }
             }

@@ -39,9 +39,10 @@ struct CompressionTests {
         for number in 0..<(distinct + duplicates) {
             // Even numbers are low-value: untouched for ten days (R ≈ e^-10).
             let lowValue = number % 2 == 0
-            records.append(TestSupport.record(
-                number, vector: vectors[number]!, importance: lowValue ? 0.5 : 0.7,
-                lastAccess: lowValue ? 0 : now))
+            records.append(
+                TestSupport.record(
+                    number, vector: vectors[number]!, importance: lowValue ? 0.5 : 0.7,
+                    lastAccess: lowValue ? 0 : now))
         }
         // Two critical records, each with a near-duplicate twin that is critical too: never merged.
         var criticalPairs: [(Int, Int)] = []
@@ -52,8 +53,9 @@ struct CompressionTests {
             vectors[first + 1] = base.map { $0 * 1.0001 }
             for number in [first, first + 1] {
                 var record = TestSupport.record(number, vector: vectors[number]!, importance: 0.95, lastAccess: now)
-                record.proof = MemoryProof(record: record, rphv: FixedPoint(raw: 950_000), timestampMilliseconds: now,
-                                           key: TestSupport.author)
+                record.proof = MemoryProof(
+                    record: record, rphv: FixedPoint(raw: 950_000), timestampMilliseconds: now,
+                    key: TestSupport.author)
                 records.append(record)
             }
             criticalPairs.append((first, first + 1))
@@ -87,9 +89,12 @@ struct CompressionTests {
         let report = try store.compress(nowMilliseconds: Self.now)
         let recallAfter = try Self.recall(store, queries: fixture.queries, truth: truth)
 
-        print("compression: merged \(report.merged), quantized \(report.quantized), vector bytes "
-              + "\(report.before.vectorDataBytes) → \(report.after.vectorDataBytes) (\(report.vectorDataRatio)×), "
-              + "total \(report.before.totalBytes) → \(report.after.totalBytes), recall@10 \(recallBefore) → \(recallAfter)")
+        print(
+            "compression: merged \(report.merged), quantized \(report.quantized), vector bytes "
+                + "\(report.before.vectorDataBytes) → \(report.after.vectorDataBytes) "
+                + "(\(report.vectorDataRatio)×), total \(report.before.totalBytes) → \(report.after.totalBytes), "
+                + "recall@10 \(recallBefore) → \(recallAfter)"
+        )
         #expect(report.merged >= Self.duplicates / 2, "merged \(report.merged)")
         #expect(report.quantized > 0)
         #expect(report.vectorDataRatio >= 2, "vector data shrank only \(report.vectorDataRatio)×: \(report)")

@@ -37,7 +37,9 @@ struct BadInputTests {
             #expect(try index.search([0, 1, 0, 0], k: 5).map(\.label) == [1])
         }
         #expect(Self.code { _ = try hnsw.search([1, 0, 0, 0], k: 10, efSearch: 5) } == .invalidParameter)
-        #expect(Self.code { _ = try HNSWIndex(dimension: 4, metric: .l2, parameters: HNSWParameters(m: 1)) } == .invalidParameter)
+        #expect(
+            Self.code { _ = try HNSWIndex(dimension: 4, metric: .l2, parameters: HNSWParameters(m: 1)) }
+                == .invalidParameter)
         // Zero vectors are fine where they have a meaning.
         let l2 = FlatIndex(dimension: 2, metric: .l2)
         try l2.add([0, 0], label: 1)

@@ -72,7 +72,9 @@ struct HNSWRecallTests {
         let exact = FlatIndex(dimension: 128, metric: .l2)
         for (label, vector) in base.enumerated() { try exact.add(vector, label: UInt64(label)) }
         let truth = try queries.map { try exact.search($0, k: 10, filter: even).map(\.label) }
-        let results = try queries.map { try index.search($0, k: 10, efSearch: Self.efSearch, filter: even).map(\.label) }
+        let results = try queries.map {
+            try index.search($0, k: 10, efSearch: Self.efSearch, filter: even).map(\.label)
+        }
         #expect(results.allSatisfy { $0.count == 10 && $0.allSatisfy(even) })
         #expect(TestSupport.recall(results, truth: truth, k: 10) >= 0.95)
     }
@@ -109,7 +111,9 @@ struct HNSWRecallTests {
         let total = 1_200
         try await withThrowingTaskGroup(of: Int.self) { group in
             group.addTask {
-                for (label, vector) in base[500..<total].enumerated() { try index.add(vector, label: UInt64(label + 500)) }
+                for (label, vector) in base[500..<total].enumerated() {
+                    try index.add(vector, label: UInt64(label + 500))
+                }
                 return 0
             }
             for reader in 0..<3 {

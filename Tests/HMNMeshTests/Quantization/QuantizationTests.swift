@@ -17,7 +17,8 @@ struct QuantizationTests {
         }
     }
 
-    @Test("int8 search keeps recall@10, and rescoring on full precision restores it", arguments: DistanceMetric.allCases)
+    @Test(
+        "int8 search keeps recall@10, and rescoring on full precision restores it", arguments: DistanceMetric.allCases)
     func quantizedRecall(metric: DistanceMetric) throws {
         var data = LowRankVectors(seed: 22)
         let base = data.next(2_000)
@@ -29,8 +30,10 @@ struct QuantizationTests {
             try codesOnly.add(vector, label: UInt64(label))
             try rescored.add(vector, label: UInt64(label))
         }
-        let direct = TestSupport.recall(try queries.map { try codesOnly.search($0, k: 10).map(\.label) }, truth: truth, k: 10)
-        let exact = TestSupport.recall(try queries.map { try rescored.search($0, k: 10).map(\.label) }, truth: truth, k: 10)
+        let direct = TestSupport.recall(
+            try queries.map { try codesOnly.search($0, k: 10).map(\.label) }, truth: truth, k: 10)
+        let exact = TestSupport.recall(
+            try queries.map { try rescored.search($0, k: 10).map(\.label) }, truth: truth, k: 10)
         #expect(direct >= 0.9, "int8 recall@10 = \(direct)")
         #expect(exact >= 0.99, "rescored recall@10 = \(exact)")
         #expect(codesOnly.byteCount * 3 < base.count * 128 * 4, "int8 codes must be about 4× smaller")

@@ -13,8 +13,9 @@ struct MemoryRecordTests {
     @Test("canonical encoding round-trips and rejects trailing bytes")
     func roundTrip() throws {
         var record = Self.record
-        record.proof = MemoryProof(record: record, rphv: FixedPoint(raw: 850_000), timestampMilliseconds: 5,
-                                   key: TestSupport.author)
+        record.proof = MemoryProof(
+            record: record, rphv: FixedPoint(raw: 850_000), timestampMilliseconds: 5,
+            key: TestSupport.author)
         let bytes = record.canonicalBytes
         #expect(try MemoryRecord(canonicalBytes: bytes) == record)
         #expect(throws: CodecError.self) { try MemoryRecord(canonicalBytes: bytes + [0]) }
@@ -37,8 +38,9 @@ struct MemoryRecordTests {
 
     @Test("a proof verifies for its record and fails for any change")
     func proof() throws {
-        let proof = MemoryProof(record: Self.record, rphv: FixedPoint(raw: 850_000), timestampMilliseconds: 7,
-                                key: TestSupport.author)
+        let proof = MemoryProof(
+            record: Self.record, rphv: FixedPoint(raw: 850_000), timestampMilliseconds: 7,
+            key: TestSupport.author)
         try proof.verify(for: Self.record)
         var edited = Self.record
         edited.payload = Array("bye".utf8)
@@ -64,6 +66,7 @@ struct MemoryRecordTests {
         #expect(policy.isCritical(record, nowMilliseconds: 0))
         #expect(policy.isCompressible(record, nowMilliseconds: 3_000))
         record.accessCount = 50
-        #expect(policy.value(of: record, nowMilliseconds: 1_000) > policy.value(of: Self.record, nowMilliseconds: 3_000))
+        #expect(
+            policy.value(of: record, nowMilliseconds: 1_000) > policy.value(of: Self.record, nowMilliseconds: 3_000))
     }
 }

@@ -3,7 +3,7 @@ import Foundation
 import HMNPrimitives
 import Testing
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// kill -9 durability: a child process (`hmn-bench vector-crash-worker`, built beside the test
@@ -27,7 +27,8 @@ struct CrashRecoveryTests {
                 if FileManager.default.isExecutableFile(atPath: url.path) { return url }
             }
         }
-        throw MemoryStoreError(.notFound, "hmn-bench not found next to \(CommandLine.arguments[0]); run swift build --build-tests")
+        throw MemoryStoreError(
+            .notFound, "hmn-bench not found next to \(CommandLine.arguments[0]); run swift build --build-tests")
     }
 
     @Test("every acknowledged insert survives SIGKILL at 12 random points")
@@ -59,7 +60,9 @@ struct CrashRecoveryTests {
             }
             next = (acknowledged.max() ?? -1) + 1
         }
-        print("kill -9: \(killPoints) kills, \(acknowledged.count) acknowledged inserts, \(ContinuousClock.now - started)")
+        print(
+            "kill -9: \(killPoints) kills, \(acknowledged.count) acknowledged inserts, \(ContinuousClock.now - started)"
+        )
         #expect(ContinuousClock.now - started < .seconds(40))
         #expect(acknowledged.count > 0, "the worker acknowledged nothing; it may be failing to start")
         let store = try VectorStore(

@@ -22,7 +22,8 @@ struct VectorStoreTests {
         let vectors = Self.vectors(300)
         do {
             let store = try VectorStore(path: path, configuration: Self.configuration(), logger: TestSupport.logger())
-            try store.upsert(contentsOf: vectors.prefix(200).enumerated().map { TestSupport.record($0.offset, vector: $0.element) })
+            try store.upsert(
+                contentsOf: vectors.prefix(200).enumerated().map { TestSupport.record($0.offset, vector: $0.element) })
             for number in 200..<300 { try store.upsert(TestSupport.record(number, vector: vectors[number])) }
             try store.upsert(TestSupport.record(5, vector: vectors[250], version: 2, payload: [42]))
             #expect(try store.delete(id: TestSupport.id(6)))
@@ -43,7 +44,9 @@ struct VectorStoreTests {
         // Reopening with another shape is refused.
         var other = Self.configuration()
         other.dimension = 16
-        #expect(throws: MemoryStoreError.self) { try VectorStore(path: path, configuration: other, logger: TestSupport.logger()) }
+        #expect(throws: MemoryStoreError.self) {
+            try VectorStore(path: path, configuration: other, logger: TestSupport.logger())
+        }
     }
 
     @Test("without a clean close, only records newer than the checkpoint are re-inserted")
@@ -51,13 +54,17 @@ struct VectorStoreTests {
         let path = TestSupport.temporaryPath("watermark.sqlite")
         let vectors = Self.vectors(130, seed: 4)
         do {
-            let store = try VectorStore(path: path, configuration: Self.configuration(checkpointInterval: 50),
-                                        logger: TestSupport.logger())
-            for (number, vector) in vectors.enumerated() { try store.upsert(TestSupport.record(number, vector: vector)) }
+            let store = try VectorStore(
+                path: path, configuration: Self.configuration(checkpointInterval: 50),
+                logger: TestSupport.logger())
+            for (number, vector) in vectors.enumerated() {
+                try store.upsert(TestSupport.record(number, vector: vector))
+            }
             // Dropped without close(): like a crash after the last automatic checkpoint (at 100).
         }
-        let store = try VectorStore(path: path, configuration: Self.configuration(checkpointInterval: 50),
-                                    logger: TestSupport.logger())
+        let store = try VectorStore(
+            path: path, configuration: Self.configuration(checkpointInterval: 50),
+            logger: TestSupport.logger())
         #expect(store.count == 130)
         #expect(store.writesSinceCheckpoint == 30)
         for number in [0, 99, 100, 129] {
@@ -71,7 +78,9 @@ struct VectorStoreTests {
         let vectors = Self.vectors(60, seed: 5)
         do {
             let store = try VectorStore(path: path, configuration: Self.configuration(), logger: TestSupport.logger())
-            for (number, vector) in vectors.enumerated() { try store.upsert(TestSupport.record(number, vector: vector)) }
+            for (number, vector) in vectors.enumerated() {
+                try store.upsert(TestSupport.record(number, vector: vector))
+            }
             try store.close()
             let database = try HMNStorageAccess.open(path)
             try database.execute("UPDATE graph SET image = substr(image, 1, 100) || zeroblob(10)")
@@ -97,7 +106,8 @@ struct VectorStoreTests {
     func concurrentStore() async throws {
         let store = try VectorStore(path: ":memory:", configuration: Self.configuration(), logger: TestSupport.logger())
         let vectors = Self.vectors(400, seed: 7)
-        try store.upsert(contentsOf: vectors.prefix(100).enumerated().map { TestSupport.record($0.offset, vector: $0.element) })
+        try store.upsert(
+            contentsOf: vectors.prefix(100).enumerated().map { TestSupport.record($0.offset, vector: $0.element) })
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
                 for number in 100..<400 { try store.upsert(TestSupport.record(number, vector: vectors[number])) }
