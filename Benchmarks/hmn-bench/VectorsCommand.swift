@@ -29,6 +29,9 @@ struct VectorsCommand: ParsableCommand {
     @Option(help: "Comma-separated efSearch values to sweep.")
     var ef: String = "10,16,24,32,48,64,96,128,192,256,384"
 
+    @Option(help: "Load the built index from this file if present, else build it and save it there.")
+    var indexCache: String?
+
     @Option(help: "Metric: l2, cosine or ip.")
     var metric: String = "l2"
 
@@ -67,13 +70,22 @@ struct VectorsCommand: ParsableCommand {
     ) throws {
         let dimension = base[0].count
         let parameters = HNSWParameters(m: m, efConstruction: efConstruction, efSearch: 64)
-        let index = try HNSWIndex(
-            dimension: dimension, metric: metric, parameters: parameters,
-            initialCapacity: base.count)
-        let start = ContinuousClock.now
-        for (label, vector) in base.enumerated() { try index.add(vector, label: UInt64(label)) }
-        let build = (ContinuousClock.now - start).seconds
-        FileHandle.standardError.write(Data("\(name): built \(base.count) in \(build) s\n".utf8))
+        let index: HNSWIndex
+        var build = 0.0
+        if let indexCache, let image = FileManager.default.contents(atPath: indexCache) {
+            index = try HNSWIndex(
+                image: [UInt8](image), dimension: dimension, metric: metric, parameters: parameters)
+        } else {
+            index = try HNSWIndex(
+                dimension: dimension, metric: metric, parameters: parameters, initialCapacity: base.count)
+            let start = ContinuousClock.now
+            for (label, vector) in base.enumerated() { try index.add(vector, label: UInt64(label)) }
+            build = (ContinuousClock.now - start).seconds
+            FileHandle.standardError.write(Data("\(name): built \(base.count) in \(build) s\n".utf8))
+            if let indexCache {
+                _ = FileManager.default.createFile(atPath: indexCache, contents: Data(index.serialized()))
+            }
+        }
         for efSearch in sweep where efSearch >= 10 {
             // One warm-up pass, then the timed pass (single thread, one query at a time).
             for query in queries.prefix(100) { _ = try index.search(query, k: 10, efSearch: efSearch) }
