@@ -1,0 +1,149 @@
+import HMNPrimitives
+import HMNStorage
+import Logging
+
+extension VectorStore {
+    struct Loaded {
+        var graph: HNSWIndex
+        var records: [Hash256: StoredRecord]
+        var idOfLabel: [UInt64: Hash256]
+        var aliases: [Hash256: Hash256]
+        var nextLabel: UInt64
+        var reinserted: Int
+    }
+
+    /// Reads everything back: records, aliases, the graph checkpoint; then reconciles the graph with
+    /// the records (removes vectors deleted or replaced after the checkpoint, inserts newer ones).
+    static func load(
+        database: SQLiteDatabase, configuration: VectorStoreConfiguration, quantized: QuantizedFlatIndex,
+        logger: Logger
+    ) throws -> Loaded {
+        try checkShape(database: database, configuration: configuration)
+        var records: [Hash256: StoredRecord] = [:]
+        var idOfLabel: [UInt64: Hash256] = [:]
+        var floats: [(label: UInt64, vector: [Float])] = []
+        var maxLabel: UInt64 = 0
+        let rows = try database.statement(
+            "SELECT id, label, record, quantized, importance, access_count, last_access FROM records")
+        while try rows.step() {
+            let label = rows.uint64(1)
+            var record: MemoryRecord
+            do {
+                record = try MemoryRecord(canonicalBytes: rows.blob(2))
+            } catch {
+                throw StorageError(.corrupt, "record row with label \(label) does not decode: \(error)")
+            }
+            record.importance = FixedPoint(raw: rows.int64(4))
+            record.accessCount = rows.uint64(5)
+            record.lastAccessMilliseconds = rows.uint64(6)
+            let isQuantized = !rows.isNull(3)
+            if isQuantized {
+                try quantized.add(
+                    quantized: try decodeQuantized(rows.blob(3), dimension: configuration.dimension), label: label)
+            } else {
+                floats.append((label, record.vector))
+            }
+            maxLabel = max(maxLabel, label)
+            record.vector = []
+            records[record.id] = StoredRecord(metadata: record, label: label, isQuantized: isQuantized)
+            idOfLabel[label] = record.id
+        }
+        var aliases: [Hash256: Hash256] = [:]
+        let aliasRows = try database.statement("SELECT alias, target FROM aliases")
+        while try aliasRows.step() {
+            aliases[try Hash256(bytes: aliasRows.blob(0))] = try Hash256(bytes: aliasRows.blob(1))
+        }
+        let storedNext = try meta(database, "next_label").map { UInt64($0) } ?? 1
+        let graph = try loadGraph(database: database, configuration: configuration, logger: logger)
+        // Reconcile: the checkpoint may predate deletes, replacements and inserts.
+        let floatLabels = Set(floats.map(\.label))
+        var removed = 0
+        for label in graph.liveLabels where !floatLabels.contains(label) {
+            graph.remove(label: label)
+            removed += 1
+        }
+        var reinserted = 0
+        for (label, vector) in floats.sorted(by: { $0.label < $1.label }) where !graph.contains(label: label) {
+            try graph.add(vector, label: label)
+            reinserted += 1
+        }
+        logger.info(
+            "vector store opened",
+            metadata: [
+                "records": "\(records.count)", "quantized": "\(quantized.count)",
+                "reinserted": "\(reinserted)", "removedFromGraph": "\(removed)",
+            ])
+        return Loaded(
+            graph: graph, records: records, idOfLabel: idOfLabel, aliases: aliases,
+            nextLabel: max(storedNext, maxLabel + 1), reinserted: reinserted)
+    }
+
+    /// The graph checkpoint if present and intact, else an empty graph (rebuilt by reconciliation).
+    private static func loadGraph(
+        database: SQLiteDatabase, configuration: VectorStoreConfiguration, logger: Logger
+    ) throws -> HNSWIndex {
+        let fresh = {
+            try HNSWIndex(
+                dimension: configuration.dimension, metric: configuration.metric,
+                parameters: configuration.hnsw, maxK: configuration.maxK)
+        }
+        let row = try database.statement("SELECT checksum, image FROM graph WHERE slot = 1")
+        guard try row.step() else { return try fresh() }
+        let checksum = row.blob(0)
+        let image = row.blob(1)
+        guard Hash256.of(image).bytes == checksum else {
+            logger.warning("vector store graph checkpoint fails its checksum; rebuilding")
+            return try fresh()
+        }
+        do {
+            return try HNSWIndex(
+                image: image, dimension: configuration.dimension, metric: configuration.metric,
+                parameters: configuration.hnsw, maxK: configuration.maxK)
+        } catch {
+            logger.warning("vector store graph checkpoint unreadable; rebuilding", metadata: ["error": "\(error)"])
+            return try fresh()
+        }
+    }
+
+    /// Writes the store's shape on creation; on reopen, refuses a different one.
+    private static func checkShape(database: SQLiteDatabase, configuration: VectorStoreConfiguration) throws {
+        let expected: [(String, Int64)] = [
+            ("dimension", Int64(configuration.dimension)),
+            ("metric", Int64(configuration.metric.rawValue)),
+            ("hnsw_m", Int64(configuration.hnsw.m)),
+        ]
+        for (key, value) in expected {
+            if let stored = try meta(database, key) {
+                guard stored == value else {
+                    throw MemoryStoreError(
+                        .invalidParameter, "store was created with \(key) = \(stored), opened with \(value)")
+                }
+            } else {
+                try database.statement("INSERT INTO meta(key, value) VALUES(?, ?)").bind(.text(key), .integer(value))
+                    .run()
+            }
+        }
+    }
+
+    private static func meta(_ database: SQLiteDatabase, _ key: String) throws -> Int64? {
+        let row = try database.statement("SELECT value FROM meta WHERE key = ?").bind(.text(key))
+        return try row.step() ? row.int64(0) : nil
+    }
+
+    static func encodeQuantized(_ vector: ScalarQuantizedVector) -> [UInt8] {
+        var encoder = CanonicalEncoder(capacity: vector.codes.count + 16)
+        encoder.encodeBytes(vector.codes)
+        encoder.encode(vector.minimum)
+        encoder.encode(vector.step)
+        return encoder.bytes
+    }
+
+    static func decodeQuantized(_ bytes: [UInt8], dimension: Int) throws -> ScalarQuantizedVector {
+        var decoder = CanonicalDecoder(bytes)
+        let codes = try decoder.decodeBytes(maxLength: dimension)
+        let minimum = try decoder.decode(Float.self)
+        let step = try decoder.decode(Float.self)
+        try decoder.finish()
+        return ScalarQuantizedVector(codes: codes, minimum: minimum, step: step)
+    }
+}
