@@ -82,6 +82,43 @@ struct NetworkTransportTests {
         for node in [a, b, c] { await node.stop() }
     }
 
+    @Test("a node on another chain never gets a session")
+    func wrongChain() async throws {
+        let a = try await TestNode.start(seed: 1)
+        let c = try await TestNode.start(seed: 3, chainID: "hmn-other")
+        await c.transport.addPeer(a.address)
+        #expect(await eventually { a.logs.contains("wrongChainID") })
+        #expect(await a.transport.connectedPeers().isEmpty)
+        #expect(await c.transport.connectedPeers().isEmpty)
+        await a.stop()
+        await c.stop()
+    }
+
+    @Test("a connection that never finishes its handshake is closed after the timeout")
+    func handshakeTimeout() async throws {
+        let a = try await TestNode.start(seed: 1, handshakeTimeout: .milliseconds(300))
+        let start = ContinuousClock.now
+        #expect(try await RawClient.writeAndAwaitClose([], port: a.transport.localPort))
+        #expect(ContinuousClock.now - start < .seconds(4))
+        #expect(await eventually { a.logs.contains("handshakeTimeout") })
+        await a.stop()
+    }
+
+    @Test("removing a peer closes its session and stops redialing")
+    func removePeer() async throws {
+        let a = try await TestNode.start(seed: 1)
+        let b = try await TestNode.start(seed: 2)
+        await a.transport.addPeer(b.address)
+        #expect(await eventually { await connected(a, b) })
+        await a.transport.removePeer(b.publicKey)
+        #expect(await eventually { await !a.isConnected(to: b.publicKey) && b.events.all.count == 2 })
+        try await Task.sleep(for: .milliseconds(300))
+        #expect(await !a.isConnected(to: b.publicKey))
+        #expect(b.events.all == [.connected(a.publicKey), .disconnected(a.publicKey)])
+        await a.stop()
+        await b.stop()
+    }
+
     @Test("garbage and oversize frames close that connection; the listener keeps serving")
     func garbage() async throws {
         let a = try await TestNode.start(seed: 1)

@@ -86,14 +86,15 @@ struct TestNode: Sendable {
         chainID: String = "hmn-test",
         allowedPeers: Set<PublicKey>? = nil,
         maxMessageBytes: Int = 1 << 20,
-        sendQueueCapacity: Int = 64
+        sendQueueCapacity: Int = 64,
+        handshakeTimeout: Duration = .seconds(2)
     ) async throws -> TestNode {
         let key = testKey(seed)
         let configuration = TransportConfiguration(
             handshake: HandshakeConfiguration(signingKey: key, chainID: chainID, allowedPeers: allowedPeers),
             maxMessageBytes: maxMessageBytes,
             sendQueueCapacity: sendQueueCapacity,
-            handshakeTimeout: .seconds(2),
+            handshakeTimeout: handshakeTimeout,
             connectTimeout: .seconds(1),
             backoff: Backoff(initialDelay: .milliseconds(20), maximumDelay: .milliseconds(200)),
             jitterSeed: UInt64(seed))

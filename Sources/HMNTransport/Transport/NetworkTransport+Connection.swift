@@ -58,13 +58,14 @@ extension NetworkTransport {
         var logger = self.logger
         logger[metadataKey: "remote"] = "\(channel.channel.remoteAddress.map { "\($0)" } ?? "?")"
         logger[metadataKey: "role"] = "\(role.rawValue)"
-        let timedOut = Atomic<Bool>(false)
+        let timedOut = HandshakeTimeoutFlag()
         var registered: (key: PublicKey, id: UInt64)?
         do {
             try await channel.executeThenClose { inbound, outbound in
                 let timeout = channel.channel.eventLoop.scheduleTask(
                     in: .nanoseconds(Backoff.nanoseconds(configuration.handshakeTimeout))
                 ) { [channel = channel.channel] in
+                    timedOut.fired.store(true, ordering: .relaxed)
                     channel.close(promise: nil)
                 }
                 defer { timeout.cancel() }
@@ -76,7 +77,7 @@ extension NetworkTransport {
                 while session == nil {
                     guard let frame = try await iterator.next() else {
                         throw TransportError(
-                            timedOut.load(ordering: .relaxed) ? .handshakeTimeout : .connectionClosed,
+                            timedOut.fired.load(ordering: .relaxed) ? .handshakeTimeout : .connectionClosed,
                             "connection closed during the handshake")
                     }
                     let actions = try handshake.receive(Array(frame.readableBytesView))
@@ -181,4 +182,9 @@ extension NetworkTransport {
             logger.warning("connection closed: \(error.code.rawValue)", metadata: ["error": "\(error.message)"])
         }
     }
+}
+
+/// Set by the handshake timer so that the close it causes is reported as a timeout.
+private final class HandshakeTimeoutFlag: Sendable {
+    let fired = Atomic<Bool>(false)
 }
