@@ -27,7 +27,9 @@ enum RawFraming {
                 for try await connection in inbound {
                     try await connection.executeThenClose { frames, outbound in
                         var iterator = frames.makeAsyncIterator()
-                        guard let command = try await iterator.next()?.getInteger(at: 0, as: UInt64.self) else { return }
+                        guard let command = try await iterator.next()?.getInteger(at: 0, as: UInt64.self) else {
+                            return
+                        }
                         var received: UInt64 = 0
                         while let frame = try await iterator.next() {
                             if command == 0 {
@@ -87,7 +89,7 @@ enum RawFraming {
         }
     }
 
-    static func roundTrips(count: Int) async throws -> TransportBench.Percentiles {
+    static func roundTrips(count: Int) async throws -> [Double] {
         try await withServer(maxFrameBytes: 1024) { port in
             let client = try await connect(port: port, maxFrameBytes: 1024)
             return try await client.executeThenClose { inbound, outbound in
@@ -103,7 +105,7 @@ enum RawFraming {
                     _ = try await iterator.next()
                     if index >= 200 { samples.append(TransportBench.seconds(ContinuousClock.now - start)) }
                 }
-                return TransportBench.Percentiles(samples)
+                return samples
             }
         }
     }

@@ -21,28 +21,46 @@ struct TransportBench: AsyncParsableCommand {
     @Option(help: "Messages of 1 KiB per throughput run.") var smallCount = 200_000
     @Option(help: "Messages of 64 KiB per throughput run.") var largeCount = 8_000
     @Option(help: "Round trips of 64-byte messages for latency.") var roundTrips = 10_000
+    @Option(help: "Repetitions; throughput is the median run, latency pools all samples.") var runs = 3
 
     func run() async throws {
         print("| workload | secure transport | raw NIO framing | secure ÷ raw |")
         print("|---|---|---|---|")
         for (size, count) in [(1024, smallCount), (64 << 10, largeCount)] {
-            let secure = try await Self.secureThroughput(size: size, count: count)
-            let raw = try await RawFraming.throughput(size: size, count: count)
-            let label = size >= 1 << 10 ? "\(size >> 10) KiB" : "\(size) B"
-            print(
-                "| \(label) × \(count) | \(Self.rate(secure, size: size, count: count)) "
-                    + "| \(Self.rate(raw, size: size, count: count)) | \(Self.format(raw / secure, digits: 2)) of raw throughput |")
+            var secureRuns: [Double] = []
+            var rawRuns: [Double] = []
+            for _ in 0..<runs {
+                secureRuns.append(try await Self.secureThroughput(size: size, count: count))
+                rawRuns.append(try await RawFraming.throughput(size: size, count: count))
+            }
+            let secure = Self.median(secureRuns)
+            let raw = Self.median(rawRuns)
+            let label = "\(size >> 10) KiB × \(count)"
+            let ratio = Self.format(raw / secure, digits: 2)
+            let secureRate = Self.rate(secure, size: size, count: count)
+            let rawRate = Self.rate(raw, size: size, count: count)
+            print("| \(label) | \(secureRate) | \(rawRate) | \(ratio) of raw throughput |")
         }
-        let secure = try await Self.secureRoundTrips(count: roundTrips)
-        let raw = try await RawFraming.roundTrips(count: roundTrips)
-        print(
-            "| RTT 64 B p50 / p99 | \(Self.micros(secure.p50)) / \(Self.micros(secure.p99)) "
-                + "| \(Self.micros(raw.p50)) / \(Self.micros(raw.p99)) | \(Self.format(secure.p50 / raw.p50, digits: 2))× raw p50 latency |")
+        var secureSamples: [Double] = []
+        var rawSamples: [Double] = []
+        for _ in 0..<runs {
+            secureSamples += try await Self.secureRoundTrips(count: roundTrips)
+            rawSamples += try await RawFraming.roundTrips(count: roundTrips)
+        }
+        let secure = Percentiles(secureSamples)
+        let raw = Percentiles(rawSamples)
+        let secureText = "\(Self.micros(secure.p50)) / \(Self.micros(secure.p99))"
+        let rawText = "\(Self.micros(raw.p50)) / \(Self.micros(raw.p99))"
+        let ratio = Self.format(secure.p50 / raw.p50, digits: 2)
+        print("| round trip, 64 B, p50 / p99 | \(secureText) | \(rawText) | \(ratio)× raw p50 latency |")
     }
+
+    static func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
 
     // MARK: Secure transport
 
-    static func makePair(maxMessageBytes: Int) async throws -> (NetworkTransport, NetworkTransport, [Task<Void, Never>]) {
+    static func makePair(maxMessageBytes: Int) async throws -> (NetworkTransport, NetworkTransport, [Task<Void, Never>])
+    {
         var logger = Logger(label: "bench")
         logger.logLevel = .warning
         func configuration(_ seed: UInt8) throws -> TransportConfiguration {
@@ -75,7 +93,7 @@ struct TransportBench: AsyncParsableCommand {
             do {
                 try await transport.send(message, to: peer)
                 return
-            } catch where error.code == .queueFull {
+            } catch  where error.code == .queueFull {
                 try await Task.sleep(for: .microseconds(50))
             }
         }
@@ -105,7 +123,8 @@ struct TransportBench: AsyncParsableCommand {
         return seconds(elapsed)
     }
 
-    static func secureRoundTrips(count: Int) async throws -> Percentiles {
+    /// Round-trip times in seconds, after 200 warm-up round trips.
+    static func secureRoundTrips(count: Int) async throws -> [Double] {
         let (a, b, tasks) = try await makePair(maxMessageBytes: 1024)
         let echo = Task {
             for await message in b.messages { try? await b.send(message.bytes, to: message.peer) }
@@ -122,7 +141,7 @@ struct TransportBench: AsyncParsableCommand {
         }
         await stop(tasks)
         echo.cancel()
-        return Percentiles(samples)
+        return samples
     }
 
     // MARK: Formatting

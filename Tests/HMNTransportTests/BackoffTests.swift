@@ -39,9 +39,11 @@ struct BackoffTests {
         #expect(address == PeerAddress(key: key, host: "127.0.0.1", port: 26656))
         #expect(try PeerAddress(parsing: address.description) == address)
         for bad in ["", "127.0.0.1:1", "\(key.hex)@host", "\(key.hex)@host:0", "\(key.hex)@host:70000", "zz@h:1"] {
-            #expect(performing: { _ = try PeerAddress(parsing: bad) }, throws: {
-                ($0 as? TransportError)?.code == .malformedMessage
-            })
+            #expect(
+                performing: { _ = try PeerAddress(parsing: bad) },
+                throws: {
+                    ($0 as? TransportError)?.code == .malformedMessage
+                })
         }
     }
 }

@@ -33,7 +33,9 @@ struct FrameCipherTests {
             var opener = FrameOpener(key: key)
             var tampered = sealed
             tampered[index] ^= 0x01
-            #expect(performing: { _ = try opener.open(tampered) }, throws: { ($0 as? TransportError)?.code == .authenticationFailed })
+            #expect(
+                performing: { _ = try opener.open(tampered) },
+                throws: { ($0 as? TransportError)?.code == .authenticationFailed })
             #expect(opener.counter == 0)
         }
     }
@@ -44,10 +46,16 @@ struct FrameCipherTests {
         let first = try sealer.seal([1])
         let second = try sealer.seal([2])
         var opener = FrameOpener(key: key)
-        #expect(performing: { _ = try opener.open(second) }, throws: { ($0 as? TransportError)?.code == .authenticationFailed })
+        #expect(
+            performing: { _ = try opener.open(second) },
+            throws: { ($0 as? TransportError)?.code == .authenticationFailed })
         #expect(try opener.open(first) == [1])
-        #expect(performing: { _ = try opener.open(first) }, throws: { ($0 as? TransportError)?.code == .authenticationFailed })
-        #expect(performing: { _ = try opener.open([1, 2, 3]) }, throws: { ($0 as? TransportError)?.code == .malformedMessage })
+        #expect(
+            performing: { _ = try opener.open(first) },
+            throws: { ($0 as? TransportError)?.code == .authenticationFailed })
+        #expect(
+            performing: { _ = try opener.open([1, 2, 3]) },
+            throws: { ($0 as? TransportError)?.code == .malformedMessage })
     }
 
     @Test("another key cannot open the frame")
@@ -55,7 +63,9 @@ struct FrameCipherTests {
         var sealer = FrameSealer(key: key)
         var opener = FrameOpener(key: Hash256.of([1]).bytes)
         let sealed = try sealer.seal([42])
-        #expect(performing: { _ = try opener.open(sealed) }, throws: { ($0 as? TransportError)?.code == .authenticationFailed })
+        #expect(
+            performing: { _ = try opener.open(sealed) },
+            throws: { ($0 as? TransportError)?.code == .authenticationFailed })
     }
 
     @Test("ephemeral X25519 agreement is symmetric and refuses low-order points")
@@ -63,10 +73,14 @@ struct FrameCipherTests {
         let a = testEphemeral(1)
         let b = testEphemeral(2)
         #expect(try a.sharedSecret(with: b.publicKey) == b.sharedSecret(with: a.publicKey))
-        #expect(performing: { _ = try a.sharedSecret(with: [UInt8](repeating: 0, count: 32)) }, throws: {
-            ($0 as? TransportError)?.code == .cryptoFailure
-        })
-        #expect(performing: { _ = try a.sharedSecret(with: [1, 2]) }, throws: { ($0 as? TransportError)?.code == .malformedMessage })
+        #expect(
+            performing: { _ = try a.sharedSecret(with: [UInt8](repeating: 0, count: 32)) },
+            throws: {
+                ($0 as? TransportError)?.code == .cryptoFailure
+            })
+        #expect(
+            performing: { _ = try a.sharedSecret(with: [1, 2]) },
+            throws: { ($0 as? TransportError)?.code == .malformedMessage })
         #expect(EphemeralKeyPair.generate().publicKey != EphemeralKeyPair.generate().publicKey)
     }
 }

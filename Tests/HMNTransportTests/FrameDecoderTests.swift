@@ -42,7 +42,8 @@ struct FrameDecoderTests {
         var huge = ByteBuffer()
         huge.writeInteger(UInt32.max)
         var fresh = FrameDecoder(frameLimit: 1024)
-        #expect(performing: { _ = try fresh.decode(&huge) }, throws: { ($0 as? TransportError)?.code == .oversizeFrame })
+        #expect(
+            performing: { _ = try fresh.decode(&huge) }, throws: { ($0 as? TransportError)?.code == .oversizeFrame })
     }
 
     @Test("a partial frame consumes nothing")

@@ -87,7 +87,8 @@ struct HandshakeTests {
         #expect(exchange.initiatorFrames.count == 2)
         #expect(exchange.responderFrames.count == Handshake.inboundFrameCount(for: .initiator))
         #expect(exchange.initiatorFrames.count == Handshake.inboundFrameCount(for: .responder))
-        #expect((exchange.initiatorFrames + exchange.responderFrames).allSatisfy { $0.count <= Handshake.maxFrameBytes })
+        #expect(
+            (exchange.initiatorFrames + exchange.responderFrames).allSatisfy { $0.count <= Handshake.maxFrameBytes })
         #expect(initiator.isEstablished && responder.isEstablished)
         // Application frames flow both ways under the derived keys.
         #expect(try server.opener.open(client.sealer.seal([1, 2, 3])) == [1, 2, 3])

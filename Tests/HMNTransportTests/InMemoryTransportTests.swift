@@ -21,7 +21,8 @@ struct InMemoryTransportTests {
         #expect(inbox.all.allSatisfy { $0.peer == a.localKey })
         await network.disconnect(a.localKey, b.localKey)
         #expect(await eventually { events.all == [.connected(a.localKey), .disconnected(a.localKey)] })
-        await #expect(throws: TransportError(.notConnected, "no link from \(a.localKey.short) to \(b.localKey.short)")) {
+        await #expect(throws: TransportError(.notConnected, "no link from \(a.localKey.short) to \(b.localKey.short)"))
+        {
             try await a.send([9], to: b.localKey)
         }
     }
@@ -33,15 +34,21 @@ struct InMemoryTransportTests {
         let b = try await network.join(testKey(2).publicKey)
         await network.connectAll()
         for _ in 0..<4 { try await a.send([0], to: b.localKey) }
-        await #expect(performing: { try await a.send([0], to: b.localKey) }, throws: {
-            ($0 as? TransportError)?.code == .queueFull
-        })
-        await #expect(performing: { try await b.send([UInt8](repeating: 0, count: 9), to: a.localKey) }, throws: {
-            ($0 as? TransportError)?.code == .messageTooLarge
-        })
-        await #expect(performing: { _ = try await network.join(a.localKey) }, throws: {
-            ($0 as? TransportError)?.code == .unexpectedPeer
-        })
+        await #expect(
+            performing: { try await a.send([0], to: b.localKey) },
+            throws: {
+                ($0 as? TransportError)?.code == .queueFull
+            })
+        await #expect(
+            performing: { try await b.send([UInt8](repeating: 0, count: 9), to: a.localKey) },
+            throws: {
+                ($0 as? TransportError)?.code == .messageTooLarge
+            })
+        await #expect(
+            performing: { _ = try await network.join(a.localKey) },
+            throws: {
+                ($0 as? TransportError)?.code == .unexpectedPeer
+            })
     }
 
     @Test("the shells can be written against MessageTransport alone")

@@ -13,20 +13,24 @@ struct NetworkTransportTests {
         let b = try await TestNode.start(seed: 2)
         await a.transport.addPeer(b.address)
         #expect(await eventually { await connected(a, b) })
-        #expect(await eventually { a.events.all == [.connected(b.publicKey)] && b.events.all == [.connected(a.publicKey)] })
+        #expect(
+            await eventually { a.events.all == [.connected(b.publicKey)] && b.events.all == [.connected(a.publicKey)] })
 
         let big = (0..<200_000).map { UInt8(truncatingIfNeeded: $0 &* 31) }
         for index in 0..<10 as Range<UInt8> { try await a.transport.send([index], to: b.publicKey) }
         try await a.transport.send(big, to: b.publicKey)
         try await b.transport.send(Array("pong".utf8), to: a.publicKey)
         try await b.transport.send([], to: a.publicKey)
-        #expect(await eventually { b.received(from: a.publicKey).count == 11 && a.received(from: b.publicKey).count == 2 })
+        #expect(
+            await eventually { b.received(from: a.publicKey).count == 11 && a.received(from: b.publicKey).count == 2 })
         #expect(b.received(from: a.publicKey) == (0..<10).map { [UInt8($0)] } + [big])
         #expect(a.received(from: b.publicKey) == [Array("pong".utf8), []])
 
-        await #expect(performing: { try await a.transport.send([UInt8](repeating: 0, count: (1 << 20) + 1), to: b.publicKey) },
+        await #expect(
+            performing: { try await a.transport.send([UInt8](repeating: 0, count: (1 << 20) + 1), to: b.publicKey) },
             throws: { ($0 as? TransportError)?.code == .messageTooLarge })
-        await #expect(performing: { try await a.transport.send([1], to: testKey(77).publicKey) },
+        await #expect(
+            performing: { try await a.transport.send([1], to: testKey(77).publicKey) },
             throws: { ($0 as? TransportError)?.code == .notConnected })
         await a.stop()
         #expect(await eventually { b.events.all == [.connected(a.publicKey), .disconnected(a.publicKey)] })
@@ -35,28 +39,33 @@ struct NetworkTransportTests {
 
     @Test("three transports, including simultaneous dials, keep one session per pair")
     func threeNodes() async throws {
-        let nodes = [try await TestNode.start(seed: 1), try await TestNode.start(seed: 2), try await TestNode.start(seed: 3)]
+        let nodes = [
+            try await TestNode.start(seed: 1), try await TestNode.start(seed: 2), try await TestNode.start(seed: 3),
+        ]
         // Everyone dials everyone: each pair races two connections and must settle on one.
         for node in nodes {
             for other in nodes where other.publicKey != node.publicKey { await node.transport.addPeer(other.address) }
         }
-        #expect(await eventually {
-            for node in nodes where await node.transport.connectedPeers().count != 2 { return false }
-            return true
-        })
+        #expect(
+            await eventually {
+                for node in nodes where await node.transport.connectedPeers().count != 2 { return false }
+                return true
+            })
         for sender in nodes {
             for receiver in nodes where receiver.publicKey != sender.publicKey {
-                try await sender.transport.send(sender.publicKey.bytes + receiver.publicKey.bytes, to: receiver.publicKey)
+                try await sender.transport.send(
+                    sender.publicKey.bytes + receiver.publicKey.bytes, to: receiver.publicKey)
             }
         }
-        #expect(await eventually {
-            nodes.allSatisfy { node in
-                nodes.allSatisfy { other in
-                    other.publicKey == node.publicKey
-                        || node.received(from: other.publicKey) == [other.publicKey.bytes + node.publicKey.bytes]
+        #expect(
+            await eventually {
+                nodes.allSatisfy { node in
+                    nodes.allSatisfy { other in
+                        other.publicKey == node.publicKey
+                            || node.received(from: other.publicKey) == [other.publicKey.bytes + node.publicKey.bytes]
+                    }
                 }
-            }
-        })
+            })
         // Each node saw each peer connect exactly once: the crossing dials never produced two sessions.
         for node in nodes {
             let connects = node.events.all.filter { if case .connected = $0 { true } else { false } }
@@ -144,7 +153,8 @@ struct NetworkTransportTests {
     func misbehavingSession() async throws {
         let a = try await TestNode.start(seed: 1, maxMessageBytes: 1024)
         let mallory = testKey(9)
-        let oversizeClosed = try await AuthenticatedClient.run(as: mallory, to: a.address) { session, iterator, outbound in
+        let oversizeClosed = try await AuthenticatedClient.run(as: mallory, to: a.address) {
+            session, iterator, outbound in
             try await AuthenticatedClient.sendSealed([1, 2, 3], session: &session, outbound: outbound)
             var header = ByteBuffer()
             header.writeInteger(UInt32(1024 + 16 + 1))
@@ -154,7 +164,8 @@ struct NetworkTransportTests {
         #expect(oversizeClosed)
         #expect(a.received(from: mallory.publicKey) == [[1, 2, 3]])
 
-        let forgedClosed = try await AuthenticatedClient.run(as: mallory, to: a.address) { session, iterator, outbound in
+        let forgedClosed = try await AuthenticatedClient.run(as: mallory, to: a.address) {
+            session, iterator, outbound in
             var sealed = try session.sealer.seal([4, 5, 6])
             sealed[0] ^= 1
             var buffer = ByteBuffer()
@@ -164,10 +175,13 @@ struct NetworkTransportTests {
         }
         #expect(forgedClosed)
         #expect(await eventually { a.logs.contains("oversizeFrame") && a.logs.contains("authenticationFailed") })
-        #expect(await eventually {
-            a.events.all == [.connected(mallory.publicKey), .disconnected(mallory.publicKey),
-                             .connected(mallory.publicKey), .disconnected(mallory.publicKey)]
-        })
+        #expect(
+            await eventually {
+                a.events.all == [
+                    .connected(mallory.publicKey), .disconnected(mallory.publicKey),
+                    .connected(mallory.publicKey), .disconnected(mallory.publicKey),
+                ]
+            })
         #expect(a.received(from: mallory.publicKey) == [[1, 2, 3]])
         await a.stop()
     }
@@ -186,7 +200,10 @@ struct NetworkTransportTests {
         #expect(await eventually { await a.isConnected(to: b.publicKey) })
         try await a.transport.send([1], to: b.publicKey)
         try await restarted.transport.send([2], to: a.publicKey)
-        #expect(await eventually { restarted.received(from: a.publicKey) == [[1]] && a.received(from: b.publicKey) == [[2]] })
+        #expect(
+            await eventually {
+                restarted.received(from: a.publicKey) == [[1]] && a.received(from: b.publicKey) == [[2]]
+            })
         #expect(a.events.all == [.connected(b.publicKey), .disconnected(b.publicKey), .connected(b.publicKey)])
         await a.stop()
         await restarted.stop()

@@ -175,7 +175,8 @@ public struct Handshake: Sendable {
     }
 
     private func ownAuth(_ transcript: Hash256) -> HandshakeSealedMessage {
-        let signature = configuration.signingKey.sign(HandshakeTranscript.signedBytes(role: role, transcript: transcript))
+        let signature = configuration.signingKey.sign(
+            HandshakeTranscript.signedBytes(role: role, transcript: transcript))
         return .auth(configuration.signingKey.publicKey, signature)
     }
 
@@ -194,7 +195,9 @@ public struct Handshake: Sendable {
             throw TransportError(.unexpectedMessage, "expected the peer's auth message")
         }
         let peerRole: Role = role == .initiator ? .responder : .initiator
-        guard peer.isValidSignature(signature, for: HandshakeTranscript.signedBytes(role: peerRole, transcript: keys.transcript))
+        guard
+            peer.isValidSignature(
+                signature, for: HandshakeTranscript.signedBytes(role: peerRole, transcript: keys.transcript))
         else {
             throw TransportError(.badSignature, "handshake signature of \(peer.short) does not verify")
         }

@@ -45,7 +45,8 @@ extension NetworkTransport {
                     }
                 established = await serve(channel, role: .initiator, expectedPeer: address.key)
             } catch {
-                logger.debug("dial failed", metadata: ["address": "\(address.host):\(address.port)", "error": "\(error)"])
+                logger.debug(
+                    "dial failed", metadata: ["address": "\(address.host):\(address.port)", "error": "\(error)"])
             }
             try? await Task.sleep(for: await dialEnded(address.key, established: established))
         }
@@ -70,7 +71,8 @@ extension NetworkTransport {
                 }
                 defer { timeout.cancel() }
                 var iterator = inbound.makeAsyncIterator()
-                var handshake = Handshake(role: role, configuration: configuration.handshake, expectedPeer: expectedPeer)
+                var handshake = Handshake(
+                    role: role, configuration: configuration.handshake, expectedPeer: expectedPeer)
                 try await write(handshake.start(), to: outbound, allocator: channel.channel.allocator)
                 var session: SecureSession?
                 var registration: SessionRegistration?
@@ -88,7 +90,8 @@ extension NetworkTransport {
                         registration = await register(
                             remote: established.remoteKey, dialer: dialer, channel: channel.channel)
                         guard let registration else {
-                            logger.debug("dropping duplicate connection", metadata: ["peer": "\(established.remoteKey.short)"])
+                            logger.debug(
+                                "dropping duplicate connection", metadata: ["peer": "\(established.remoteKey.short)"])
                             return
                         }
                         registered = (established.remoteKey, registration.id)
@@ -133,7 +136,8 @@ extension NetworkTransport {
                         buffer.writeInteger(UInt32(sealedCount))
                         try buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: sealedCount) { output in
                             try message.withUnsafeBytes { input in
-                                try sealer.seal(input, into: UnsafeMutableRawBufferPointer(rebasing: output[..<sealedCount]))
+                                try sealer.seal(
+                                    input, into: UnsafeMutableRawBufferPointer(rebasing: output[..<sealedCount]))
                             }
                             return sealedCount
                         }
