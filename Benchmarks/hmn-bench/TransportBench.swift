@@ -40,6 +40,10 @@ struct TransportBench: AsyncParsableCommand {
             let secureRate = Self.rate(secure, size: size, count: count)
             let rawRate = Self.rate(raw, size: size, count: count)
             print("| \(label) | \(secureRate) | \(rawRate) | \(ratio) of raw throughput |")
+            let cipher = Self.median(
+                try (0..<runs).map { _ in try SessionCipherBench.sealAndOpen(size: size, count: count) })
+            let cipherRate = Self.rate(cipher, size: size, count: count)
+            print("| \(label), seal + open in memory only | \(cipherRate) | | |")
         }
         var secureSamples: [Double] = []
         var rawSamples: [Double] = []

@@ -91,20 +91,22 @@ public struct FrameOpener: Sendable {
             throw TransportError(.counterExhausted, "receive counter exhausted after \(counter) frames")
         }
         let nonce = FrameCipher.nonce(counter)
-        // At least one byte so that the buffer has an address even for an empty message.
-        var plaintext = [UInt8](repeating: 0, count: max(1, sealed.count - FrameCipher.tagByteCount))
-        var written: UInt64 = 0
-        let status = plaintext.withUnsafeMutableBufferPointer { out in
-            crypto_aead_chacha20poly1305_ietf_decrypt(
+        // Uninitialised storage (decrypt overwrites it; on failure libsodium zeroes it and the array
+        // is discarded); at least one byte so that the buffer has an address for an empty message.
+        let capacity = max(1, sealed.count - FrameCipher.tagByteCount)
+        var status: Int32 = -1
+        let plaintext = [UInt8](unsafeUninitializedCapacity: capacity) { out, initialized in
+            var written: UInt64 = 0
+            status = crypto_aead_chacha20poly1305_ietf_decrypt(
                 out.baseAddress, &written, nil,
                 sealed.baseAddress!.assumingMemoryBound(to: UInt8.self), UInt64(sealed.count),
                 nil, 0, nonce, key)
+            initialized = status == 0 ? Int(written) : 0
         }
         guard status == 0 else {
             throw TransportError(.authenticationFailed, "frame \(counter) failed authentication")
         }
         counter += 1
-        plaintext.removeLast(plaintext.count - Int(written))
         return plaintext
     }
 
