@@ -29,6 +29,7 @@ let package = Package(
         .library(name: "HMNMesh", targets: ["HMNMesh"]),
         .library(name: "HMNConsensus", targets: ["HMNConsensus"]),
         .library(name: "HMNSimulator", targets: ["HMNSimulator"]),
+        .library(name: "HMNTransport", targets: ["HMNTransport"]),
         .library(name: "HMNNode", targets: ["HMNNode"]),
         .executable(name: "hmn", targets: ["hmn"]),
         .executable(name: "hmn-bench", targets: ["hmn-bench"]),
@@ -36,6 +37,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         // MARK: System libraries (not API; used through `internal import`)
@@ -98,9 +100,19 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "HMNTransport",
+            dependencies: [
+                "HMNPrimitives", "CSodium",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "HMNNode",
             dependencies: [
-                "HMNPrimitives", "HMNLedger", "HMNCoherence", "HMNMesh", "HMNConsensus",
+                "HMNPrimitives", "HMNLedger", "HMNCoherence", "HMNMesh", "HMNConsensus", "HMNTransport",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -119,7 +131,11 @@ let package = Package(
             name: "hmn-bench",
             dependencies: [
                 "HMNPrimitives", "HMNLedger", "HMNCoherence", "HMNMesh", "HMNConsensus", "HMNSimulator",
+                "HMNTransport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ],
             path: "Benchmarks/hmn-bench",
             swiftSettings: swiftSettings
@@ -135,6 +151,16 @@ let package = Package(
         .testTarget(
             name: "HMNStorageTests",
             dependencies: ["HMNStorage"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "HMNTransportTests",
+            dependencies: [
+                "HMNTransport", "HMNPrimitives",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
             swiftSettings: swiftSettings
         ),
     ]

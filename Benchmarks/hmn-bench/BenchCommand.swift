@@ -7,6 +7,6 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "hmn-bench",
         abstract: "HMN benchmarks; figures go to Docs/PERFORMANCE.md.",
-        subcommands: [LedgerBenchmark.self, VectorsCommand.self, VectorCrashWorkerCommand.self]
+        subcommands: [LedgerBenchmark.self, VectorsCommand.self, VectorCrashWorkerCommand.self, TransportBench.self]
     )
 }
