@@ -43,9 +43,8 @@ extension ConsensusEngine {
         guard vote.round <= round + Self.maxRoundLookahead, let power = validators.power(of: vote.validator) else {
             return
         }
-        let existing = vote.type == .prevote ? prevotes[vote.round]?.votes[vote.validator]
-            : precommits[vote.round]?.votes[vote.validator]
-        if existing == vote { return }
+        let votes = vote.type == .prevote ? prevotes[vote.round] : precommits[vote.round]
+        if votes?.contains(vote) == true { return }
         do {
             try vote.verify(chainID: chainID)
         } catch {
@@ -60,7 +59,7 @@ extension ConsensusEngine {
                 return
             }
         }
-        if existing == nil, !isReplaying { output.append(.persist(.received(.vote(vote)))) }
+        if !isReplaying { output.append(.persist(.received(.vote(vote)))) }
         addVote(vote, power: power)
     }
 

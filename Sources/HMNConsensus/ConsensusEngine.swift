@@ -185,9 +185,15 @@ public struct ConsensusEngine: Sendable {
         }
     }
 
-    /// Re-sends this node's own messages of the current and previous round (lost-message repair).
+    /// Re-sends this node's own messages of the current and previous round, and of the rounds a
+    /// proof of lock change refers to (lost-message repair, standing in for CometBFT's gossip of
+    /// votes a peer lacks): without the latter a polka seen by few could never be re-assembled.
     mutating func gossip() {
         guard isStarted else { return }
+        var rounds: Set<UInt32> = [round, round &- 1]
+        if validRound >= 0 { rounds.insert(UInt32(validRound)) }
+        if lockedRound >= 0 { rounds.insert(UInt32(lockedRound)) }
+        if let proposalValidRound = proposals[round]?.validRound { rounds.insert(proposalValidRound) }
         for message in ownMessages {
             let messageRound: UInt32
             switch message {
@@ -195,7 +201,7 @@ public struct ConsensusEngine: Sendable {
             case .vote(let vote): messageRound = vote.round
             default: continue
             }
-            if messageRound + 1 >= round { output.append(.broadcast(message)) }
+            if rounds.contains(messageRound) { output.append(.broadcast(message)) }
         }
     }
 
