@@ -7,6 +7,6 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "hmn-bench",
         abstract: "HMN benchmarks; figures go to Docs/PERFORMANCE.md.",
-        subcommands: []
+        subcommands: [ConsensusBench.self]
     )
 }
