@@ -53,14 +53,17 @@ struct ConsensusBench: ParsableCommand {
                     failures.append(report)
                     print(report)
                 }
-                if (seed - firstSeed + 1) % 500 == 0 { print("… \(seed - firstSeed + 1) seeds, \(failures.count) failing") }
+                if (seed - firstSeed + 1) % 500 == 0 {
+                    print("… \(seed - firstSeed + 1) seeds, \(failures.count) failing")
+                }
             }
         }
         let wall = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         print("campaign: \(count) seeds from \(firstSeed), \(failures.count) with violations")
         print("  failing seeds: \(failures.map(\.seed))")
-        print("  committed heights \(heights), events \(events), virtual \(virtual / 1000) s, wall \(format(wall)) s, "
-            + "virtual/wall \(format(Double(virtual) / 1000 / wall))×")
+        print(
+            "  committed heights \(heights), events \(events), virtual \(virtual / 1000) s, wall \(format(wall)) s, "
+                + "virtual/wall \(format(Double(virtual) / 1000 / wall))×")
         if !failures.isEmpty { throw ExitCode.failure }
     }
 
@@ -85,15 +88,20 @@ struct ConsensusBench: ParsableCommand {
         let wall = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         let latencies = report.heightLatenciesMilliseconds.sorted()
         let perHeight = Double(report.committedHeight)
-        print("\(validators) validators, \(linkMilliseconds) ms links, \(report.committedHeight) heights: "
-            + "\(report.passed ? "ok" : "VIOLATIONS")")
-        print("  round-0 start → finalized: p50 \(percentile(latencies, 0.5)) ms, p99 \(percentile(latencies, 0.99)) ms "
-            + "(= \(format(Double(percentile(latencies, 0.5)) / Double(linkMilliseconds))) link delays at p50)")
-        print("  messages/height \(format(Double(report.messagesSent) / perHeight)), "
-            + "bytes/height \(format(Double(report.bytesSent) / perHeight))")
-        print("  virtual \(report.virtualMilliseconds) ms, wall \(format(wall)) s, "
-            + "virtual/wall \(format(Double(report.virtualMilliseconds) / 1000 / wall))×, "
-            + "events/s \(format(Double(report.eventsProcessed) / wall))")
+        print(
+            "\(validators) validators, \(linkMilliseconds) ms links, \(report.committedHeight) heights: "
+                + "\(report.passed ? "ok" : "VIOLATIONS")")
+        print(
+            "  round-0 start → finalized: p50 \(percentile(latencies, 0.5)) ms, "
+                + "p99 \(percentile(latencies, 0.99)) ms "
+                + "(= \(format(Double(percentile(latencies, 0.5)) / Double(linkMilliseconds))) link delays at p50)")
+        print(
+            "  messages/height \(format(Double(report.messagesSent) / perHeight)), "
+                + "bytes/height \(format(Double(report.bytesSent) / perHeight))")
+        print(
+            "  virtual \(report.virtualMilliseconds) ms, wall \(format(wall)) s, "
+                + "virtual/wall \(format(Double(report.virtualMilliseconds) / 1000 / wall))×, "
+                + "events/s \(format(Double(report.eventsProcessed) / wall))")
     }
 
     func percentile(_ sorted: [UInt64], _ p: Double) -> UInt64 {

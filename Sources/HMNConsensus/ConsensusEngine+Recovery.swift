@@ -89,7 +89,8 @@ extension ConsensusEngine {
         for record in records {
             switch record {
             case .signedProposal(let proposal) where proposal.height == height:
-                restoreSigned(.proposal(proposal), round: proposal.round, step: 1, bytes: proposal.signBytes(chainID: chainID))
+                restoreSigned(
+                    .proposal(proposal), round: proposal.round, step: 1, bytes: proposal.signBytes(chainID: chainID))
                 ownMessages.append(.proposal(proposal))
                 resumeRound = max(resumeRound, proposal.round)
                 if proposals[proposal.round] == nil { acceptProposal(proposal, app) }
@@ -118,7 +119,8 @@ extension ConsensusEngine {
         restoreLocks()
         startRound(resumeRound, app)
         isReplaying = false
-        logger.info("replayed WAL", metadata: ["height": "\(height)", "round": "\(resumeRound)", "records": "\(records.count)"])
+        logger.info(
+            "replayed WAL", metadata: ["height": "\(height)", "round": "\(resumeRound)", "records": "\(records.count)"])
     }
 
     mutating func restoreSigned(_ message: ConsensusMessage, round signedRound: UInt32, step: UInt8, bytes: [UInt8]) {

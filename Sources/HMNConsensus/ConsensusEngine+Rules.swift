@@ -131,7 +131,8 @@ extension ConsensusEngine {
                 step = .prevote
                 return true
             }
-            if let vr = proposal.validRound, vr < r, case .some(.some(let polka)) = prevotes[vr]?.majority(in: validators),
+            if let vr = proposal.validRound, vr < r,
+                case .some(.some(let polka)) = prevotes[vr]?.majority(in: validators),
                 polka == id
             {
                 // Line 28: a re-proposal backed by a polka of round vr (proof of lock change).
@@ -179,7 +180,8 @@ extension ConsensusEngine {
     mutating func signVote(_ type: VoteType, blockID: Hash256?, _ app: any ConsensusApplication) {
         guard let key = signingKey, let power = validators.power(of: key.publicKey) else { return }
         let stepNumber: UInt8 = type == .prevote ? 2 : 3
-        let extensionData = type == .precommit && blockID != nil
+        let extensionData =
+            type == .precommit && blockID != nil
             ? app.extendVote(height: height, round: round, blockID: blockID!) : nil
         let bytes = Vote.signBytes(
             chainID: chainID, height: height, round: round, type: type, blockID: blockID,
@@ -199,7 +201,8 @@ extension ConsensusEngine {
             vote = Vote(
                 height: height, round: round, type: type, blockID: blockID, validator: key.publicKey,
                 voteExtension: extensionData, signature: key.sign(bytes))
-            lastSigned = SignedStep(height: height, round: round, step: stepNumber, signBytes: bytes, message: .vote(vote))
+            lastSigned = SignedStep(
+                height: height, round: round, step: stepNumber, signBytes: bytes, message: .vote(vote))
             ownMessages.append(.vote(vote))
             output.append(.persist(.signedVote(vote)))
         }

@@ -95,7 +95,8 @@ public struct ValidatorSet: Hashable, Sendable, CanonicalCodable {
         // CometBFT places newcomers relative to the total after additions, before removals.
         var totalBeforeRemovals = UInt128(totalPower)
         for update in updates where update.power > 0 {
-            totalBeforeRemovals = totalBeforeRemovals - UInt128(powers[update.publicKey]?.power ?? 0)
+            totalBeforeRemovals =
+                totalBeforeRemovals - UInt128(powers[update.publicKey]?.power ?? 0)
                 + UInt128(update.power)
         }
         guard totalBeforeRemovals <= UInt128(Self.maxTotalPower) else {
@@ -105,7 +106,8 @@ public struct ValidatorSet: Hashable, Sendable, CanonicalCodable {
         for update in updates {
             if update.power == 0 {
                 guard powers.removeValue(forKey: update.publicKey) != nil else {
-                    throw ConsensusError(.invalidValidatorUpdate, "cannot remove unknown validator \(update.publicKey.short)")
+                    throw ConsensusError(
+                        .invalidValidatorUpdate, "cannot remove unknown validator \(update.publicKey.short)")
                 }
             } else if var member = powers[update.publicKey] {
                 member.power = update.power

@@ -25,11 +25,13 @@ extension Simulation {
         guard !node.isByzantine else { return }
         let height = finalized.height
         if !acceptedBlocks.contains(NodeBlock(node: node.index, blockID: finalized.block.id)) {
-            violate(.validity, node: node.index, "finalized \(finalized.block.id.short) at \(height) without accepting it")
+            violate(
+                .validity, node: node.index, "finalized \(finalized.block.id.short) at \(height) without accepting it")
         }
         if let decided = decidedBlocks[height] {
             if decided != finalized.block.id {
-                violate(.agreement, node: node.index, "height \(height): \(finalized.block.id.short) vs \(decided.short)")
+                violate(
+                    .agreement, node: node.index, "height \(height): \(finalized.block.id.short) vs \(decided.short)")
             }
         } else {
             decidedBlocks[height] = finalized.block.id
@@ -37,7 +39,9 @@ extension Simulation {
         }
         if let known = appHashes[height] {
             if known != finalized.response.appHash {
-                violate(.appHash, node: node.index, "height \(height): app hash \(finalized.response.appHash.short) vs \(known.short)")
+                violate(
+                    .appHash, node: node.index,
+                    "height \(height): app hash \(finalized.response.appHash.short) vs \(known.short)")
             }
         } else {
             appHashes[height] = finalized.response.appHash

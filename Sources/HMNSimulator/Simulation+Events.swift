@@ -114,7 +114,8 @@ extension Simulation {
             outgoing = .proposal(
                 Proposal.signed(
                     chainID: configuration.chainID, height: proposal.height, round: proposal.round,
-                    validRound: proposal.validRound, block: block, timestampMilliseconds: proposal.timestampMilliseconds,
+                    validRound: proposal.validRound, block: block,
+                    timestampMilliseconds: proposal.timestampMilliseconds,
                     key: node.signingKey))
         }
         let bytes = outgoing.canonicalBytes
@@ -124,7 +125,8 @@ extension Simulation {
             let conflicting = Vote.signed(
                 chainID: configuration.chainID, height: vote.height, round: vote.round, type: vote.type,
                 blockID: vote.blockID == nil ? fake : nil,
-                voteExtension: vote.type == .precommit && vote.blockID == nil ? VoteExtension(lambdaProposal: .one) : nil,
+                voteExtension: vote.type == .precommit && vote.blockID == nil
+                    ? VoteExtension(lambdaProposal: .one) : nil,
                 key: node.signingKey)
             let conflictingBytes = ConsensusMessage.vote(conflicting).canonicalBytes
             for peer in nodes where peer.index != node.index && Bool.random(using: &network) {
@@ -133,7 +135,9 @@ extension Simulation {
         }
         if behavior.contains(.garbage), UInt64.random(in: 0..<4, using: &network) == 0 {
             let target = Int.random(in: 0..<nodes.count, using: &network)
-            let junk = (0..<Int.random(in: 0...96, using: &network)).map { _ in UInt8.random(in: 0...255, using: &network) }
+            let junk = (0..<Int.random(in: 0...96, using: &network)).map { _ in
+                UInt8.random(in: 0...255, using: &network)
+            }
             send(junk, from: node.index, to: target)
             if case .vote(var vote) = message {
                 vote.blockID = Hash256.of(junk)

@@ -70,7 +70,8 @@ public final class Simulation {
             withUnsafeBytes(of: configuration.seed.bigEndian) { seedBytes.append(contentsOf: $0) }
             withUnsafeBytes(of: UInt64(index).bigEndian) { seedBytes.append(contentsOf: $0) }
             let key = try SigningKey(seed: Hash256.of(seedBytes).bytes)
-            let skew = index < configuration.faults.clockSkewMilliseconds.count
+            let skew =
+                index < configuration.faults.clockSkewMilliseconds.count
                 ? configuration.faults.clockSkewMilliseconds[index] : 0
             nodes.append(
                 SimulatedNode(
@@ -117,7 +118,9 @@ public final class Simulation {
     }
 
     var livenessTarget: UInt64 {
-        max(configuration.minimumHeight, (healHeight ?? UInt64.max - configuration.heightsAfterHeal) + configuration.heightsAfterHeal)
+        max(
+            configuration.minimumHeight,
+            (healHeight ?? UInt64.max - configuration.heightsAfterHeal) + configuration.heightsAfterHeal)
     }
 
     var livenessTargetReached: Bool {

@@ -6,13 +6,17 @@ import Testing
 @Suite("Block sync and validator updates")
 struct BlockSyncTests {
     /// Certifies `block` at height 1 by the given signers.
-    static func committed(_ h: EngineHarness, _ block: ProposedBlock, signers: [SigningKey], chainID: String? = nil) -> CommittedBlock {
+    static func committed(_ h: EngineHarness, _ block: ProposedBlock, signers: [SigningKey], chainID: String? = nil)
+        -> CommittedBlock
+    {
         let votes = signers.map {
             Vote.signed(
                 chainID: chainID ?? h.chainID, height: 1, round: 0, type: .precommit, blockID: block.id,
                 voteExtension: VoteExtension(lambdaProposal: .one), key: $0)
         }
-        return CommittedBlock(height: 1, block: block, commit: CommitCertificate(height: 1, round: 0, blockID: block.id, precommits: votes))
+        return CommittedBlock(
+            height: 1, block: block,
+            commit: CommitCertificate(height: 1, round: 0, blockID: block.id, precommits: votes))
     }
 
     @Test("a node behind requests the block, verifies the certificate and commits it")
@@ -37,8 +41,12 @@ struct BlockSyncTests {
         let block = MockApplication.block("B")
         var h = try EngineHarness()
         h.start()
-        #expect(h.deliver(.blockResponse(Self.committed(h, block, signers: Array(h.others.prefix(2))))).finalizedHeights.isEmpty)
-        #expect(h.deliver(.blockResponse(Self.committed(h, block, signers: h.others, chainID: "x"))).finalizedHeights.isEmpty)
+        #expect(
+            h.deliver(.blockResponse(Self.committed(h, block, signers: Array(h.others.prefix(2))))).finalizedHeights
+                .isEmpty)
+        #expect(
+            h.deliver(.blockResponse(Self.committed(h, block, signers: h.others, chainID: "x"))).finalizedHeights
+                .isEmpty)
         let bad = MockApplication.block("bad")
         #expect(h.deliver(.blockResponse(Self.committed(h, bad, signers: h.others))).finalizedHeights.isEmpty)
         #expect(h.engine.height == 1)
@@ -79,7 +87,11 @@ struct BlockSyncTests {
                 chainID: h.chainID, height: 2, round: 0, type: .precommit, blockID: block2.id,
                 voteExtension: VoteExtension(lambdaProposal: .one), key: $0)
         }
-        h.deliver(.blockResponse(CommittedBlock(height: 2, block: block2, commit: CommitCertificate(height: 2, round: 0, blockID: block2.id, precommits: votes))))
+        h.deliver(
+            .blockResponse(
+                CommittedBlock(
+                    height: 2, block: block2,
+                    commit: CommitCertificate(height: 2, round: 0, blockID: block2.id, precommits: votes))))
         #expect(h.engine.height == 3)
         #expect(h.engine.validators.power(of: newcomer.publicKey) == 5)
         #expect(h.engine.validators.count == 5)

@@ -63,7 +63,9 @@ struct EngineHarness {
         handle(.message(message, from: (key ?? keys[0]).publicKey))
     }
 
-    func proposal(round: UInt32, block: ProposedBlock, validRound: UInt32? = nil, height: UInt64 = 1) -> ConsensusMessage {
+    func proposal(round: UInt32, block: ProposedBlock, validRound: UInt32? = nil, height: UInt64 = 1)
+        -> ConsensusMessage
+    {
         .proposal(
             Proposal.signed(
                 chainID: chainID, height: height, round: round, validRound: validRound, block: block,
@@ -76,7 +78,8 @@ struct EngineHarness {
         .vote(
             Vote.signed(
                 chainID: chainID ?? self.chainID, height: height, round: round, type: type, blockID: block,
-                voteExtension: type == .precommit && block != nil ? VoteExtension(lambdaProposal: .one) : nil, key: key))
+                voteExtension: type == .precommit && block != nil ? VoteExtension(lambdaProposal: .one) : nil, key: key)
+        )
     }
 
     @discardableResult

@@ -30,7 +30,8 @@ struct MessageCodingTests {
     func rejects() throws {
         let bytes = ConsensusMessage.proposal(
             Proposal.signed(
-                chainID: "c", height: 1, round: 0, validRound: nil, block: MockApplication.block(String(repeating: "x", count: 500)),
+                chainID: "c", height: 1, round: 0, validRound: nil,
+                block: MockApplication.block(String(repeating: "x", count: 500)),
                 timestampMilliseconds: 0, key: EngineHarness.keys(1)[0])
         ).canonicalBytes
         #expect(throws: CodecError.self) { _ = try ConsensusMessage.decode(bytes, maxBytes: 100) }

@@ -25,14 +25,17 @@ struct RecoveryTests {
         try Self.drain(before, into: wal)
         #expect(before.persistedVotes.map(\.blockID) == [b.id])
         // Crash. The restarted engine replays the WAL; a timeout that would prevote nil must not sign.
-        var restarted = try EngineHarness(me: h.keys.firstIndex { $0.publicKey == h.me.publicKey }, wal: try wal.records(), app: h.app)
+        var restarted = try EngineHarness(
+            me: h.keys.firstIndex { $0.publicKey == h.me.publicKey }, wal: try wal.records(), app: h.app)
         let resumed = restarted.start()
         #expect(resumed.persistedVotes.isEmpty)
         #expect(resumed.broadcastVotes.map(\.blockID) == [b.id])
         let afterTimeout = restarted.fire(.propose, round: 0)
         #expect(afterTimeout.persistedVotes.isEmpty && afterTimeout.broadcastVotes.isEmpty)
         // The lock survives the restart too.
-        for key in restarted.others.prefix(2) { restarted.deliver(restarted.vote(key, .prevote, round: 0, block: b.id)) }
+        for key in restarted.others.prefix(2) {
+            restarted.deliver(restarted.vote(key, .prevote, round: 0, block: b.id))
+        }
         #expect(restarted.engine.lockedBlockID == b.id)
     }
 
@@ -43,10 +46,13 @@ struct RecoveryTests {
         let b = MockApplication.block("B")
         try Self.drain(h.start(), into: wal)
         try Self.drain(h.deliver(h.proposal(round: 0, block: b)), into: wal)
-        for key in h.others.prefix(2) { try Self.drain(h.deliver(h.vote(key, .prevote, round: 0, block: b.id)), into: wal) }
+        for key in h.others.prefix(2) {
+            try Self.drain(h.deliver(h.vote(key, .prevote, round: 0, block: b.id)), into: wal)
+        }
         try Self.drain(h.fire(.precommit, round: 0), into: wal)
         #expect(h.engine.lockedRound == 0 && h.engine.round == 1)
-        var restarted = try EngineHarness(me: h.keys.firstIndex { $0.publicKey == h.me.publicKey }, wal: try wal.records(), app: h.app)
+        var restarted = try EngineHarness(
+            me: h.keys.firstIndex { $0.publicKey == h.me.publicKey }, wal: try wal.records(), app: h.app)
         restarted.start()
         #expect(restarted.engine.round == 1)
         #expect(restarted.engine.lockedRound == 0 && restarted.engine.lockedBlockID == b.id)
@@ -72,7 +78,10 @@ struct RecoveryTests {
         for round in 0..<5 {
             try wal.append(.roundStarted(height: 1, round: UInt32(round)))
         }
-        try wal.append(.signedVote(Vote.signed(chainID: "c", height: 1, round: 0, type: .prevote, blockID: nil, voteExtension: nil, key: keys[0])))
+        try wal.append(
+            .signedVote(
+                Vote.signed(
+                    chainID: "c", height: 1, round: 0, type: .prevote, blockID: nil, voteExtension: nil, key: keys[0])))
         #expect(try wal.records().count == 6)
         wal.bytes.removeLast(7)
         #expect(try wal.records().count == 5)
@@ -99,10 +108,14 @@ struct RecoveryTests {
         #expect(try reopened.records().count == 4)
         let (set, _) = try ValidatorSetTests.set([1, 2])
         let snapshot = HeightSnapshot(
-            height: 8, validators: set, nextValidators: set, lastCommit: nil, isEmergency: false, startDelayMilliseconds: 5)
+            height: 8, validators: set, nextValidators: set, lastCommit: nil, isEmergency: false,
+            startDelayMilliseconds: 5)
         try reopened.checkpoint(snapshot)
         try reopened.append(.roundStarted(height: 8, round: 0))
-        #expect(try FileWriteAheadLog(path: path).records() == [.heightStarted(snapshot), .roundStarted(height: 8, round: 0)])
+        #expect(
+            try FileWriteAheadLog(path: path).records() == [
+                .heightStarted(snapshot), .roundStarted(height: 8, round: 0),
+            ])
     }
 }
 

@@ -10,9 +10,11 @@ struct ValidatorSetTests {
         return (try ValidatorSet(zip(keys, powers).map { ValidatorPower(publicKey: $0, power: $1) }), keys)
     }
 
-    @Test("each validator proposes exactly its power's share over total-power rounds", arguments: [
-        [1, 1, 1, 1], [1, 2, 3, 4], [10, 1, 1], [5, 7, 11, 13, 17],
-    ] as [[UInt64]])
+    @Test(
+        "each validator proposes exactly its power's share over total-power rounds",
+        arguments: [
+            [1, 1, 1, 1], [1, 2, 3, 4], [10, 1, 1], [5, 7, 11, 13, 17],
+        ] as [[UInt64]])
     func weightedFrequencies(_ powers: [UInt64]) throws {
         var (set, keys) = try Self.set(powers)
         let total = Int(powers.reduce(0, +))
@@ -55,7 +57,9 @@ struct ValidatorSetTests {
         let stranger = try SigningKey(seed: [UInt8](repeating: 77, count: 32)).publicKey
         #expect(throws: ConsensusError.self) { try set.apply(updates: [ValidatorPower(publicKey: stranger, power: 0)]) }
         #expect(throws: ConsensusError.self) {
-            try set.apply(updates: [ValidatorPower(publicKey: keys[0], power: 2), ValidatorPower(publicKey: keys[0], power: 3)])
+            try set.apply(updates: [
+                ValidatorPower(publicKey: keys[0], power: 2), ValidatorPower(publicKey: keys[0], power: 3),
+            ])
         }
         #expect(throws: ConsensusError.self) {
             try set.apply(updates: keys.map { ValidatorPower(publicKey: $0, power: 0) })

@@ -18,7 +18,8 @@ struct VoteValidationTests {
 
     @Test("valid prevotes count")
     func control() throws {
-        #expect(try Self.precommitsAfter { h, b in h.others.prefix(2).map { h.vote($0, .prevote, round: 0, block: b.id) } })
+        #expect(
+            try Self.precommitsAfter { h, b in h.others.prefix(2).map { h.vote($0, .prevote, round: 0, block: b.id) } })
     }
 
     @Test("votes signed for another chain id are rejected")
@@ -57,7 +58,8 @@ struct VoteValidationTests {
         var actions: [ConsensusAction] = []
         for key in h.others {
             let bare = Vote.signed(
-                chainID: h.chainID, height: 1, round: 0, type: .precommit, blockID: block.id, voteExtension: nil, key: key)
+                chainID: h.chainID, height: 1, round: 0, type: .precommit, blockID: block.id, voteExtension: nil,
+                key: key)
             actions += h.deliver(.vote(bare))
         }
         #expect(actions.finalizedHeights.isEmpty)

@@ -169,7 +169,9 @@ final class RejectingApplication: ConsensusApplication {
 
     func info() throws -> ApplicationInfo { try inner.info() }
     func checkTransaction(_ transaction: [UInt8]) -> TransactionCheck { inner.checkTransaction(transaction) }
-    func prepareProposal(_ request: PrepareProposalRequest) throws -> ProposedBlock { try inner.prepareProposal(request) }
+    func prepareProposal(_ request: PrepareProposalRequest) throws -> ProposedBlock {
+        try inner.prepareProposal(request)
+    }
     func processProposal(_ request: ProcessProposalRequest) -> ProposalVerdict { .reject(reason: "never agrees") }
     func extendVote(height: UInt64, round: UInt32, blockID: Hash256) -> VoteExtension {
         inner.extendVote(height: height, round: round, blockID: blockID)
@@ -177,7 +179,11 @@ final class RejectingApplication: ConsensusApplication {
     func verifyVoteExtension(_ voteExtension: VoteExtension, validator: PublicKey, height: UInt64) -> Bool {
         inner.verifyVoteExtension(voteExtension, validator: validator, height: height)
     }
-    func finalizeBlock(_ request: FinalizeBlockRequest) throws -> FinalizeBlockResponse { try inner.finalizeBlock(request) }
+    func finalizeBlock(_ request: FinalizeBlockRequest) throws -> FinalizeBlockResponse {
+        try inner.finalizeBlock(request)
+    }
     func commit() throws { try inner.commit() }
-    func committedBlock(atHeight height: UInt64) throws -> CommittedBlock? { try inner.committedBlock(atHeight: height) }
+    func committedBlock(atHeight height: UInt64) throws -> CommittedBlock? {
+        try inner.committedBlock(atHeight: height)
+    }
 }

@@ -75,7 +75,8 @@ extension KVApplication {
             other.validator == evidence.validator && other.height == evidence.height
                 && other.voteA.round == evidence.voteA.round && other.voteA.type == evidence.voteA.type
         }
-        guard !state.committedEvidence.contains(where: sameOffence), !alreadyIncluded.contains(where: sameOffence) else {
+        guard !state.committedEvidence.contains(where: sameOffence), !alreadyIncluded.contains(where: sameOffence)
+        else {
             throw KVApplicationError("evidence already committed")
         }
     }
@@ -131,18 +132,21 @@ extension KVApplication {
                 var contribution = FixedPoint.zero
                 if let report = reports[signer.publicKey] {
                     let agreeing = report.shardDigests.filter { majority[$0.shard] == $0.digest }.count
-                    contribution = report.shardDigests.isEmpty
+                    contribution =
+                        report.shardDigests.isEmpty
                         ? .one : FixedPoint(ratio: Int64(agreeing), Int64(report.shardDigests.count))
                 }
                 weighted += UInt128(contribution.raw) * UInt128(signer.power)
                 let previous = psi[signer.publicKey] ?? FixedPoint(raw: 500_000)
                 if !state.slashedByEvidence.contains(signer.publicKey) {
-                    psi[signer.publicKey] = (FixedPoint.one - config.alpha).multiplied(by: previous)
+                    psi[signer.publicKey] =
+                        (FixedPoint.one - config.alpha).multiplied(by: previous)
                         + config.alpha.multiplied(by: contribution)
                 }
             }
             let instant = total > 0 ? FixedPoint(raw: Int64(weighted / UInt128(total))) : .one
-            state.coherence = (FixedPoint.one - config.beta).multiplied(by: state.coherence)
+            state.coherence =
+                (FixedPoint.one - config.beta).multiplied(by: state.coherence)
                 + config.beta.multiplied(by: instant)
             state.lambda = weightedMedianLambda(reports: reports, powers: signerPower, previous: state.lambda)
         }

@@ -48,7 +48,8 @@ public final class KVApplication: ConsensusApplication {
     }
 
     public func checkTransaction(_ transaction: [UInt8]) -> TransactionCheck {
-        guard transaction.count <= KVBlock.maxTransactionBytes, let text = String(validating: transaction, as: UTF8.self),
+        guard transaction.count <= KVBlock.maxTransactionBytes,
+            let text = String(validating: transaction, as: UTF8.self),
             KVBlock.parse(text) != nil
         else {
             return .rejected(code: "malformed", message: "transaction must be key=value")
