@@ -30,5 +30,11 @@ test: deps
 bench: deps
 	$(SWIFT) run -c release hmn-bench ledger
 
+# Long consensus-simulator campaign (random fault seeds), outside `make test`.
+SEEDS ?= 10000
+.PHONY: simulate-campaign
+simulate-campaign: deps
+	$(SWIFT) run -c release hmn-bench consensus --seeds $(SEEDS)
+
 clean:
 	rm -rf .build .hmn-demo

@@ -96,7 +96,10 @@ let package = Package(
         ),
         .target(
             name: "HMNSimulator",
-            dependencies: ["HMNPrimitives", "HMNConsensus", "HMNCoherence", "HMNLedger", "HMNMesh"],
+            dependencies: [
+                "HMNPrimitives", "HMNConsensus", "HMNCoherence", "HMNLedger", "HMNMesh",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         .target(

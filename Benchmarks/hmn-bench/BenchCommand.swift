@@ -7,6 +7,9 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "hmn-bench",
         abstract: "HMN benchmarks; figures go to Docs/PERFORMANCE.md.",
-        subcommands: [LedgerBenchmark.self, VectorsCommand.self, VectorCrashWorkerCommand.self, TransportBench.self]
+        subcommands: [
+            LedgerBenchmark.self, VectorsCommand.self, VectorCrashWorkerCommand.self, TransportBench.self,
+            ConsensusBench.self,
+        ]
     )
 }

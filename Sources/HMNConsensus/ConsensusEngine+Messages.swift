@@ -1,0 +1,149 @@
+import HMNPrimitives
+
+/// Incoming messages: verification, vote tallying, equivocation detection and block sync.
+extension ConsensusEngine {
+    mutating func onMessage(_ message: ConsensusMessage, from peer: PublicKey, _ app: any ConsensusApplication) {
+        switch message {
+        case .proposal(let proposal): receiveProposal(proposal, from: peer, app)
+        case .vote(let vote): receiveVote(vote, from: peer, app)
+        case .blockRequest(let requested): answerBlockRequest(requested, from: peer, app)
+        case .blockResponse(let committed): receiveCommittedBlock(committed, from: peer, app)
+        }
+    }
+
+    mutating func receiveProposal(_ proposal: Proposal, from peer: PublicKey, _ app: any ConsensusApplication) {
+        guard proposal.height == height else {
+            if proposal.height > height { noteAhead(peer, height: proposal.height) }
+            return
+        }
+        guard proposal.round <= round + Self.maxRoundLookahead, proposals[proposal.round] == nil else { return }
+        guard proposal.proposer == cachedProposer(forRound: proposal.round) else {
+            logger.debug("proposal from a validator that is not the round's proposer")
+            return
+        }
+        guard proposal.block.bytes.count <= configuration.maxBlockBytes else {
+            logger.debug("proposal block exceeds maxBlockBytes")
+            return
+        }
+        do {
+            try proposal.verify(chainID: chainID)
+        } catch {
+            logger.debug("bad proposal signature", metadata: ["error": "\(error)"])
+            return
+        }
+        if !isReplaying { output.append(.persist(.received(.proposal(proposal)))) }
+        acceptProposal(proposal, app)
+    }
+
+    mutating func receiveVote(_ vote: Vote, from peer: PublicKey, _ app: any ConsensusApplication) {
+        guard vote.height == height else {
+            if vote.height > height { noteAhead(peer, height: vote.height) }
+            return
+        }
+        guard vote.round <= round + Self.maxRoundLookahead, let power = validators.power(of: vote.validator) else {
+            return
+        }
+        let votes = vote.type == .prevote ? prevotes[vote.round] : precommits[vote.round]
+        if votes?.contains(vote) == true { return }
+        do {
+            try vote.verify(chainID: chainID)
+        } catch {
+            logger.debug("bad vote signature", metadata: ["error": "\(error)"])
+            return
+        }
+        if vote.type == .precommit, vote.blockID != nil {
+            guard let voteExtension = vote.voteExtension, voteExtension.isCanonical,
+                app.verifyVoteExtension(voteExtension, validator: vote.validator, height: height)
+            else {
+                logger.debug("precommit with a missing or invalid vote extension")
+                return
+            }
+        }
+        if !isReplaying { output.append(.persist(.received(.vote(vote)))) }
+        addVote(vote, power: power)
+    }
+
+    /// Tallies a verified vote; a second, different vote of the same step is equivocation.
+    mutating func addVote(_ vote: Vote, power: UInt64) {
+        let outcome: VoteSet.Outcome
+        if vote.type == .prevote {
+            outcome = prevotes[vote.round, default: VoteSet()].add(vote, power: power)
+        } else {
+            outcome = precommits[vote.round, default: VoteSet()].add(vote, power: power)
+        }
+        switch outcome {
+        case .added:
+            participants[vote.round, default: [:]][vote.validator] = power
+        case .duplicate:
+            break
+        case .conflict(let existing):
+            recordEvidence(DuplicateVoteEvidence(existing, vote))
+        }
+    }
+
+    mutating func recordEvidence(_ evidence: DuplicateVoteEvidence) {
+        guard !evidencePool.contains(evidence) else { return }
+        do {
+            try evidence.verify(chainID: chainID)
+        } catch {
+            return
+        }
+        logger.info(
+            "equivocation detected",
+            metadata: ["validator": "\(evidence.validator.short)", "height": "\(evidence.height)"])
+        evidencePool.append(evidence)
+        output.append(.evidence(evidence))
+    }
+
+    // MARK: Block sync
+
+    /// A peer spoke about a later height: it has committed ours, so fetch it.
+    mutating func noteAhead(_ peer: PublicKey, height peerHeight: UInt64) {
+        peerHeights[peer] = max(peerHeights[peer] ?? 0, peerHeight)
+        requestBlock(from: peer, force: false)
+    }
+
+    mutating func requestBlock(from peer: PublicKey, force: Bool) {
+        if !force, let last = lastSyncRequest, last.height == height,
+            now < last.atMilliseconds + configuration.syncRetryMilliseconds
+        {
+            return
+        }
+        lastSyncRequest = (height, now)
+        output.append(.send(.blockRequest(height: height), to: peer))
+    }
+
+    mutating func answerBlockRequest(_ requested: UInt64, from peer: PublicKey, _ app: any ConsensusApplication) {
+        guard requested < height, let committed = try? app.committedBlock(atHeight: requested) else { return }
+        output.append(.send(.blockResponse(committed), to: peer))
+    }
+
+    /// Block sync: verify the certificate against this height's validator set and the block with the
+    /// application, then commit it exactly as if this node had decided it.
+    mutating func receiveCommittedBlock(
+        _ committed: CommittedBlock, from peer: PublicKey, _ app: any ConsensusApplication
+    ) {
+        guard committed.height == height, committed.commit.height == height,
+            committed.commit.blockID == committed.block.id,
+            committed.block.bytes.count <= configuration.maxBlockBytes
+        else { return }
+        do {
+            try committed.commit.verify(chainID: chainID, validators: validators.powers)
+        } catch {
+            logger.debug("block sync: bad commit certificate", metadata: ["error": "\(error)"])
+            return
+        }
+        for signature in committed.commit.signatures
+        where !app.verifyVoteExtension(signature.voteExtension, validator: signature.validator, height: height) {
+            logger.debug("block sync: invalid vote extension in commit")
+            return
+        }
+        let proposer = cachedProposer(forRound: committed.commit.round)
+        guard verdict(for: committed.block, round: committed.commit.round, proposer: proposer, app) else {
+            logger.warning("block sync: a certified block failed processProposal")
+            return
+        }
+        commitBlock(committed.block, commit: committed.commit, viaBlockSync: true, app)
+        if let peerHeight = peerHeights[peer], peerHeight > height { requestBlock(from: peer, force: true) }
+    }
+}

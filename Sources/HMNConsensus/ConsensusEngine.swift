@@ -1,0 +1,229 @@
+import HMNPrimitives
+import Logging
+
+/// The step of the current round (Tendermint's `step_p`), plus the wait before a height starts.
+public enum ConsensusStep: Int, Comparable, Sendable {
+    case newHeight = 0
+    case propose = 1
+    case prevote = 2
+    case precommit = 3
+
+    public static func < (lhs: ConsensusStep, rhs: ConsensusStep) -> Bool { lhs.rawValue < rhs.rawValue }
+}
+
+/// Tendermint BFT consensus (Buchman, Kwon, Milosevic, "The latest gossip on BFT consensus",
+/// arXiv:1807.04938, Algorithm 1) as a value-type state machine without I/O.
+///
+/// Events go in through ``handle(_:now:application:)`` and come out as ``ConsensusAction``s that a
+/// shell executes in order (persist, then send). The engine reads no clock (``handle(_:now:application:)``
+/// is given the node's time), draws no randomness and opens no file or socket; it calls the
+/// application synchronously through ``ConsensusApplication``, which is the only way it touches
+/// blocks. λ attunement arrives as the application's `nextBlockDelayMilliseconds` (the wait before
+/// the next height) and `nextHeightIsEmergency` (start at once, with shortened round timeouts).
+///
+/// Safety rests on three things: the upon-rules of Algorithm 1 with locking and proof-of-lock-change
+/// (`lockedValue/lockedRound`, `validValue/validRound`); a double-sign guard that refuses to sign
+/// anything at or below the last signed (height, round, step) unless it is byte-identical; and the
+/// shell persisting every signed message before sending it, so a restart replays the guard.
+public struct ConsensusEngine: Sendable {
+    struct SignedStep: Sendable {
+        var height: UInt64
+        var round: UInt32
+        var step: UInt8
+        var signBytes: [UInt8]
+        var message: ConsensusMessage
+
+        func compare(_ height: UInt64, _ round: UInt32, _ step: UInt8) -> Int {
+            if (self.height, self.round, self.step) == (height, round, step) { return 0 }
+            return (self.height, self.round, self.step) < (height, round, step) ? -1 : 1
+        }
+    }
+
+    enum Once: Hashable {
+        case prevoteTimeout(UInt32)
+        case polka(UInt32)
+        case precommitTimeout(UInt32)
+    }
+
+    /// Proposals from rounds far ahead are ignored: computing their proposer costs O(rounds).
+    static let maxRoundLookahead: UInt32 = 64
+
+    public let configuration: ConsensusConfiguration
+    public let chainID: String
+    let signingKey: SigningKey?
+    let logger: Logger
+
+    public internal(set) var height: UInt64
+    public internal(set) var round: UInt32 = 0
+    public internal(set) var step: ConsensusStep = .newHeight
+    /// Round 0 of ``height`` has begun (false during the epoch delay).
+    public internal(set) var isStarted = false
+    public internal(set) var validators: ValidatorSet
+    public internal(set) var nextValidators: ValidatorSet
+    public internal(set) var lastCommit: CommitCertificate?
+    public internal(set) var isEmergency: Bool
+    var startDelayMilliseconds: UInt64
+
+    var lockedValue: ProposedBlock?
+    public internal(set) var lockedRound: Int64 = -1
+    var validValue: ProposedBlock?
+    public internal(set) var validRound: Int64 = -1
+    var proposals: [UInt32: Proposal] = [:]
+    var verdicts: [ProposedBlock: Bool] = [:]
+    var prevotes: [UInt32: VoteSet] = [:]
+    var precommits: [UInt32: VoteSet] = [:]
+    var participants: [UInt32: [PublicKey: UInt64]] = [:]
+    var once: Set<Once> = []
+    var proposerCache: [UInt32: PublicKey] = [:]
+    var ownMessages: [ConsensusMessage] = []
+
+    var lastSigned: SignedStep?
+    public internal(set) var evidencePool: [DuplicateVoteEvidence] = []
+    var peerHeights: [PublicKey: UInt64] = [:]
+    var lastSyncRequest: (height: UInt64, atMilliseconds: UInt64)?
+    public internal(set) var haltError: ConsensusError?
+
+    var pendingReplay: [WALRecord]?
+    var needsCheckpoint = false
+    var isReplaying = false
+    var pendingStart = false
+    var gossipScheduled = false
+    var now: UInt64 = 0
+    var output: [ConsensusAction] = []
+
+    /// The block this node is locked on, if any.
+    public var lockedBlockID: Hash256? { lockedValue?.id }
+    public var validBlockID: Hash256? { validValue?.id }
+    /// This node's validator key, nil for an observer.
+    public var publicKey: PublicKey? { signingKey?.publicKey }
+
+    /// What a restart needs to resume this height.
+    public var snapshot: HeightSnapshot {
+        HeightSnapshot(
+            height: height, validators: validators, nextValidators: nextValidators, lastCommit: lastCommit,
+            isEmergency: isEmergency, startDelayMilliseconds: startDelayMilliseconds)
+    }
+
+    /// Processes one event at local time `now` (milliseconds) and returns the actions to execute.
+    public mutating func handle(
+        _ event: ConsensusEvent, now: UInt64, application: any ConsensusApplication
+    ) -> [ConsensusAction] {
+        guard haltError == nil else { return [] }
+        self.now = now
+        output = []
+        switch event {
+        case .start: onStart(application)
+        case .message(let message, let peer): onMessage(message, from: peer, application)
+        case .timeout(let timeout): onTimeout(timeout, application)
+        }
+        evaluate(application)
+        while pendingStart && haltError == nil {
+            pendingStart = false
+            startRound(0, application)
+            evaluate(application)
+        }
+        defer { output = [] }
+        return output
+    }
+
+    mutating func onStart(_ app: any ConsensusApplication) {
+        if !gossipScheduled {
+            gossipScheduled = true
+            schedule(ConsensusTimeout(height: height, round: 0, step: .gossip))
+        }
+        if needsCheckpoint {
+            needsCheckpoint = false
+            output.append(.checkpoint(snapshot))
+        }
+        if let records = pendingReplay {
+            pendingReplay = nil
+            replay(records, app)
+        } else if !isStarted {
+            beginHeightAfterDelay()
+        }
+    }
+
+    mutating func onTimeout(_ timeout: ConsensusTimeout, _ app: any ConsensusApplication) {
+        switch timeout.step {
+        case .gossip:
+            gossip()
+            schedule(ConsensusTimeout(height: height, round: round, step: .gossip))
+        case .newHeight:
+            if timeout.height == height && !isStarted {
+                isStarted = true
+                pendingStart = true
+            }
+        case .propose:
+            // Algorithm 1, line 57: OnTimeoutPropose → prevote nil.
+            if timeout.height == height && timeout.round == round && step == .propose {
+                signVote(.prevote, blockID: nil, app)
+                step = .prevote
+            }
+        case .prevote:
+            // Line 61: OnTimeoutPrevote → precommit nil.
+            if timeout.height == height && timeout.round == round && step == .prevote {
+                signVote(.precommit, blockID: nil, app)
+                step = .precommit
+            }
+        case .precommit:
+            // Line 65: OnTimeoutPrecommit → next round.
+            if timeout.height == height && timeout.round == round && isStarted {
+                startRound(round + 1, app)
+            }
+        }
+    }
+
+    mutating func beginHeightAfterDelay() {
+        if startDelayMilliseconds == 0 {
+            isStarted = true
+            pendingStart = true
+        } else {
+            output.append(
+                .scheduleTimeout(
+                    ConsensusTimeout(height: height, round: 0, step: .newHeight),
+                    afterMilliseconds: startDelayMilliseconds))
+        }
+    }
+
+    /// Re-sends this node's own messages of the current and previous round, and of the rounds a
+    /// proof of lock change refers to (lost-message repair, standing in for CometBFT's gossip of
+    /// votes a peer lacks): without the latter a polka seen by few could never be re-assembled.
+    mutating func gossip() {
+        guard isStarted else { return }
+        var rounds: Set<UInt32> = [round, round &- 1]
+        if validRound >= 0 { rounds.insert(UInt32(validRound)) }
+        if lockedRound >= 0 { rounds.insert(UInt32(lockedRound)) }
+        if let proposalValidRound = proposals[round]?.validRound { rounds.insert(proposalValidRound) }
+        for message in ownMessages {
+            let messageRound: UInt32
+            switch message {
+            case .proposal(let proposal): messageRound = proposal.round
+            case .vote(let vote): messageRound = vote.round
+            default: continue
+            }
+            if rounds.contains(messageRound) { output.append(.broadcast(message)) }
+        }
+    }
+
+    mutating func schedule(_ timeout: ConsensusTimeout) {
+        let delay = configuration.timeoutMilliseconds(timeout.step, round: timeout.round, emergency: isEmergency)
+        output.append(.scheduleTimeout(timeout, afterMilliseconds: delay))
+    }
+
+    mutating func halt(_ error: ConsensusError) {
+        logger.error("consensus halted", metadata: ["error": "\(error)"])
+        haltError = error
+        output.append(.halted(error))
+    }
+
+    func proposer(forRound round: UInt32) -> PublicKey {
+        proposerCache[round] ?? validators.proposer(forRound: round)
+    }
+
+    mutating func cachedProposer(forRound round: UInt32) -> PublicKey {
+        if let cached = proposerCache[round] { return cached }
+        let key = validators.proposer(forRound: round)
+        proposerCache[round] = key
+        return key
+    }
+}

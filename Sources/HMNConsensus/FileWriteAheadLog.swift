@@ -1,0 +1,99 @@
+import HMNPrimitives
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// A write-ahead log in one file: every append is written and fsynced before it returns; a
+/// checkpoint writes a new file, fsyncs it and renames it over the old one (atomic on POSIX).
+/// Opening truncates a torn or corrupt tail, so a crash mid-write loses at most the record being
+/// written — which was never acknowledged, so nothing that followed it was sent.
+public final class FileWriteAheadLog: WriteAheadLog {
+    public let path: String
+    private var descriptor: Int32
+
+    public init(path: String) throws(ConsensusError) {
+        self.path = path
+        descriptor = open(path, O_RDWR | O_CREAT | O_APPEND, 0o600)
+        guard descriptor >= 0 else { throw Self.ioError("open", path) }
+        _ = try records()
+    }
+
+    deinit { close(descriptor) }
+
+    public func append(_ record: WALRecord) throws(ConsensusError) {
+        try Self.writeAll(descriptor, WALFraming.frame(record), path: path)
+        guard fsync(descriptor) == 0 else { throw Self.ioError("fsync", path) }
+    }
+
+    public func checkpoint(_ snapshot: HeightSnapshot) throws(ConsensusError) {
+        let temporary = path + ".tmp"
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        guard fd >= 0 else { throw Self.ioError("open", temporary) }
+        do throws(ConsensusError) {
+            try Self.writeAll(fd, WALFraming.frame(.heightStarted(snapshot)), path: temporary)
+            guard fsync(fd) == 0 else { throw Self.ioError("fsync", temporary) }
+        } catch {
+            close(fd)
+            throw error
+        }
+        close(fd)
+        guard rename(temporary, path) == 0 else { throw Self.ioError("rename", temporary) }
+        close(descriptor)
+        descriptor = open(path, O_RDWR | O_APPEND, 0o600)
+        guard descriptor >= 0 else { throw Self.ioError("reopen", path) }
+        syncDirectory()
+    }
+
+    public func records() throws(ConsensusError) -> [WALRecord] {
+        let size = lseek(descriptor, 0, SEEK_END)
+        guard size >= 0 else { throw Self.ioError("lseek", path) }
+        var bytes = [UInt8](repeating: 0, count: Int(size))
+        var offset = 0
+        while offset < bytes.count {
+            let count = bytes.withUnsafeMutableBytes { buffer in
+                pread(descriptor, buffer.baseAddress! + offset, buffer.count - offset, off_t(offset))
+            }
+            guard count > 0 else { throw Self.ioError("pread", path) }
+            offset += count
+        }
+        let (records, validLength) = WALFraming.unframe(bytes)
+        if validLength < bytes.count {
+            guard ftruncate(descriptor, off_t(validLength)) == 0, fsync(descriptor) == 0 else {
+                throw Self.ioError("truncate torn tail of", path)
+            }
+        }
+        return records
+    }
+
+    private func syncDirectory() {
+        var directory = String(path.prefix(while: { _ in true }))
+        if let slash = directory.lastIndex(of: "/") {
+            directory = String(directory[..<slash])
+        } else {
+            directory = "."
+        }
+        let fd = open(directory.isEmpty ? "/" : directory, O_RDONLY)
+        if fd >= 0 {
+            _ = fsync(fd)
+            close(fd)
+        }
+    }
+
+    private static func writeAll(_ fd: Int32, _ bytes: [UInt8], path: String) throws(ConsensusError) {
+        var written = 0
+        while written < bytes.count {
+            let count = bytes.withUnsafeBytes { buffer in
+                write(fd, buffer.baseAddress! + written, buffer.count - written)
+            }
+            guard count > 0 else { throw ioError("write", path) }
+            written += count
+        }
+    }
+
+    private static func ioError(_ operation: String, _ path: String) -> ConsensusError {
+        ConsensusError(.walIO, "\(operation) \(path) failed: errno \(errno)")
+    }
+}
