@@ -166,27 +166,39 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .testTarget(
+            name: "HMNLedgerTests",
+            dependencies: [
+                "HMNLedger", "HMNPrimitives", "HMNStorage",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "HMNCoherenceTests",
+            dependencies: ["HMNCoherence", "HMNPrimitives"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "HMNMeshTests",
+            dependencies: [
+                "HMNMesh", "HMNPrimitives", "HMNStorage",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "HMNConsensusTests",
+            dependencies: [
+                "HMNConsensus", "HMNPrimitives",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "HMNSimulatorTests",
+            dependencies: ["HMNSimulator", "HMNConsensus", "HMNPrimitives"],
+            swiftSettings: swiftSettings
+        ),
     ]
 )
-
-// Test targets of the layers are added once their folder holds tests, so that a layer still being
-// written never breaks the build of the others.
-import Foundation
-
-let layerTests: [(name: String, dependencies: [Target.Dependency])] = [
-    ("HMNLedgerTests", ["HMNLedger", "HMNPrimitives", "HMNStorage"]),
-    ("HMNCoherenceTests", ["HMNCoherence", "HMNPrimitives"]),
-    ("HMNMeshTests", ["HMNMesh", "HMNPrimitives", "HMNCoherence", "HMNSimulator"]),
-    ("HMNConsensusTests", ["HMNConsensus", "HMNPrimitives"]),
-    ("HMNSimulatorTests", ["HMNSimulator", "HMNConsensus", "HMNCoherence", "HMNLedger", "HMNPrimitives"]),
-    ("HMNNodeTests", ["HMNNode", "HMNPrimitives"]),
-]
-let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-for test in layerTests {
-    let folder = packageRoot.appendingPathComponent("Tests/\(test.name)")
-    let files = (try? FileManager.default.subpathsOfDirectory(atPath: folder.path)) ?? []
-    guard files.contains(where: { $0.hasSuffix(".swift") }) else { continue }
-    package.targets.append(
-        .testTarget(name: test.name, dependencies: test.dependencies, swiftSettings: swiftSettings)
-    )
-}
