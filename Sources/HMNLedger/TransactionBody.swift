@@ -1,25 +1,7 @@
 import HMNPrimitives
 
-/// Reward tiers of SPEC §7.
-public enum MintTier: UInt8, Hashable, Sendable, CanonicalCodable {
-    /// Coherence mining reward, once per validator per mining epoch.
-    case t0 = 0
-    /// Memory-contribution reward for a committed critical memory proof.
-    case t1 = 1
-    /// Emergency boost; minted only by the Layer-2 action list, never by a user transaction.
-    case t4 = 4
-
-    public init(from decoder: inout CanonicalDecoder) throws(CodecError) {
-        let start = decoder.offset
-        let tag = try decoder.decode(UInt8.self)
-        guard let tier = MintTier(rawValue: tag) else {
-            throw CodecError(.unknownTag, offset: start, "unknown mint tier \(tag)")
-        }
-        self = tier
-    }
-
-    public func encode(to encoder: inout CanonicalEncoder) { encoder.encode(rawValue) }
-}
+/// The ledger mints in the shared tiers of HMNPrimitives.
+public typealias MintTier = RewardTier
 
 /// What a transaction does. Slashes are not here on purpose: they come only from committed
 /// equivocation evidence and the Layer-2 action list of a block, never from a user.

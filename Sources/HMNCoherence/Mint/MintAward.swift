@@ -1,26 +1,5 @@
 import HMNPrimitives
 
-/// Reward tiers (SPEC §7).
-public enum RewardTier: UInt8, Hashable, Sendable, CanonicalCodable {
-    /// Mining mint at the end of a mining epoch.
-    case t0 = 0
-    /// Memory-contribution reward for a committed proof of a critical record.
-    case t1 = 1
-    /// Emergency boost (carried as an ``EmergencyAction`` of kind `.boost`).
-    case t4 = 4
-
-    public init(from decoder: inout CanonicalDecoder) throws(CodecError) {
-        let start = decoder.offset
-        let tag = try decoder.decode(UInt8.self)
-        guard let tier = RewardTier(rawValue: tag) else {
-            throw CodecError(.unknownTag, offset: start, "unknown reward tier \(tag)")
-        }
-        self = tier
-    }
-
-    public func encode(to encoder: inout CanonicalEncoder) { encoder.encode(rawValue) }
-}
-
 /// An amount a recipient may mint (T0) or is paid (T1), recomputable from the chain by anyone.
 public struct MintAward: Hashable, Sendable, CanonicalCodable {
     public var recipient: PublicKey
