@@ -84,7 +84,9 @@ extension KVApplication {
 
     /// Executes a validated block on `state`: transactions, evidence, the emergency actions, then
     /// the exact Layer-2 transition (HMNCoherence) over the block's facts.
-    func apply(_ block: KVBlock, id: Hash256, to state: inout KVState) throws(KVApplicationError) -> FinalizeBlockResponse {
+    func apply(
+        _ block: KVBlock, id: Hash256, to state: inout KVState
+    ) throws(KVApplicationError) -> FinalizeBlockResponse {
         let config = configuration
         var results: [TransactionResult] = []
         var entries = Dictionary(state.entries.map { ($0.key, $0.value) }, uniquingKeysWith: { $1 })
