@@ -36,8 +36,7 @@ struct SimulationTests {
         configuration.faults.maxDelayMilliseconds = 5
         configuration.faults.faultyShardDigests = [3]
         configuration.minimumHeight = 12
-        var application = KVApplicationConfiguration()
-        application.emergencyThreshold = FixedPoint(raw: 800_000)
+        let application = try KVApplicationConfiguration(emergencyThreshold: FixedPoint(raw: 800_000))
         let simulation = try Simulation(
             configuration: configuration, factory: KVApplicationFactory(configuration: application))
         var emergencyStarts: [UInt64: UInt64] = [:]

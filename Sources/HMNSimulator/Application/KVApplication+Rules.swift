@@ -1,3 +1,4 @@
+import HMNCoherence
 import HMNPrimitives
 
 /// Validation and state transition of ``KVApplication``: deterministic functions of the block and
@@ -81,8 +82,11 @@ extension KVApplication {
         }
     }
 
-    /// Executes a validated block on `state`.
-    func apply(_ block: KVBlock, id: Hash256, to state: inout KVState) -> FinalizeBlockResponse {
+    /// Executes a validated block on `state`: transactions, evidence, the emergency actions, then
+    /// the exact Layer-2 transition (HMNCoherence) over the block's facts.
+    func apply(
+        _ block: KVBlock, id: Hash256, to state: inout KVState
+    ) throws(KVApplicationError) -> FinalizeBlockResponse {
         let config = configuration
         var results: [TransactionResult] = []
         var entries = Dictionary(state.entries.map { ($0.key, $0.value) }, uniquingKeysWith: { $1 })
@@ -92,15 +96,24 @@ extension KVApplication {
         }
         state.entries = entries.map { KVEntry(key: $0.key, value: $0.value) }.sorted { $0.key < $1.key }
 
-        // Stake changes land in the set for height + 2 (the current `nextValidators`).
+        // Layer 2 first, on the stakes at the start of the block (SPEC §3–§6).
+        let facts = coherenceFacts(of: block, state: state)
+        let outcome: CoherenceOutcome
+        do {
+            (state.coherenceState, outcome) = try state.coherenceState.applying(facts, parameters: config.coherence)
+        } catch {
+            throw KVApplicationError("coherence transition: \(error)")
+        }
+
+        // Stake changes land in the set for height + 2 (the current `nextValidators`). Committed
+        // evidence removes the offender (the app's jail policy, stricter than L2's slash share).
         var powers = Dictionary(state.nextValidators.map { ($0.publicKey, $0.power) }, uniquingKeysWith: { $1 })
-        var psi = Dictionary(state.scores.map { ($0.validator, $0.psi) }, uniquingKeysWith: { $1 })
         for evidence in block.evidence {
             powers[evidence.validator] = 0
-            psi[evidence.validator] = .zero
             state.committedEvidence.append(evidence)
             state.slashedByEvidence.append(evidence.validator)
         }
+        // `validate` checked that the block's actions are exactly the due ones (outcome.emergencyActions).
         for action in block.actions {
             guard let power = powers[action.validator], power > 0 else { continue }
             switch action.kind {
@@ -109,47 +122,6 @@ extension KVApplication {
             }
         }
         if !block.actions.isEmpty { state.emergencyHeights.append(block.height) }
-
-        // Coherence from the last commit (SPEC §3–§5): c_i = signed × agree, Ĉ and Ψ as EMAs,
-        // λ as the power-weighted median of the λ proposals.
-        if let commit = block.lastCommit, let signers = state.validators(atHeight: commit.height) {
-            let reports = Dictionary(
-                commit.signatures.map { ($0.validator, $0.voteExtension) }, uniquingKeysWith: { $1 })
-            let signerPower = Dictionary(signers.map { ($0.publicKey, $0.power) }, uniquingKeysWith: { $1 })
-            var weightByDigest: [UInt32: [Hash256: UInt64]] = [:]
-            for (validator, report) in reports {
-                for digest in report.shardDigests {
-                    weightByDigest[digest.shard, default: [:]][digest.digest, default: 0] += signerPower[validator] ?? 0
-                }
-            }
-            let majority = weightByDigest.mapValues { weights in
-                weights.max { $0.value < $1.value || ($0.value == $1.value && $0.key > $1.key) }!.key
-            }
-            var total: UInt64 = 0
-            var weighted: UInt128 = 0
-            for signer in signers {
-                total += signer.power
-                var contribution = FixedPoint.zero
-                if let report = reports[signer.publicKey] {
-                    let agreeing = report.shardDigests.filter { majority[$0.shard] == $0.digest }.count
-                    contribution =
-                        report.shardDigests.isEmpty
-                        ? .one : FixedPoint(ratio: Int64(agreeing), Int64(report.shardDigests.count))
-                }
-                weighted += UInt128(contribution.raw) * UInt128(signer.power)
-                let previous = psi[signer.publicKey] ?? FixedPoint(raw: 500_000)
-                if !state.slashedByEvidence.contains(signer.publicKey) {
-                    psi[signer.publicKey] =
-                        (FixedPoint.one - config.alpha).multiplied(by: previous)
-                        + config.alpha.multiplied(by: contribution)
-                }
-            }
-            let instant = total > 0 ? FixedPoint(raw: Int64(weighted / UInt128(total))) : .one
-            state.coherence =
-                (FixedPoint.one - config.beta).multiplied(by: state.coherence)
-                + config.beta.multiplied(by: instant)
-            state.lambda = weightedMedianLambda(reports: reports, powers: signerPower, previous: state.lambda)
-        }
 
         // History, validator rotation (updates take effect at h + 2) and the next height's pace.
         state.history.append(KVHeightValidators(height: block.height, validators: state.validators))
@@ -160,61 +132,44 @@ extension KVApplication {
         let updates = Self.changeSet(from: state.nextValidators, to: target)
         state.validators = state.nextValidators
         state.nextValidators = target
-        state.scores = psi.map { KVScore(validator: $0.key, psi: $0.value) }.sorted { $0.validator < $1.validator }
         state.height = block.height
         state.lastBlockID = id
-
-        let emergency = state.coherence < config.emergencyThreshold && block.height + 1 >= state.emergencyCooldownUntil
-        state.nextIsEmergency = emergency
-        state.requiredActions = emergency ? requiredActions(for: state) : []
-        if emergency { state.emergencyCooldownUntil = block.height + 1 + config.emergencyCooldownHeights }
-        state.nextBlockDelayMilliseconds = emergency ? 0 : config.delayMilliseconds(lambda: state.lambda)
+        state.nextBlockDelayMilliseconds = outcome.nextBlockDelayMilliseconds
         return FinalizeBlockResponse(
             transactionResults: results, validatorUpdates: updates, appHash: state.canonicalHash,
-            nextBlockDelayMilliseconds: state.nextBlockDelayMilliseconds, nextHeightIsEmergency: emergency)
+            nextBlockDelayMilliseconds: outcome.nextBlockDelayMilliseconds,
+            nextHeightIsEmergency: outcome.nextHeightIsEmergency)
     }
 
-    /// SPEC §6: slash Ψ < ψlow by `stake × slashRate × (1 − Ψ/ψlow)`, boost Ψ > ψhigh by
-    /// `stake × boostRate × (Ψ − ψhigh)/(1 − ψhigh)`, against the stake the actions will change.
-    func requiredActions(for state: KVState) -> [EmergencyAction] {
-        let config = configuration
-        var actions: [EmergencyAction] = []
-        for validator in state.nextValidators {
-            guard let psi = state.psi(of: validator.publicKey) else { continue }
-            if psi < config.psiLow {
-                let factor = config.slashRate.multiplied(by: FixedPoint.one - psi.divided(by: config.psiLow))
-                if let amount = factor.scaling(validator.power), amount > 0 {
-                    actions.append(EmergencyAction(kind: .slash, validator: validator.publicKey, amount: amount))
-                }
-            } else if psi > config.psiHigh {
-                let factor = config.boostRate.multiplied(
-                    by: (psi - config.psiHigh).divided(by: FixedPoint.one - config.psiHigh))
-                if let amount = factor.scaling(validator.power), amount > 0 {
-                    actions.append(EmergencyAction(kind: .boost, validator: validator.publicKey, amount: amount))
-                }
-            }
-        }
-        return actions
+    /// The block's `BlockFacts`: the set that signed its last commit (the block's own set at
+    /// height 1), stakes from the set the block's changes land in, equivocators from its evidence
+    /// (only those L2 still knows: a validator already removed has no record left to zero).
+    func coherenceFacts(of block: KVBlock, state: KVState) -> BlockFacts {
+        let signers = block.lastCommit.flatMap { state.validators(atHeight: $0.height) } ?? state.validators
+        let stake = Dictionary(state.nextValidators.map { ($0.publicKey, $0.power) }, uniquingKeysWith: { $1 })
+        let known = state.coherenceState
+        return BlockFacts(
+            height: block.height,
+            // Proposer clocks may be skewed; L2 needs non-decreasing time.
+            timeMilliseconds: max(block.timeMilliseconds, known.timeMilliseconds),
+            validators: signers, lastCommit: block.lastCommit,
+            equivocators: Array(Set(block.evidence.map(\.validator).filter { known.record(of: $0) != nil })),
+            joined: signers.map(\.publicKey).filter { known.record(of: $0) == nil },
+            stakes: signers.map { ValidatorPower(publicKey: $0.publicKey, power: stake[$0.publicKey] ?? 0) })
     }
 
-    func weightedMedianLambda(
-        reports: [PublicKey: VoteExtension], powers: [PublicKey: UInt64], previous: FixedPoint
-    ) -> FixedPoint {
-        let proposals = reports.map { (lambda: $0.value.lambdaProposal, power: powers[$0.key] ?? 0) }
-            .sorted { $0.lambda < $1.lambda }
-        let total = proposals.reduce(0) { $0 + $1.power }
-        guard total > 0 else { return previous }
-        var accumulated: UInt64 = 0
-        var median = previous
-        for proposal in proposals {
-            accumulated += proposal.power
-            if accumulated * 2 >= total {
-                median = proposal.lambda
-                break
-            }
-        }
-        let step = configuration.lambdaMaxStep
-        return median.clamped(to: configuration.lambdaRange).clamped(to: (previous - step)...(previous + step))
+    /// This node's λ proposal: HMNCoherence's threshold policy over the committed Ĉ and λ (a pure
+    /// function of the state, so a restarted node proposes the same). Falls back to the current λ.
+    func lambdaProposal() -> FixedPoint {
+        let parameters = configuration.coherence
+        let current = state.coherenceState
+        guard var policy = try? ThresholdLambdaPolicy(),
+            let observation = try? LambdaObservation(
+                coherenceHistory: [current.coherence.doubleValue], currentLambda: current.lambda.doubleValue,
+                parameters: parameters),
+            let proposal = try? policy.proposeLambda(observation)
+        else { return current.lambda }
+        return proposal
     }
 
     static func changeSet(from current: [ValidatorPower], to target: [ValidatorPower]) -> [ValidatorPower] {

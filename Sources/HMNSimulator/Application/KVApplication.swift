@@ -1,3 +1,4 @@
+import HMNCoherence
 import HMNPrimitives
 
 /// A small replicated key-value application that implements ``ConsensusApplication`` for real,
@@ -5,9 +6,10 @@ import HMNPrimitives
 /// plugged in through a ``SimulatedApplicationFactory``.
 ///
 /// Blocks (``KVBlock``) carry `key=value` transactions, the last commit, equivocation evidence and
-/// emergency actions. The app computes a simplified Ĉ/Ψ/λ from the last commit's vote extensions
-/// (SPEC §3–§5): λ sets the next block delay; Ĉ below the threshold makes the next height an
-/// emergency height whose block must carry exactly the recomputed slashes and boosts; committed
+/// emergency actions. Each finalized block is turned into `BlockFacts` and run through the exact
+/// Layer-2 transition `CoherenceState.applying` (HMNCoherence, SPEC §3–§6), whose state is part of
+/// the app state: its λ sets the next block delay; Ĉ below the threshold makes the next height an
+/// emergency height whose block must carry exactly the planned slashes and boosts; committed
 /// evidence zeroes the offender's power (effective at h + 2). State is written to a
 /// ``SimulatedDisk`` on `commit()`, so a restarted node resumes from it.
 public final class KVApplication: ConsensusApplication {
@@ -32,9 +34,7 @@ public final class KVApplication: ConsensusApplication {
         if let bytes = disk.read("state") {
             state = try KVState(canonicalBytes: bytes)
         } else {
-            state = KVState(
-                chainID: configuration.chainID, genesis: genesis,
-                delayMilliseconds: configuration.delayMilliseconds(lambda: .one))
+            state = try KVState(chainID: configuration.chainID, genesis: genesis, parameters: configuration.coherence)
         }
     }
 
@@ -92,9 +92,7 @@ public final class KVApplication: ConsensusApplication {
     }
 
     public func extendVote(height: UInt64, round: UInt32, blockID: Hash256) -> VoteExtension {
-        let range = configuration.lambdaRange
-        let span = range.upperBound - range.lowerBound
-        let proposal = (range.lowerBound + span.multiplied(by: state.coherence)).clamped(to: range)
+        let proposal = lambdaProposal()
         let digest: Hash256
         if reportsFaultyShardDigests, let nodeKey {
             digest = Hash256.of(parts: [Array("faulty".utf8), nodeKey.bytes])
@@ -105,14 +103,14 @@ public final class KVApplication: ConsensusApplication {
     }
 
     public func verifyVoteExtension(_ voteExtension: VoteExtension, validator: PublicKey, height: UInt64) -> Bool {
-        configuration.lambdaRange.contains(voteExtension.lambdaProposal) && voteExtension.shardDigests.count <= 16
-            && voteExtension.isCanonical
+        LambdaAggregation.isAcceptableProposal(voteExtension.lambdaProposal, parameters: configuration.coherence)
+            && voteExtension.shardDigests.count <= 16 && voteExtension.isCanonical
     }
 
     public func finalizeBlock(_ request: FinalizeBlockRequest) throws -> FinalizeBlockResponse {
         let block = try validate(request.block, height: request.height, proposer: nil)
         var next = state
-        let response = apply(block, id: request.block.id, to: &next)
+        let response = try apply(block, id: request.block.id, to: &next)
         pending = (next, CommittedBlock(height: request.height, block: request.block, commit: request.commit))
         let committed = Set(block.transactions)
         mempool.removeAll { committed.contains($0) }

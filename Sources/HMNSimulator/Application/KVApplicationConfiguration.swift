@@ -1,27 +1,29 @@
+import HMNCoherence
 import HMNPrimitives
 
-/// Parameters of the test application's λ and emergency rules (SPEC §2–§6, simplified).
+/// Parameters of the test application: the chain id, the evidence window and the Layer-2
+/// ``CoherenceParameters`` (SPEC §2–§6) whose exact transition the app runs on every block.
 public struct KVApplicationConfiguration: Hashable, Sendable {
     public var chainID = "hmn-sim"
-    public var baseEpochMilliseconds: UInt64 = 100
-    public var minEpochMilliseconds: UInt64 = 20
-    public var lambdaRange = FixedPoint(raw: 100_000)...FixedPoint(raw: 1_500_000)
-    public var lambdaMaxStep = FixedPoint(raw: 250_000)
-    /// Ψ smoothing α and Ĉ smoothing β.
-    public var alpha = FixedPoint(raw: 100_000)
-    public var beta = FixedPoint(raw: 300_000)
-    public var emergencyThreshold = FixedPoint(raw: 700_000)
-    public var psiLow = FixedPoint(raw: 300_000)
-    public var psiHigh = FixedPoint(raw: 900_000)
-    public var slashRate = FixedPoint(raw: 500_000)
-    public var boostRate = FixedPoint(raw: 20_000)
-    public var emergencyCooldownHeights: UInt64 = 5
     public var evidenceMaxAgeHeights: UInt64 = 100
+    /// The coherence parameters; every node of one simulated chain must use the same ones.
+    public var coherence: CoherenceParameters
 
-    public init() {}
+    /// The SPEC defaults, except a faster pace (100 ms epochs, 20 ms floor) so simulations stay
+    /// short, and stronger emergency rates (slash 50 %, boost 2 %) so actions are visible.
+    public init() {
+        // Valid by construction (the emergency test and every simulation exercise it).
+        coherence = try! Self.parameters(emergencyThreshold: FixedPoint(raw: 700_000))
+    }
 
-    /// `max(minEpoch, baseEpoch × λ)`.
-    public func delayMilliseconds(lambda: FixedPoint) -> UInt64 {
-        max(minEpochMilliseconds, lambda.scaling(baseEpochMilliseconds) ?? baseEpochMilliseconds)
+    /// The simulation parameters with another emergency threshold.
+    public init(emergencyThreshold: FixedPoint) throws(CoherenceError) {
+        coherence = try Self.parameters(emergencyThreshold: emergencyThreshold)
+    }
+
+    static func parameters(emergencyThreshold: FixedPoint) throws(CoherenceError) -> CoherenceParameters {
+        try CoherenceParameters(
+            baseEpochMilliseconds: 100, minEpochMilliseconds: 20, emergencyThreshold: emergencyThreshold,
+            slashRate: FixedPoint(raw: 500_000), boostRate: FixedPoint(raw: 20_000))
     }
 }

@@ -1,3 +1,4 @@
+import HMNCoherence
 import HMNPrimitives
 
 /// One key-value entry of ``KVState``.
@@ -18,27 +19,6 @@ public struct KVEntry: Hashable, Sendable, CanonicalCodable {
     public func encode(to encoder: inout CanonicalEncoder) {
         encoder.encode(key)
         encoder.encode(value)
-    }
-}
-
-/// A validator's score Ψ (SPEC §4) in the test application.
-public struct KVScore: Hashable, Sendable, CanonicalCodable {
-    public var validator: PublicKey
-    public var psi: FixedPoint
-
-    public init(validator: PublicKey, psi: FixedPoint) {
-        self.validator = validator
-        self.psi = psi
-    }
-
-    public init(from decoder: inout CanonicalDecoder) throws(CodecError) {
-        validator = try decoder.decode()
-        psi = try decoder.decode()
-    }
-
-    public func encode(to encoder: inout CanonicalEncoder) {
-        encoder.encode(validator)
-        encoder.encode(psi)
     }
 }
 
@@ -73,32 +53,42 @@ public struct KVState: Hashable, Sendable, CanonicalCodable {
     public var validators: [ValidatorPower]
     public var nextValidators: [ValidatorPower]
     public var history: [KVHeightValidators] = []
-    public var scores: [KVScore]
-    public var coherence: FixedPoint = .one
-    public var lambda: FixedPoint = .one
+    /// The exact Layer-2 state (Ĉ, λ, Ψ, the pending emergency plan), advanced by
+    /// `CoherenceState.applying` on every block and encoded here, so the app hash covers it.
+    public var coherenceState: CoherenceState
     public var nextBlockDelayMilliseconds: UInt64
-    public var nextIsEmergency = false
-    public var requiredActions: [EmergencyAction] = []
-    public var emergencyCooldownUntil: UInt64 = 0
     /// Committed equivocations (pruned after the evidence age), so one offence is punished once.
     public var committedEvidence: [DuplicateVoteEvidence] = []
     public var emergencyHeights: [UInt64] = []
     public var slashedByEvidence: [PublicKey] = []
 
-    init(chainID: String, genesis: [ValidatorPower], delayMilliseconds: UInt64) {
+    init(chainID: String, genesis: [ValidatorPower], parameters: CoherenceParameters) throws(CoherenceError) {
         self.chainID = chainID
         let sorted = genesis.sorted { $0.publicKey < $1.publicKey }
         validators = sorted
         nextValidators = sorted
-        scores = sorted.map { KVScore(validator: $0.publicKey, psi: .one) }
-        nextBlockDelayMilliseconds = delayMilliseconds
+        coherenceState = try CoherenceState.genesis(validators: sorted.map(\.publicKey), parameters: parameters)
+        nextBlockDelayMilliseconds = EpochDelay.milliseconds(lambda: parameters.initialLambda, parameters: parameters)
+    }
+
+    /// Ĉ after the last block.
+    public var coherence: FixedPoint { coherenceState.coherence }
+    /// λ after the last block.
+    public var lambda: FixedPoint { coherenceState.lambda }
+    /// Whether `height + 1` is an emergency height.
+    public var nextIsEmergency: Bool { coherenceState.nextHeightIsEmergency }
+    /// The exact actions block `height + 1` must carry (empty unless it is an emergency height).
+    public var requiredActions: [EmergencyAction] {
+        coherenceState.requiredEmergencyActions(atHeight: height + 1).map {
+            EmergencyAction(kind: $0.kind == .slash ? .slash : .boost, validator: $0.validator, amount: $0.amount)
+        }
     }
 
     func validators(atHeight height: UInt64) -> [ValidatorPower]? {
         history.first { $0.height == height }?.validators
     }
 
-    func psi(of key: PublicKey) -> FixedPoint? { scores.first { $0.validator == key }?.psi }
+    func psi(of key: PublicKey) -> FixedPoint? { coherenceState.psi(of: key) }
 
     public init(from decoder: inout CanonicalDecoder) throws(CodecError) {
         chainID = try decoder.decode(String.self, maxLength: 256)
@@ -108,13 +98,8 @@ public struct KVState: Hashable, Sendable, CanonicalCodable {
         validators = try decoder.decodeArray(maxCount: 10_000)
         nextValidators = try decoder.decodeArray(maxCount: 10_000)
         history = try decoder.decodeArray(maxCount: 10_000)
-        scores = try decoder.decodeArray(maxCount: 100_000)
-        coherence = try decoder.decode()
-        lambda = try decoder.decode()
+        coherenceState = try decoder.decode()
         nextBlockDelayMilliseconds = try decoder.decode()
-        nextIsEmergency = try decoder.decode()
-        requiredActions = try decoder.decodeArray(maxCount: KVBlock.maxActions)
-        emergencyCooldownUntil = try decoder.decode()
         committedEvidence = try decoder.decodeArray(maxCount: 10_000)
         let count = try decoder.decodeLength(limit: 100_000, what: "emergency heights")
         var heights: [UInt64] = []
@@ -131,13 +116,8 @@ public struct KVState: Hashable, Sendable, CanonicalCodable {
         encoder.encode(validators)
         encoder.encode(nextValidators)
         encoder.encode(history)
-        encoder.encode(scores)
-        encoder.encode(coherence)
-        encoder.encode(lambda)
+        encoder.encode(coherenceState)
         encoder.encode(nextBlockDelayMilliseconds)
-        encoder.encode(nextIsEmergency)
-        encoder.encode(requiredActions)
-        encoder.encode(emergencyCooldownUntil)
         encoder.encode(committedEvidence)
         encoder.encode(UInt32(emergencyHeights.count))
         for height in emergencyHeights { encoder.encode(height) }
