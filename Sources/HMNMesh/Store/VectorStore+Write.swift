@@ -132,7 +132,7 @@ extension VectorStore {
             throw MemoryStoreError(
                 .staleVersion, "record \(record.id.short) version \(record.version) is not newer than \(newest)")
         }
-        if let proof = record.proof { try proof.verify(for: record) }
+        if let proof = record.proof { try proof.verify(for: record, chainID: configuration.chainID) }
         if configuration.requiresProofForCritical, record.proof == nil,
             configuration.valuePolicy.isCritical(record, nowMilliseconds: record.updatedAtMilliseconds)
         {

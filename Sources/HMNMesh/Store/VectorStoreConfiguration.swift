@@ -18,12 +18,14 @@ public struct VectorStoreConfiguration: Hashable, Sendable {
     public var requiresProofForCritical: Bool
     /// SQLite durability (WAL + synchronous=FULL); turn off only for throwaway stores.
     public var durable: Bool
+    /// The chain whose memory proofs this store accepts (proof signatures cover the chain id).
+    public var chainID: String
 
     public init(
         dimension: Int, metric: DistanceMetric = .cosine, hnsw: HNSWParameters = HNSWParameters(),
         maxPayloadBytes: Int = 64 << 10, maxK: Int = 10_000, checkpointInterval: Int = 10_000,
         valuePolicy: RecordValuePolicy = RecordValuePolicy(), requiresProofForCritical: Bool = true,
-        durable: Bool = true
+        durable: Bool = true, chainID: String = "hmn-local"
     ) {
         self.dimension = dimension
         self.metric = metric
@@ -34,6 +36,7 @@ public struct VectorStoreConfiguration: Hashable, Sendable {
         self.valuePolicy = valuePolicy
         self.requiresProofForCritical = requiresProofForCritical
         self.durable = durable
+        self.chainID = chainID
     }
 }
 

@@ -54,7 +54,7 @@ struct CompressionTests {
             for number in [first, first + 1] {
                 var record = TestSupport.record(number, vector: vectors[number]!, importance: 0.95, lastAccess: now)
                 record.proof = MemoryProof(
-                    record: record, rphv: FixedPoint(raw: 950_000), timestampMilliseconds: now,
+                    record: record, rphv: FixedPoint(raw: 950_000), timestampMilliseconds: now, chainID: "hmn-local",
                     key: TestSupport.author)
                 records.append(record)
             }

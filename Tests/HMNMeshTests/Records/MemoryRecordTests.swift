@@ -14,7 +14,7 @@ struct MemoryRecordTests {
     func roundTrip() throws {
         var record = Self.record
         record.proof = MemoryProof(
-            record: record, rphv: FixedPoint(raw: 850_000), timestampMilliseconds: 5,
+            record: record, rphv: FixedPoint(raw: 850_000), timestampMilliseconds: 5, chainID: "hmn-local",
             key: TestSupport.author)
         let bytes = record.canonicalBytes
         #expect(try MemoryRecord(canonicalBytes: bytes) == record)
@@ -39,18 +39,20 @@ struct MemoryRecordTests {
     @Test("a proof verifies for its record and fails for any change")
     func proof() throws {
         let proof = MemoryProof(
-            record: Self.record, rphv: FixedPoint(raw: 850_000), timestampMilliseconds: 7,
+            record: Self.record, rphv: FixedPoint(raw: 850_000), timestampMilliseconds: 7, chainID: "hmn-local",
             key: TestSupport.author)
-        try proof.verify(for: Self.record)
+        try proof.verify(for: Self.record, chainID: "hmn-local")
         var edited = Self.record
         edited.payload = Array("bye".utf8)
-        #expect(throws: MemoryStoreError.self) { try proof.verify(for: edited) }
+        #expect(throws: MemoryStoreError.self) { try proof.verify(for: edited, chainID: "hmn-local") }
         var forged = proof
         forged.rphv = FixedPoint(raw: 990_000)
-        #expect(throws: MemoryStoreError.self) { try forged.verify(for: Self.record) }
+        #expect(throws: MemoryStoreError.self) { try forged.verify(for: Self.record, chainID: "hmn-local") }
         let stranger = try SigningKey(seed: [UInt8](repeating: 9, count: 32))
-        let wrongSigner = MemoryProof(record: Self.record, rphv: .one, timestampMilliseconds: 7, key: stranger)
-        #expect(throws: MemoryStoreError.self) { try wrongSigner.verify(for: Self.record) }
+        let wrongSigner = MemoryProof(
+            record: Self.record, rphv: .one, timestampMilliseconds: 7, chainID: "hmn-local", key: stranger)
+        #expect(throws: MemoryStoreError.self) { try wrongSigner.verify(for: Self.record, chainID: "hmn-local") }
+        #expect(throws: MemoryStoreError.self) { try proof.verify(for: Self.record, chainID: "another-chain") }
     }
 
     @Test("RΦV decays with time, rises with use, and classifies against 0.8 and 0.2")
