@@ -1,0 +1,74 @@
+import HMNMesh
+import HMNPrimitives
+
+/// A vector search request (`POST /v1/memory/search`, `hmn memory search`).
+public struct MemorySearchQuery: Hashable, Sendable {
+    public var vector: [Float]
+    public var k: Int
+    /// Only records by this author, when set.
+    public var author: PublicKey?
+    /// Only records whose RΦV is at least this, when set.
+    public var minimumRPHV: FixedPoint?
+
+    public init(vector: [Float], k: Int, author: PublicKey? = nil, minimumRPHV: FixedPoint? = nil) {
+        self.vector = vector
+        self.k = k
+        self.author = author
+        self.minimumRPHV = minimumRPHV
+    }
+}
+
+/// The answer to a search: the hits, best first, and how the query was routed (SPEC §9).
+public struct MemorySearchResult: Hashable, Sendable {
+    public var hits: [MemorySearchHit]
+    /// Shards that served the query, in the order they were asked.
+    public var servedShards: [UInt32]
+    /// "direct" (λ ≥ 0.7) or "fallback" (λ < 0.7 and quality below threshold).
+    public var routing: String
+
+    public init(hits: [MemorySearchHit], servedShards: [UInt32], routing: String) {
+        self.hits = hits
+        self.servedShards = servedShards
+        self.routing = routing
+    }
+}
+
+/// One search hit with its record (vector omitted when the caller does not need it).
+public struct MemorySearchHit: Hashable, Sendable {
+    public var record: MemoryRecord
+    public var distance: Float
+
+    public init(record: MemoryRecord, distance: Float) {
+        self.record = record
+        self.distance = distance
+    }
+}
+
+/// The result of a memory write.
+public struct MemoryPutResult: Hashable, Sendable {
+    public var id: Hash256
+    /// Whether the record was critical and its proof was submitted to Layer 1.
+    public var proofSubmitted: Bool
+    /// Id of the Layer-1 transaction carrying the proof, when one was submitted.
+    public var proofTransactionID: Hash256?
+
+    public init(id: Hash256, proofSubmitted: Bool, proofTransactionID: Hash256?) {
+        self.id = id
+        self.proofSubmitted = proofSubmitted
+        self.proofTransactionID = proofTransactionID
+    }
+}
+
+/// A memory record's proof and its Layer-1 commitment.
+public struct MemoryProofStatus: Hashable, Sendable {
+    public var proof: MemoryProof
+    /// Height of the block that committed it, nil while pending.
+    public var committedHeight: UInt64?
+    public var transactionID: Hash256?
+
+    public init(proof: MemoryProof, committedHeight: UInt64?, transactionID: Hash256?) {
+        self.proof = proof
+        self.committedHeight = committedHeight
+        self.transactionID = transactionID
+    }
+}

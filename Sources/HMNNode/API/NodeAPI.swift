@@ -1,0 +1,40 @@
+import HMNLedger
+import HMNMesh
+import HMNPrimitives
+
+/// What a running node offers its clients: the HTTP API, the CLI and embedding code all go through
+/// this protocol, so a front end never reaches into the layers and a test can serve a fake node.
+///
+/// Every method is safe to call concurrently. Writes are validated completely before anything is
+/// accepted: a rejected call changes nothing and throws a ``NodeError`` naming the problem.
+public protocol NodeAPI: Sendable {
+    /// Checks a canonically encoded ``SignedTransaction`` (signature, chain id, nonce, balance)
+    /// and adds it to the mempool, from where it is gossiped to the other validators.
+    /// Returns the transaction id.
+    func submitTransaction(_ bytes: [UInt8]) async throws(NodeError) -> Hash256
+
+    /// A committed transaction with its Merkle inclusion proof, or nil when it is not committed.
+    func transaction(id: Hash256) async throws(NodeError) -> TransactionRecord?
+
+    /// The committed block at `height`, with its commit certificate, or nil above the tip.
+    func block(atHeight height: UInt64) async throws(NodeError) -> StoredBlock?
+
+    /// The committed block whose id is `id`, or nil.
+    func block(id: Hash256) async throws(NodeError) -> StoredBlock?
+
+    /// The account of `key` after the last committed block, or nil when it does not exist.
+    func account(_ key: PublicKey) async throws(NodeError) -> Account?
+
+    /// Height, λ, Ĉ, validators with Ψ and power, peers.
+    func status() async -> NodeStatus
+
+    /// Stores a memory record locally and hands it to the mesh for replication; critical records
+    /// (RΦV ≥ 0.8) must carry a valid proof, which the node commits to Layer 1.
+    func putMemory(_ record: MemoryRecord) async throws(NodeError) -> MemoryPutResult
+
+    /// The `k` nearest memory records to `query`, with the routing report.
+    func searchMemory(_ query: MemorySearchQuery) async throws(NodeError) -> MemorySearchResult
+
+    /// A memory record's proof and where it is committed on Layer 1, or nil when unknown.
+    func memoryProof(id: Hash256) async throws(NodeError) -> MemoryProofStatus?
+}
