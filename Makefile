@@ -36,5 +36,35 @@ SEEDS ?= 10000
 simulate-campaign: deps
 	$(SWIFT) run -c release hmn-bench consensus --seeds $(SEEDS)
 
+# libFuzzer on every external decoder (Docs/FUZZING.md). FUZZ_SECONDS per target; crashing inputs
+# land in Fuzz/Findings/<target>/ — move them to Fuzz/Regressions/<target>/ once fixed.
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS := transaction block vote commitCertificate evidence consensusMessage walRecord memoryRecord \
+	memoryProof coherenceState transportFrames handshake
+FUZZ_BIN := Fuzz/.build/debug/hmn-fuzz
+.PHONY: fuzz fuzz-build fuzz-corpus tsan asan
+fuzz-build: deps
+	$(SWIFT) build --package-path Fuzz --sanitize=fuzzer --sanitize=address -Xswiftc -sanitize=fuzzer,address
+
+fuzz-corpus: fuzz-build
+	HMN_FUZZ_WRITE_CORPUS=Fuzz/Corpus $(FUZZ_BIN)
+
+fuzz: fuzz-build
+	@for t in $(FUZZ_TARGETS); do \
+		mkdir -p Fuzz/Findings/$$t /tmp/hmn-fuzz-corpus/$$t; \
+		echo "== $$t ($(FUZZ_SECONDS) s)"; \
+		HMN_FUZZ_TARGET=$$t $(FUZZ_BIN) /tmp/hmn-fuzz-corpus/$$t Fuzz/Corpus/$$t \
+			-max_total_time=$(FUZZ_SECONDS) -max_len=65536 -artifact_prefix=Fuzz/Findings/$$t/ \
+			-print_final_stats=1 2>&1 | grep -E "^(stat::number_of_executed_units|stat::new_units_added|==[0-9]+==ERROR|SUMMARY)" ; \
+	done; \
+	found=$$(find Fuzz/Findings -type f | wc -l); echo "findings: $$found"; test $$found -eq 0
+
+# The test suite under ThreadSanitizer and AddressSanitizer (separate build folders).
+tsan: deps
+	$(SWIFT) test --sanitize=thread --scratch-path .build-tsan
+
+asan: deps
+	$(SWIFT) test --sanitize=address --scratch-path .build-asan
+
 clean:
-	rm -rf .build .hmn-demo
+	rm -rf .build .build-tsan .build-asan Fuzz/.build .hmn-demo

@@ -31,6 +31,7 @@ let package = Package(
         .library(name: "HMNSimulator", targets: ["HMNSimulator"]),
         .library(name: "HMNTransport", targets: ["HMNTransport"]),
         .library(name: "HMNNode", targets: ["HMNNode"]),
+        .library(name: "HMNFuzzTargets", targets: ["HMNFuzzTargets"]),
         .executable(name: "hmn", targets: ["hmn"]),
         .executable(name: "hmn-bench", targets: ["hmn-bench"]),
     ],
@@ -121,6 +122,16 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // MARK: Fuzzing (decoder harnesses shared by Fuzz/ and the regression test)
+        .target(
+            name: "HMNFuzzTargets",
+            dependencies: [
+                "HMNPrimitives", "HMNLedger", "HMNCoherence", "HMNMesh", "HMNConsensus", "HMNTransport",
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
         // MARK: Executables
         .executableTarget(
             name: "hmn",
@@ -193,6 +204,11 @@ let package = Package(
                 "HMNConsensus", "HMNPrimitives",
                 .product(name: "Logging", package: "swift-log"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "HMNFuzzTargetsTests",
+            dependencies: ["HMNFuzzTargets", "HMNPrimitives"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
