@@ -36,6 +36,13 @@ SEEDS ?= 10000
 simulate-campaign: deps
 	$(SWIFT) run -c release hmn-bench consensus --seeds $(SEEDS)
 
+# The night-long campaign (issue 9): 100,000 seeds sharded over every core; failing seeds are listed
+# with the command that replays them.
+NIGHT_SEEDS ?= 100000
+.PHONY: simulate-night
+simulate-night: deps
+	Scripts/simulate-campaign.sh $(NIGHT_SEEDS) $$(nproc)
+
 # libFuzzer on every external decoder (Docs/FUZZING.md). FUZZ_SECONDS per target; crashing inputs
 # land in Fuzz/Findings/<target>/ — move them to Fuzz/Regressions/<target>/ once fixed.
 FUZZ_SECONDS ?= 60
