@@ -17,6 +17,12 @@ public struct Hash256: Hashable, Comparable, Sendable, CanonicalCodable, CustomS
 
     init(uncheckedBytes: [UInt8]) { self.bytes = uncheckedBytes }
 
+    /// Parses 64 hex digits.
+    public init(hex: String) throws(CryptoError) {
+        guard let raw = Hex.decode(hex) else { throw CryptoError(.wrongLength, "hash is not hex: \(hex)") }
+        try self.init(bytes: raw)
+    }
+
     /// BLAKE2b-256 of `data`.
     public static func of(_ data: [UInt8]) -> Hash256 {
         data.withUnsafeBufferPointer { of(UnsafeRawBufferPointer($0)) }
