@@ -18,6 +18,8 @@ extension FullNode {
         public var replicator: any MemoryReplicator = PushToAllReplicator()
         /// Overrides the configuration's consensus timeouts.
         public var consensus: ConsensusConfiguration?
+        /// Overrides the configuration's peer list (e.g. peers bound to ephemeral ports in tests).
+        public var dialPeers: [PeerAddress]?
 
         public init() {}
     }
@@ -50,7 +52,7 @@ extension FullNode {
             return FullNode(
                 driver: driver, transport: transport, store: store, replicator: options.replicator, cal: cal,
                 chainID: home.genesis.chainID, coherenceParameters: parameters,
-                dialPeers: try configuration.peerAddresses(), nowMilliseconds: options.nowMilliseconds, logger: logger)
+                dialPeers: try options.dialPeers ?? configuration.peerAddresses(), nowMilliseconds: options.nowMilliseconds, logger: logger)
         } catch let error as NodeError {
             throw error
         } catch {
@@ -60,13 +62,17 @@ extension FullNode {
 
     /// Binds the TCP transport a home's configuration describes: its listen address, its key, its
     /// chain, and only the genesis validators and configured peers as allowed keys.
-    public static func bindNetworkTransport(home: NodeHome, logger: Logger) async throws -> NetworkTransport {
+    ///
+    /// - Parameter port: overrides the configured listen port (0 picks a free one).
+    public static func bindNetworkTransport(home: NodeHome, port: Int? = nil, logger: Logger) async throws
+        -> NetworkTransport
+    {
         var allowed = Set(home.genesis.accounts.map(\.publicKey))
         for peer in try home.configuration.peerAddresses() { allowed.insert(peer.key) }
         let handshake = HandshakeConfiguration(
             signingKey: home.signingKey, chainID: home.genesis.chainID, allowedPeers: allowed)
         return try await NetworkTransport.bind(
-            host: home.configuration.listenHost, port: home.configuration.listenPort,
+            host: home.configuration.listenHost, port: port ?? home.configuration.listenPort,
             configuration: TransportConfiguration(handshake: handshake, maxMessageBytes: NodeMessage.defaultMaxBytes),
             logger: logger)
     }
