@@ -39,6 +39,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // MARK: System libraries (not API; used through `internal import`)
@@ -118,6 +120,8 @@ let package = Package(
             dependencies: [
                 "HMNPrimitives", "HMNLedger", "HMNCoherence", "HMNMesh", "HMNConsensus", "HMNTransport",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -136,8 +140,10 @@ let package = Package(
         .executableTarget(
             name: "hmn",
             dependencies: [
-                "HMNNode", "HMNLedger", "HMNSimulator",
+                "HMNNode", "HMNLedger", "HMNSimulator", "HMNTransport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -214,6 +220,15 @@ let package = Package(
         .testTarget(
             name: "HMNSimulatorTests",
             dependencies: ["HMNSimulator", "HMNConsensus", "HMNPrimitives"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "HMNNodeTests",
+            dependencies: [
+                "HMNNode", "HMNLedger", "HMNCoherence", "HMNMesh", "HMNConsensus", "HMNTransport", "HMNPrimitives",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             swiftSettings: swiftSettings
         ),
     ]

@@ -147,15 +147,10 @@ extension KVApplication {
     func coherenceFacts(of block: KVBlock, state: KVState) -> BlockFacts {
         let signers = block.lastCommit.flatMap { state.validators(atHeight: $0.height) } ?? state.validators
         let stake = Dictionary(state.nextValidators.map { ($0.publicKey, $0.power) }, uniquingKeysWith: { $1 })
-        let known = state.coherenceState
-        return BlockFacts(
-            height: block.height,
-            // Proposer clocks may be skewed; L2 needs non-decreasing time.
-            timeMilliseconds: max(block.timeMilliseconds, known.timeMilliseconds),
-            validators: signers, lastCommit: block.lastCommit,
-            equivocators: Array(Set(block.evidence.map(\.validator).filter { known.record(of: $0) != nil })),
-            joined: signers.map(\.publicKey).filter { known.record(of: $0) == nil },
-            stakes: signers.map { ValidatorPower(publicKey: $0.publicKey, power: stake[$0.publicKey] ?? 0) })
+        return BlockFacts.finalized(
+            height: block.height, timeMilliseconds: block.timeMilliseconds, signers: signers,
+            lastCommit: block.lastCommit, equivocators: block.evidence.map(\.validator), stake: { stake[$0] },
+            after: state.coherenceState)
     }
 
     /// This node's λ proposal: HMNCoherence's threshold policy over the committed Ĉ and λ (a pure

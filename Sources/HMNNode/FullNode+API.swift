@@ -1,0 +1,105 @@
+import HMNLedger
+import HMNMesh
+import HMNPrimitives
+
+extension FullNode {
+    public func submitTransaction(_ bytes: [UInt8]) async throws(NodeError) -> Hash256 {
+        guard bytes.count <= NodeMessage.maxTransactionBytes else {
+            throw NodeError(.malformed, "transaction of \(bytes.count) bytes exceeds \(NodeMessage.maxTransactionBytes)")
+        }
+        switch await driver.checkTransaction(bytes) {
+        case .accepted(let id):
+            _ = markSeenForGossip(bytes)
+            await messenger.broadcast(.transaction(bytes), excluding: nil)
+            return id
+        case .rejected(let code, let message):
+            throw NodeError(Self.code(forLedgerRejection: code), message)
+        }
+    }
+
+    static func code(forLedgerRejection code: String) -> NodeError.Code {
+        switch LedgerError.Code(rawValue: code) {
+        case .malformed, .oversize, .badKey: .malformed
+        case .badSignature: .badSignature
+        case .wrongChain: .wrongChain
+        case .mempoolFull: .overloaded
+        case .storage, .corrupt: .internalError
+        default: code == "unavailable" ? .unavailable : .rejected
+        }
+    }
+
+    public func transaction(id: Hash256) async throws(NodeError) -> TransactionRecord? {
+        try await read { try $0.transactionRecord(id: id) }
+    }
+
+    public func block(atHeight height: UInt64) async throws(NodeError) -> StoredBlock? {
+        try await read { try $0.storedBlock(atHeight: height) }
+    }
+
+    public func block(id: Hash256) async throws(NodeError) -> StoredBlock? {
+        try await read { try $0.storedBlock(id: id) }
+    }
+
+    public func account(_ key: PublicKey) async throws(NodeError) -> Account? {
+        try await read { $0.account(key) }
+    }
+
+    public func status() async -> NodeStatus {
+        let position = await driver.position
+        let finality = await driver.lastFinalityMilliseconds
+        let peers = state.withLock { $0.peers }.sorted()
+        let key = transport.localKey
+        let chainID = self.chainID
+        let records = memory.store.count
+        let snapshot = try? await driver.read { app in
+            NodeStatus(
+                chainID: chainID, nodeKey: key, height: app.height, lastBlockID: app.lastBlockID, round: 0,
+                lambda: app.lambda, coherence: app.coherence, nextHeightIsEmergency: app.nextHeightIsEmergency,
+                lastFinalityMilliseconds: nil, validators: (try? app.validatorStatuses()) ?? [], peers: [],
+                mempoolSize: app.mempoolSize, memoryRecords: 0)
+        }
+        var status =
+            snapshot
+            ?? NodeStatus(
+                chainID: chainID, nodeKey: key, height: lastCommit?.height ?? 0, lastBlockID: lastCommit?.blockID ?? .zero,
+                round: 0, lambda: lastCommit?.lambda ?? .one, coherence: lastCommit?.coherence ?? .one,
+                nextHeightIsEmergency: false, lastFinalityMilliseconds: nil, validators: [], peers: [], mempoolSize: 0,
+                memoryRecords: 0)
+        status.round = position.round
+        status.lastFinalityMilliseconds = finality
+        status.peers = peers
+        status.memoryRecords = records
+        return status
+    }
+
+    public func putMemory(_ record: MemoryRecord) async throws(NodeError) -> MemoryPutResult {
+        try await memory.put(record, messenger: messenger)
+    }
+
+    public func searchMemory(_ query: MemorySearchQuery) async throws(NodeError) -> MemorySearchResult {
+        let lambda = (try? await driver.read { $0.lambda }) ?? .one
+        return try memory.search(query, lambda: lambda, parameters: coherenceParameters)
+    }
+
+    public func memoryProof(id: Hash256) async throws(NodeError) -> MemoryProofStatus? {
+        guard let (proof, transactionID) = memory.proof(of: id) else { return nil }
+        let height = try await read { $0.memoryProofHeight(proofID: proof.proofID) }
+        return MemoryProofStatus(proof: proof, committedHeight: height, transactionID: transactionID)
+    }
+
+    /// A read on the application, with storage failures and a stopped node mapped to ``NodeError``.
+    func read<T: Sendable>(_ body: @Sendable (any NodeApplication) throws -> T) async throws(NodeError) -> T {
+        do {
+            return try await driver.read(body)
+        } catch let error as NodeError {
+            throw error
+        } catch {
+            throw NodeError(.internalError, "\(error)")
+        }
+    }
+
+    func markSeenForGossip(_ bytes: [UInt8]) -> Bool {
+        let hash = Hash256.of(bytes)
+        return state.withLock { $0.seenTransactions.insert(hash).inserted }
+    }
+}

@@ -1,0 +1,79 @@
+import HMNCoherence
+import HMNConsensus
+import HMNLedger
+import HMNMesh
+import HMNPrimitives
+import HMNTransport
+import Logging
+
+extension FullNode {
+    /// Choices a caller may make when opening a node from its home directory.
+    public struct Options: Sendable {
+        /// The clock consensus timers sleep on.
+        public var clock: any Clock<Duration> = ContinuousClock()
+        /// Wall time for block headers, in milliseconds since the Unix epoch.
+        public var nowMilliseconds: @Sendable () -> UInt64 = WallClock.nowMilliseconds
+        /// Overrides the configuration's λ policy (e.g. a researcher's own type).
+        public var lambdaPolicy: (any LambdaPolicy)?
+        public var replicator: any MemoryReplicator = PushToAllReplicator()
+        /// Overrides the configuration's consensus timeouts.
+        public var consensus: ConsensusConfiguration?
+        /// Overrides the configuration's peer list (e.g. peers bound to ephemeral ports in tests).
+        public var dialPeers: [PeerAddress]?
+
+        public init() {}
+    }
+
+    /// Opens (or creates) the node's ledger, WAL and vector store from `home` and composes the
+    /// standard node: `LedgerApplication` with the ``CoherenceLayer2Engine``, the configured λ policy
+    /// in a ``CALEngine``, a ``ConsensusDriver`` over a `FileWriteAheadLog`, a `VectorStore`.
+    public static func open(
+        home: NodeHome, transport: any MessageTransport, options: Options = Options(), logger: Logger
+    ) throws(NodeError) -> FullNode {
+        let configuration = home.configuration
+        do {
+            let parameters = try home.genesisDocument.coherenceParameters()
+            let policy = try options.lambdaPolicy ?? configuration.lambdaPolicy.makePolicy()
+            // The CAL engine proposes nothing until the first block this run commits; until then
+            // the engine proposes the chain's current λ.
+            let cal = try CALEngine(policy: policy, parameters: parameters)
+            let engine = CoherenceLayer2Engine(parameters: parameters, cal: cal)
+            let ledger = try Ledger(path: home.ledgerPath, genesis: home.genesis, engine: engine, logger: logger)
+            let application = LedgerApplication(ledger: ledger, logger: logger)
+            let wal = try FileWriteAheadLog(path: home.walPath)
+            let driver = try ConsensusDriver(
+                configuration: options.consensus ?? configuration.timeouts.consensus, signingKey: home.signingKey,
+                application: application, wal: wal, clock: options.clock, nowMilliseconds: options.nowMilliseconds,
+                cal: cal, logger: logger)
+            let store = try VectorStore(
+                path: home.memoryPath,
+                configuration: VectorStoreConfiguration(dimension: configuration.vectorDimension, chainID: home.genesis.chainID),
+                logger: logger)
+            return FullNode(
+                driver: driver, transport: transport, store: store, replicator: options.replicator, cal: cal,
+                chainID: home.genesis.chainID, coherenceParameters: parameters,
+                dialPeers: try options.dialPeers ?? configuration.peerAddresses(), nowMilliseconds: options.nowMilliseconds, logger: logger)
+        } catch let error as NodeError {
+            throw error
+        } catch {
+            throw NodeError(.internalError, "opening the node in \(home.directory): \(error)")
+        }
+    }
+
+    /// Binds the TCP transport a home's configuration describes: its listen address, its key, its
+    /// chain, and only the genesis validators and configured peers as allowed keys.
+    ///
+    /// - Parameter port: overrides the configured listen port (0 picks a free one).
+    public static func bindNetworkTransport(home: NodeHome, port: Int? = nil, logger: Logger) async throws
+        -> NetworkTransport
+    {
+        var allowed = Set(home.genesis.accounts.map(\.publicKey))
+        for peer in try home.configuration.peerAddresses() { allowed.insert(peer.key) }
+        let handshake = HandshakeConfiguration(
+            signingKey: home.signingKey, chainID: home.genesis.chainID, allowedPeers: allowed)
+        return try await NetworkTransport.bind(
+            host: home.configuration.listenHost, port: port ?? home.configuration.listenPort,
+            configuration: TransportConfiguration(handshake: handshake, maxMessageBytes: NodeMessage.defaultMaxBytes),
+            logger: logger)
+    }
+}

@@ -1,0 +1,217 @@
+import HMNCoherence
+import HMNConsensus
+import HMNLedger
+import HMNMesh
+import HMNPrimitives
+import HMNTransport
+import Logging
+import ServiceLifecycle
+import Synchronization
+
+/// A full HMN node: the four services of the plan — Layer-1 ledger under BFT consensus, the CAL
+/// engine, the mining agent and the memory-mesh service — over one ``MessageTransport``.
+///
+/// The node composes the layers only through protocols, so each can be replaced: the chain
+/// application (``NodeApplication``, HMNLedger's `LedgerApplication`) driven by a
+/// ``ConsensusDriver`` around HMNConsensus's engine, the transport (``MessageTransport``: TCP or in
+/// memory), the vector store (``MemoryStore``), memory replication (``MemoryReplicator``), the
+/// proof sink (``MemoryProofSink``) and the λ policy (``LambdaPolicy``, inside the ``CALEngine``).
+/// ``FullNode/open(home:transport:options:logger:)`` assembles the standard parts from a home
+/// directory.
+///
+/// It is a swift-service-lifecycle `Service`: ``run()`` serves until graceful shutdown or
+/// cancellation, then stops consensus, closes the ledger and the vector store (flushing both) and
+/// returns. Every ``NodeAPI`` method is safe to call concurrently.
+public final class FullNode: Service, NodeAPI, Sendable {
+    public let driver: ConsensusDriver
+    public let transport: any MessageTransport
+    public let memory: MemoryMeshService
+    public let cal: CALEngine?
+    public let chainID: String
+    public let coherenceParameters: CoherenceParameters
+    let mining: MiningAgent
+    let dialPeers: [PeerAddress]
+    let maxMessageBytes: Int
+    let metrics = NodeMetrics()
+    let logger: Logger
+    let state = Mutex(RuntimeState())
+    let messenger: TransportMessenger
+
+    struct RuntimeState {
+        var peers: Set<PublicKey> = []
+        var seenTransactions: Set<Hash256> = []
+        var droppedMessages = 0
+        var lastCommit: CommitNotice?
+        var running = false
+    }
+
+    /// Composes a node from its parts.
+    ///
+    /// - Parameters:
+    ///   - store: the vector memory store.
+    ///   - replicator: how memory records reach peers (default: push to all).
+    ///   - proofSink: where critical proofs go (default: a memory-proof transaction signed by the
+    ///     node key through `driver`).
+    ///   - dialPeers: peers a ``RunnableTransport`` keeps connections to.
+    public init(
+        driver: ConsensusDriver, transport: any MessageTransport, store: any MemoryStore,
+        replicator: any MemoryReplicator = PushToAllReplicator(), proofSink: (any MemoryProofSink)? = nil,
+        cal: CALEngine?, chainID: String, coherenceParameters: CoherenceParameters, dialPeers: [PeerAddress] = [],
+        maxMessageBytes: Int = NodeMessage.defaultMaxBytes,
+        nowMilliseconds: @escaping @Sendable () -> UInt64 = WallClock.nowMilliseconds, logger: Logger
+    ) {
+        let messenger = TransportMessenger(transport: transport, metrics: metrics, logger: logger)
+        self.messenger = messenger
+        self.memory = MemoryMeshService(
+            store: store, replicator: replicator,
+            proofSink: proofSink ?? LedgerProofSink(driver: driver, messenger: messenger), chainID: chainID,
+            nowMilliseconds: nowMilliseconds, logger: logger)
+        self.driver = driver
+        self.transport = transport
+        self.cal = cal
+        self.chainID = chainID
+        self.coherenceParameters = coherenceParameters
+        self.mining = MiningAgent(driver: driver, logger: logger)
+        self.dialPeers = dialPeers
+        self.maxMessageBytes = maxMessageBytes
+        self.logger = logger
+    }
+
+    /// Messages that did not decode and were dropped.
+    public var droppedMessageCount: Int { state.withLock { $0.droppedMessages } }
+
+    /// The last committed block this node reported.
+    public var lastCommit: CommitNotice? { state.withLock { $0.lastCommit } }
+
+    // MARK: Service
+
+    public func run() async throws {
+        state.withLock { $0.running = true }
+        logger.info("node starting", metadata: ["key": "\(transport.localKey.short)", "chain": "\(chainID)"])
+        await withDiscardingTaskGroup { group in
+            if let runnable = transport as? any RunnableTransport {
+                group.addTask { await runnable.run() }
+                for address in dialPeers { await runnable.dial(address) }
+            }
+            group.addTask { await self.connectionLoop() }
+            group.addTask { await self.inboundLoop() }
+            group.addTask { await self.outboundLoop() }
+            group.addTask { await self.commitLoop() }
+            await driver.start()
+            // Serve until graceful shutdown (ServiceGroup) or cancellation.
+            try? await gracefulShutdown()
+            await shutdown()
+            group.cancelAll()
+        }
+        logger.info("node stopped")
+    }
+
+    /// Stops consensus (closing the ledger) and flushes the vector store.
+    func shutdown() async {
+        let wasRunning = state.withLock { state in
+            defer { state.running = false }
+            return state.running
+        }
+        guard wasRunning else { return }
+        logger.info("node shutting down")
+        await driver.stop()
+        do {
+            try memory.store.close()
+        } catch {
+            logger.error("closing the memory store failed", metadata: ["error": "\(error)"])
+        }
+    }
+
+    private func connectionLoop() async {
+        for await event in transport.connectionEvents {
+            let count = state.withLock { state in
+                switch event {
+                case .connected(let peer): state.peers.insert(peer)
+                case .disconnected(let peer): state.peers.remove(peer)
+                }
+                return state.peers.count
+            }
+            messenger.setPeers(state.withLock { $0.peers })
+            metrics.peers.record(Double(count))
+            logger.debug("peer \(event)")
+        }
+    }
+
+    private func inboundLoop() async {
+        for await inbound in transport.messages {
+            await handle(inbound)
+        }
+    }
+
+    /// Decodes and routes one message; garbage is dropped and logged, never fatal.
+    func handle(_ inbound: InboundMessage) async {
+        metrics.gossipIn.increment(by: Int64(inbound.bytes.count))
+        let message: NodeMessage
+        do {
+            message = try NodeMessage.decode(inbound.bytes, maxBytes: maxMessageBytes)
+        } catch {
+            state.withLock { $0.droppedMessages += 1 }
+            logger.warning("dropped a bad message", metadata: ["peer": "\(inbound.peer.short)", "error": "\(error)"])
+            return
+        }
+        switch message {
+        case .consensus(let consensus):
+            await driver.deliver(consensus, from: inbound.peer)
+        case .transaction(let bytes):
+            await receiveTransaction(bytes, from: inbound.peer)
+        case .memoryRecord(let record):
+            await memory.receive(record, from: inbound.peer, messenger: messenger)
+        }
+    }
+
+    /// Transaction gossip: admit once (dedupe by content hash, then by the mempool's id check) and
+    /// relay to the other peers, so a transaction reaches every mempool even without a full mesh.
+    private func receiveTransaction(_ bytes: [UInt8], from peer: PublicKey) async {
+        guard markSeen(bytes) else { return }
+        if case .accepted = await driver.checkTransaction(bytes) {
+            await messenger.broadcast(.transaction(bytes), excluding: peer)
+        }
+    }
+
+    /// True the first time these bytes are seen (bounded memory: the set is reset when large).
+    private func markSeen(_ bytes: [UInt8]) -> Bool {
+        let hash = Hash256.of(bytes)
+        return state.withLock { state in
+            if state.seenTransactions.count >= 100_000 { state.seenTransactions.removeAll(keepingCapacity: true) }
+            return state.seenTransactions.insert(hash).inserted
+        }
+    }
+
+    private func outboundLoop() async {
+        for await message in driver.outboundMessages {
+            switch message {
+            case .broadcast(let bytes): await messenger.broadcast(bytes: bytes, excluding: nil)
+            case .send(let bytes, let peer): await messenger.send(bytes: bytes, to: peer)
+            }
+        }
+    }
+
+    private func commitLoop() async {
+        for await notice in driver.commitNotices {
+            state.withLock { $0.lastCommit = notice }
+            metrics.committed(notice)
+            metrics.memoryRecords.record(Double(memory.store.count))
+            if let runnable = transport as? any RunnableTransport {
+                metrics.sendQueueDepth.record(Double(await runnable.sendQueueDepth()))
+            }
+            logger.info(
+                "committed",
+                metadata: [
+                    "height": "\(notice.height)", "block": "\(notice.blockID.short)", "txs": "\(notice.transactionCount)",
+                    "λ": "\(notice.lambda)", "Ĉ": "\(notice.coherence)",
+                    "ms": "\(notice.finalityMilliseconds.map(String.init) ?? "sync")",
+                ])
+            if let minted = await mining.blockCommitted(notice) {
+                markSeenID(minted.bytes)
+                await messenger.broadcast(.transaction(minted.bytes), excluding: nil)
+            }
+        }
+    }
+
+    private func markSeenID(_ bytes: [UInt8]) { _ = markSeen(bytes) }
+}

@@ -1,0 +1,247 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+import HMNCoherence
+import HMNConsensus
+import HMNLedger
+import HMNPrimitives
+import Logging
+
+/// The shell around HMNConsensus's I/O-free ``ConsensusEngine`` (the Instance/Shell split of
+/// swift-cluster-membership's SWIM): an actor that owns the engine, the application and the
+/// write-ahead log, feeds the engine its events (start, peer messages, fired timers) and executes
+/// the actions it returns, in order — persisting a signed vote (fsync) before anything that follows
+/// is sent, scheduling timers on an injected clock, and reporting each commit.
+///
+/// Restart and recovery come from the engine: it is built from the application's committed
+/// position and the WAL's records, replays the current height and resumes; a node that is behind
+/// catches up through the engine's block sync (blocks fetched from peers that speak about later
+/// heights, each verified against its commit certificate).
+public actor ConsensusDriver {
+    private var engine: ConsensusEngine
+    private let application: any NodeApplication
+    private let wal: any WriteAheadLog
+    private let signingKey: SigningKey
+    private let clock: any Clock<Duration>
+    private let nowMilliseconds: @Sendable () -> UInt64
+    private let cal: CALEngine?
+    private let logger: Logger
+    private let outbound: AsyncStream<OutboundMessage>.Continuation
+    private let commits: AsyncStream<CommitNotice>.Continuation
+    private var timers: [UInt64: Task<Void, Never>] = [:]
+    private var nextTimerID: UInt64 = 0
+    private var roundZeroStart: [UInt64: UInt64] = [:]
+    private var started = false
+    private var stopped = false
+    public private(set) var haltError: ConsensusError?
+    public private(set) var lastFinalityMilliseconds: UInt64?
+    public private(set) var blocksSynced = 0
+
+    /// Messages to send, in order. Single consumer (the node's sender).
+    public nonisolated let outboundMessages: AsyncStream<OutboundMessage>
+    /// One notice per committed block. Single consumer (the node's services).
+    public nonisolated let commitNotices: AsyncStream<CommitNotice>
+    public nonisolated let publicKey: PublicKey
+
+    /// Builds the engine from the application's committed position and the WAL's records.
+    ///
+    /// - Parameters:
+    ///   - clock: the clock timers sleep on (tests may pass a fast or manual one).
+    ///   - nowMilliseconds: wall time in milliseconds since the Unix epoch, for block times.
+    public init(
+        configuration: ConsensusConfiguration, signingKey: SigningKey, application: sending any NodeApplication,
+        wal: sending any WriteAheadLog, clock: any Clock<Duration> = ContinuousClock(),
+        nowMilliseconds: @escaping @Sendable () -> UInt64 = WallClock.nowMilliseconds, cal: CALEngine? = nil,
+        logger: Logger
+    ) throws(ConsensusError) {
+        let records = try wal.records()
+        engine = try ConsensusEngine(
+            configuration: configuration, signingKey: signingKey, application: application, walRecords: records,
+            logger: logger)
+        self.application = application
+        self.wal = wal
+        self.signingKey = signingKey
+        self.publicKey = signingKey.publicKey
+        self.clock = clock
+        self.nowMilliseconds = nowMilliseconds
+        self.cal = cal
+        self.logger = logger
+        (outboundMessages, outbound) = AsyncStream.makeStream(of: OutboundMessage.self)
+        (commitNotices, commits) = AsyncStream.makeStream(of: CommitNotice.self)
+    }
+
+    // MARK: Events
+
+    /// Starts (or resumes) consensus. Idempotent.
+    public func start() {
+        guard !started, !stopped else { return }
+        started = true
+        logger.info(
+            "consensus starting",
+            metadata: ["height": "\(engine.height)", "appHeight": "\(application.height)"])
+        drive(.start)
+    }
+
+    /// Hands the engine a consensus message from an authenticated peer.
+    public func deliver(_ message: ConsensusMessage, from peer: PublicKey) {
+        guard started, !stopped else { return }
+        drive(.message(message, from: peer))
+    }
+
+    /// Stops timers, finishes the streams and closes the application's storage. Idempotent.
+    public func stop() {
+        guard !stopped else { return }
+        stopped = true
+        for task in timers.values { task.cancel() }
+        timers = [:]
+        outbound.finish()
+        commits.finish()
+        application.close()
+        logger.info("consensus stopped", metadata: ["height": "\(application.height)"])
+    }
+
+    private func fire(_ timeout: ConsensusTimeout, id: UInt64) {
+        timers[id] = nil
+        guard started, !stopped else { return }
+        drive(.timeout(timeout))
+    }
+
+    private func drive(_ event: ConsensusEvent) {
+        let actions = engine.handle(event, now: nowMilliseconds(), application: application)
+        execute(actions)
+    }
+
+    // MARK: Actions
+
+    private func execute(_ actions: [ConsensusAction]) {
+        for action in actions {
+            guard !stopped else { return }
+            switch action {
+            case .persist(let record):
+                do {
+                    try wal.append(record)
+                } catch {
+                    // Sending what could not be persisted would risk a double sign after a crash.
+                    halt(ConsensusError(.walIO, "WAL append failed: \(error.message)"))
+                    return
+                }
+                if case .roundStarted(let height, 0) = record { roundZeroStart[height] = nowMilliseconds() }
+            case .checkpoint(let snapshot):
+                do {
+                    try wal.checkpoint(snapshot)
+                } catch {
+                    halt(ConsensusError(.walIO, "WAL checkpoint failed: \(error.message)"))
+                    return
+                }
+            case .broadcast(let message):
+                outbound.yield(.broadcast(NodeMessage.consensus(message).canonicalBytes))
+            case .send(let message, let peer):
+                outbound.yield(.send(NodeMessage.consensus(message).canonicalBytes, to: peer))
+            case .scheduleTimeout(let timeout, let delay):
+                schedule(timeout, afterMilliseconds: delay)
+            case .finalized(let finalized):
+                committed(finalized)
+            case .verdict(let height, let round, let blockID, let accepted):
+                if !accepted {
+                    logger.warning(
+                        "rejected a proposal",
+                        metadata: ["height": "\(height)", "round": "\(round)", "block": "\(blockID.short)"])
+                }
+            case .evidence(let evidence):
+                logger.warning(
+                    "equivocation evidence", metadata: ["validator": "\(evidence.validator.short)"])
+            case .halted(let error):
+                halt(error)
+            }
+        }
+    }
+
+    private func halt(_ error: ConsensusError) {
+        haltError = error
+        logger.critical("consensus halted", metadata: ["error": "\(error)"])
+    }
+
+    private func schedule(_ timeout: ConsensusTimeout, afterMilliseconds delay: UInt64) {
+        let id = nextTimerID
+        nextTimerID += 1
+        let clock = self.clock
+        timers[id] = Task { [weak self] in
+            do {
+                try await clock.sleep(for: .milliseconds(Int64(clamping: delay)))
+            } catch {
+                return
+            }
+            await self?.fire(timeout, id: id)
+        }
+    }
+
+    private func committed(_ finalized: FinalizedHeight) {
+        let now = nowMilliseconds()
+        let latency = roundZeroStart[finalized.height].map { now >= $0 ? now - $0 : 0 }
+        roundZeroStart = roundZeroStart.filter { $0.key > finalized.height }
+        if finalized.viaBlockSync { blocksSynced += 1 } else { lastFinalityMilliseconds = latency }
+        if let cal, let engine = application.layer2 as? CoherenceLayer2Engine, let outcome = engine.lastOutcome,
+            outcome.height == finalized.height
+        {
+            cal.record(outcome, rounds: finalized.commit.round, mempoolSize: application.mempoolSize)
+        }
+        let notice = CommitNotice(
+            height: finalized.height, blockID: finalized.block.id, round: finalized.commit.round,
+            viaBlockSync: finalized.viaBlockSync, transactionCount: finalized.response.transactionResults.count,
+            lambda: application.lambda, coherence: application.coherence,
+            nextHeightIsEmergency: application.nextHeightIsEmergency,
+            finalityMilliseconds: finalized.viaBlockSync ? nil : latency, mempoolSize: application.mempoolSize,
+            validators: (try? application.validatorStatuses()) ?? [])
+        commits.yield(notice)
+    }
+
+    // MARK: Application access
+
+    /// Mempool admission through the application (`checkTransaction`).
+    public func checkTransaction(_ bytes: [UInt8]) -> TransactionCheck {
+        guard !stopped else { return .rejected(code: "unavailable", message: "the node is stopping") }
+        return application.checkTransaction(bytes)
+    }
+
+    /// Signs `body` with the node key at the next free nonce (committed nonce plus the node's own
+    /// pending transactions) and admits it to the mempool. Returns the canonical bytes to gossip.
+    public func submitOwnTransaction(_ body: TransactionBody) -> Result<(id: Hash256, bytes: [UInt8]), NodeError> {
+        guard !stopped else { return .failure(NodeError(.unavailable, "the node is stopping")) }
+        let me = signingKey.publicKey
+        guard let account = application.account(me) else {
+            return .failure(NodeError(.rejected, "the node's key \(me.short) has no account to pay from"))
+        }
+        let nonce = account.nonce + UInt64(application.pendingCount(from: me))
+        let transaction = SignedTransaction.make(
+            chainID: application.chainID, key: signingKey, nonce: nonce, body: body)
+        let bytes = transaction.canonicalBytes
+        switch application.checkTransaction(bytes) {
+        case .accepted(let id): return .success((id, bytes))
+        case .rejected(let code, let message): return .failure(NodeError(.rejected, "\(code): \(message)"))
+        }
+    }
+
+    /// Runs `body` with the application on this actor (reads for the API and the services).
+    /// Throws ``NodeError/Code/unavailable`` once the driver is stopped (the ledger is closed).
+    public func read<T: Sendable>(_ body: @Sendable (any NodeApplication) throws -> T) throws -> T {
+        guard !stopped else { throw NodeError(.unavailable, "the node is stopping") }
+        return try body(application)
+    }
+
+    /// The engine's position: the height being decided and its round.
+    public var position: (height: UInt64, round: UInt32) { (engine.height, engine.round) }
+
+    public var isStopped: Bool { stopped }
+}
+
+/// Wall-clock time for block headers.
+public enum WallClock {
+    /// Milliseconds since the Unix epoch.
+    @Sendable public static func nowMilliseconds() -> UInt64 {
+        var spec = timespec()
+        clock_gettime(CLOCK_REALTIME, &spec)
+        return UInt64(spec.tv_sec) * 1000 + UInt64(spec.tv_nsec) / 1_000_000
+    }
+}

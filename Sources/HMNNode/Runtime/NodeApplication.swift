@@ -1,0 +1,75 @@
+import HMNLedger
+import HMNPrimitives
+
+/// The application a ``FullNode`` runs: the consensus contract plus the read side the node's API
+/// and services need. HMNLedger's ``LedgerApplication`` conforms; another chain application can
+/// replace it without touching the node.
+///
+/// Like ``ConsensusApplication`` it is not `Sendable`: the ``ConsensusDriver`` owns it and calls it
+/// from its actor only.
+public protocol NodeApplication: ConsensusApplication {
+    var chainID: String { get }
+    /// Last committed height (0 before the first block) and its block id.
+    var height: UInt64 { get }
+    var lastBlockID: Hash256 { get }
+    /// λ and Ĉ after the last committed block.
+    var lambda: FixedPoint { get }
+    var coherence: FixedPoint { get }
+    var nextHeightIsEmergency: Bool { get }
+    /// Validators of the next height with their power and Ψ.
+    func validatorStatuses() throws -> [ValidatorStatus]
+    var mempoolSize: Int { get }
+    /// Pending transactions from `sender` (to pick the next nonce of the node's own transactions).
+    func pendingCount(from sender: PublicKey) -> Int
+    func account(_ key: PublicKey) -> Account?
+    func storedBlock(atHeight height: UInt64) throws -> StoredBlock?
+    func storedBlock(id: Hash256) throws -> StoredBlock?
+    func transactionRecord(id: Hash256) throws -> TransactionRecord?
+    /// Height of the block that committed the memory proof `proofID`, nil if not committed.
+    func memoryProofHeight(proofID: Hash256) -> UInt64?
+    /// Heights per mining epoch, and the T0 amount `account` may mint for `epoch` at `height`.
+    var miningEpochLength: UInt64 { get }
+    func mintT0Amount(for account: PublicKey, epoch: UInt64, atHeight height: UInt64) -> UInt64?
+    /// The Layer-2 engine after the last committed block.
+    var layer2: any Layer2Engine { get }
+    /// Releases storage (the ledger's SQLite connection). The object is unusable afterwards.
+    func close()
+}
+
+extension LedgerApplication: NodeApplication {
+    public var chainID: String { ledger.chainID }
+    public var height: UInt64 { ledger.height }
+    public var lastBlockID: Hash256 { ledger.height == 0 ? .zero : ledger.tip.blockID }
+    public var lambda: FixedPoint { ledger.layer2.lambda }
+    public var coherence: FixedPoint { ledger.layer2.coherence }
+    public var nextHeightIsEmergency: Bool { ledger.layer2.nextHeightIsEmergency }
+    public var layer2: any Layer2Engine { ledger.layer2 }
+
+    public func validatorStatuses() throws -> [ValidatorStatus] {
+        let coherence = ledger.layer2 as? CoherenceLayer2Engine
+        return try ledger.validators(atHeight: ledger.height + 1).map { validator in
+            ValidatorStatus(
+                key: validator.publicKey, power: validator.power,
+                psi: coherence?.psi(of: validator.publicKey) ?? .one)
+        }
+    }
+
+    public var mempoolSize: Int { mempool.count }
+
+    public func pendingCount(from sender: PublicKey) -> Int {
+        mempool.transactions.reduce(0) { $0 + ($1.sender == sender ? 1 : 0) }
+    }
+
+    public func account(_ key: PublicKey) -> Account? { ledger.account(key) }
+    public func storedBlock(atHeight height: UInt64) throws -> StoredBlock? { try ledger.block(atHeight: height) }
+    public func storedBlock(id: Hash256) throws -> StoredBlock? { try ledger.block(withID: id) }
+    public func transactionRecord(id: Hash256) throws -> TransactionRecord? { try ledger.transaction(withID: id) }
+    public func memoryProofHeight(proofID: Hash256) -> UInt64? { ledger.state.memoryProofs[proofID]?.height }
+    public var miningEpochLength: UInt64 { ledger.parameters.miningEpochLength }
+
+    public func mintT0Amount(for account: PublicKey, epoch: UInt64, atHeight height: UInt64) -> UInt64? {
+        ledger.layer2.mintT0Amount(for: account, epoch: epoch, atHeight: height)
+    }
+
+    public func close() { ledger.close() }
+}

@@ -1,0 +1,123 @@
+import HMNCoherence
+import HMNMesh
+import HMNPrimitives
+import Logging
+import Synchronization
+
+/// The memory-mesh service (SPEC §8–§9): stores records in the local ``MemoryStore``, hands new
+/// ones to the ``MemoryReplicator``, stores what peers push (idempotently), answers searches, and
+/// sends a critical record's proof to the ``MemoryProofSink`` for Layer 1.
+public final class MemoryMeshService: Sendable {
+    public let store: any MemoryStore
+    let replicator: any MemoryReplicator
+    let proofSink: any MemoryProofSink
+    let chainID: String
+    let nowMilliseconds: @Sendable () -> UInt64
+    let logger: Logger
+    /// Proof transactions this node submitted, by record id.
+    private let submittedProofs = Mutex<[Hash256: Hash256]>([:])
+
+    public init(
+        store: any MemoryStore, replicator: any MemoryReplicator, proofSink: any MemoryProofSink, chainID: String,
+        nowMilliseconds: @escaping @Sendable () -> UInt64 = WallClock.nowMilliseconds, logger: Logger
+    ) {
+        self.store = store
+        self.replicator = replicator
+        self.proofSink = proofSink
+        self.chainID = chainID
+        self.nowMilliseconds = nowMilliseconds
+        self.logger = logger
+    }
+
+    /// Stores a client's record, replicates it, and commits its proof when the record is critical.
+    /// A record the store refuses changes nothing and is not replicated.
+    public func put(_ record: MemoryRecord, messenger: any PeerMessenger) async throws(NodeError) -> MemoryPutResult {
+        if let proof = record.proof {
+            do {
+                try proof.verify(for: record, chainID: chainID)
+            } catch {
+                throw NodeError(.badSignature, error.message)
+            }
+        }
+        do {
+            try store.upsert(record)
+        } catch {
+            throw Self.nodeError(error)
+        }
+        await replicator.replicate(record, messenger: messenger)
+        guard let proof = record.proof, proof.isCritical else {
+            return MemoryPutResult(id: record.id, proofSubmitted: false, proofTransactionID: nil)
+        }
+        let transactionID = try await proofSink.commit(proof)
+        submittedProofs.withLock { $0[record.id] = transactionID }
+        logger.info(
+            "memory proof submitted", metadata: ["record": "\(record.id.short)", "tx": "\(transactionID.short)"])
+        return MemoryPutResult(id: record.id, proofSubmitted: true, proofTransactionID: transactionID)
+    }
+
+    /// A record pushed by a peer: idempotent upsert (an equal or older version is already here).
+    /// Invalid records are dropped and logged.
+    public func receive(_ record: MemoryRecord, from peer: PublicKey, messenger: any PeerMessenger) async {
+        var stored = false
+        do {
+            try store.upsert(record)
+            stored = true
+        } catch let error as MemoryStoreError where error.code == .staleVersion {
+            stored = false
+        } catch {
+            logger.warning(
+                "dropped a memory record from a peer",
+                metadata: ["peer": "\(peer.short)", "record": "\(record.id.short)", "error": "\(error)"])
+            return
+        }
+        await replicator.received(record, from: peer, stored: stored, messenger: messenger)
+    }
+
+    /// The `k` nearest records, filtered, with the routing report. One local store serves every
+    /// query (shard 0) until the mesh's shard map lands; the report still says which mode λ selects.
+    public func search(_ query: MemorySearchQuery, lambda: FixedPoint, parameters: CoherenceParameters)
+        throws(NodeError) -> MemorySearchResult
+    {
+        let now = nowMilliseconds()
+        let store = self.store
+        let author = query.author
+        let minimum = query.minimumRPHV
+        let filter: ((MemoryRecord) -> Bool)? =
+            author == nil && minimum == nil
+            ? nil
+            : { record in
+                if let author, record.author != author { return false }
+                if let minimum, store.value(of: record, nowMilliseconds: now) < minimum { return false }
+                return true
+            }
+        let hits: [MemoryHit]
+        do {
+            hits = try store.search(query.vector, k: query.k, efSearch: nil, filter: filter)
+        } catch {
+            throw Self.nodeError(error)
+        }
+        let routing = RoutingMode(lambda: lambda, parameters: parameters)
+        return MemorySearchResult(
+            hits: hits.compactMap { hit in
+                store.record(id: hit.id).map { MemorySearchHit(record: $0, distance: hit.distance) }
+            },
+            servedShards: [0], routing: routing == .direct ? "direct" : "fallback")
+    }
+
+    /// The proof of record `id` and the id of the transaction this node submitted for it.
+    public func proof(of id: Hash256) -> (proof: MemoryProof, transactionID: Hash256?)? {
+        guard let proof = store.record(id: id)?.proof else { return nil }
+        return (proof, submittedProofs.withLock { $0[id] })
+    }
+
+    static func nodeError(_ error: any Error) -> NodeError {
+        guard let error = error as? MemoryStoreError else { return NodeError(.internalError, "\(error)") }
+        switch error.code {
+        case .wrongDimension, .nonFiniteComponent, .zeroVector, .payloadTooLarge: return NodeError(.invalidVector, error.message)
+        case .staleVersion: return NodeError(.rejected, error.message)
+        case .invalidProof: return NodeError(.badSignature, error.message)
+        case .invalidK, .invalidParameter, .notFound: return NodeError(.malformed, error.message)
+        case .storage: return NodeError(.internalError, error.message)
+        }
+    }
+}

@@ -1,0 +1,103 @@
+import HMNConsensus
+import HMNMesh
+import HMNPrimitives
+
+/// Everything nodes say to each other over a ``MessageTransport``, with one canonical encoding:
+/// a one-byte tag, then the case's canonical payload.
+///
+/// - `consensus`: the engine's proposals and votes, and its block sync
+///   (`ConsensusMessage.blockRequest` / `.blockResponse`: a node that hears a later height asks
+///   for each missing committed block with its certificate and commits it exactly as if it had
+///   decided it);
+/// - `transaction`: a signed transaction that passed `checkTransaction` on the sender (gossip);
+/// - `memoryRecord`: a memory record pushed for replication (idempotent upsert on receipt).
+///
+/// ``decode(_:maxBytes:)`` checks the size before reading anything and rejects unknown tags and
+/// trailing bytes with a typed ``NodeMessageError``; a receiver drops and logs such input.
+public enum NodeMessage: Hashable, Sendable, CanonicalCodable {
+    case consensus(ConsensusMessage)
+    /// Canonical bytes of a `SignedTransaction`.
+    case transaction([UInt8])
+    case memoryRecord(MemoryRecord)
+
+    /// Default upper bound on one message: a block plus framing.
+    public static let defaultMaxBytes = 8 << 20
+    /// Upper bound on a gossiped transaction's bytes, checked before allocation.
+    public static let maxTransactionBytes = 1 << 20
+
+    enum Tag: UInt8 {
+        case consensus = 1, transaction = 2, memoryRecord = 3
+    }
+
+    /// A short name for logs and metrics.
+    public var kind: String {
+        switch self {
+        case .consensus: "consensus"
+        case .transaction: "transaction"
+        case .memoryRecord: "memory-record"
+        }
+    }
+
+    /// Decodes one message of at most `maxBytes`.
+    public static func decode(_ bytes: [UInt8], maxBytes: Int = defaultMaxBytes) throws(NodeMessageError)
+        -> NodeMessage
+    {
+        guard bytes.count <= maxBytes else {
+            throw NodeMessageError(.oversize, "message of \(bytes.count) bytes exceeds \(maxBytes)")
+        }
+        guard !bytes.isEmpty else { throw NodeMessageError(.malformed, "empty message") }
+        do {
+            return try NodeMessage(canonicalBytes: bytes, maxLength: maxBytes)
+        } catch {
+            let code: NodeMessageError.Code = error.code == .unknownTag ? .unknownKind : .malformed
+            throw NodeMessageError(code, "\(error)")
+        }
+    }
+
+    public init(from decoder: inout CanonicalDecoder) throws(CodecError) {
+        let start = decoder.offset
+        let raw = try decoder.decode(UInt8.self)
+        switch Tag(rawValue: raw) {
+        case .consensus: self = .consensus(try decoder.decode())
+        case .transaction: self = .transaction(try decoder.decodeBytes(maxLength: Self.maxTransactionBytes))
+        case .memoryRecord: self = .memoryRecord(try decoder.decode())
+        case nil: throw CodecError(.unknownTag, offset: start, "unknown node message tag \(raw)")
+        }
+    }
+
+    public func encode(to encoder: inout CanonicalEncoder) {
+        switch self {
+        case .consensus(let message):
+            encoder.encode(Tag.consensus.rawValue)
+            encoder.encode(message)
+        case .transaction(let bytes):
+            encoder.encode(Tag.transaction.rawValue)
+            encoder.encodeBytes(bytes)
+        case .memoryRecord(let record):
+            encoder.encode(Tag.memoryRecord.rawValue)
+            encoder.encode(record)
+        }
+    }
+}
+
+/// Why received bytes are not a ``NodeMessage``. The receiver drops the message and logs this.
+public struct NodeMessageError: Error, Hashable, Sendable, CustomStringConvertible {
+    public enum Code: String, Hashable, Sendable {
+        /// Larger than the limit (checked before decoding).
+        case oversize
+        /// An unknown tag: another protocol version or garbage.
+        case unknownKind
+        /// Truncated, trailing bytes, or a field out of range.
+        case malformed
+    }
+
+    public var code: Code
+    public var message: String
+
+    public init(_ code: Code, _ message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    public var description: String { "NodeMessageError.\(code.rawValue): \(message)" }
+}

@@ -1,0 +1,64 @@
+import ArgumentParser
+import HMNNode
+
+/// `hmn testnet init`: a local testnet's home directories (see Docs/OPERATIONS.md).
+struct TestnetCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "testnet",
+        abstract: "Create local testnets.",
+        subcommands: [Init.self]
+    )
+
+    struct Init: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "init",
+            abstract: "Generate keys, a genesis and one home directory per validator."
+        )
+
+        @Option(help: "Number of validators (1…100).")
+        var validators: Int
+
+        @Option(help: "Directory to create the homes in (node0, node1, …).")
+        var dir: String
+
+        @Option(help: "Node i listens on base-port + 2i (P2P) and base-port + 2i + 1 (HTTP).")
+        var basePort: Int = 26_656
+
+        @Option(help: "Host every node listens on and dials.")
+        var host: String = "127.0.0.1"
+
+        @Option(help: "Chain id.")
+        var chainID: String = "hmn-devnet"
+
+        @Option(help: "Base epoch in milliseconds (the block delay at λ = 1).")
+        var baseEpochMilliseconds: UInt64?
+
+        func validate() throws {
+            guard (1...100).contains(validators) else {
+                throw ValidationError("--validators must be in 1…100")
+            }
+            guard (1...65_535).contains(basePort) else { throw ValidationError("--base-port must be in 1…65535") }
+        }
+
+        func run() throws {
+            var options = Testnet.Options()
+            options.coherence.baseEpochMilliseconds = baseEpochMilliseconds
+            let layout: Testnet.Layout
+            do {
+                layout = try Testnet.initialize(
+                    validators: validators, directory: dir, basePort: basePort, host: host, chainID: chainID,
+                    options: options)
+            } catch {
+                throw CommandFailure(error.description)
+            }
+            print("testnet '\(chainID)' with \(validators) validators in \(dir)")
+            for (index, home) in layout.homes.enumerated() {
+                let port = basePort + 2 * index
+                print(
+                    "  \(home)  key \(layout.validatorKeys[index].publicKey.short)…  p2p \(host):\(port)  http \(port + 1)")
+            }
+            print("  faucet key: \(dir)/faucet_key (\(layout.faucetKey.publicKey.short)…)")
+            print("start a node with: hmn start --home \(layout.homes[0])")
+        }
+    }
+}

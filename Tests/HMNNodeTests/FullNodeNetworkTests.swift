@@ -1,0 +1,135 @@
+import Foundation
+import HMNLedger
+import HMNMesh
+import HMNNode
+import HMNPrimitives
+import HMNTransport
+import Testing
+
+/// Four full nodes in one process over an in-memory network, each opened from its own home.
+@Suite("FullNode, 4 validators in process", .serialized)
+struct FullNodeNetworkTests {
+    @Test("a transfer finalizes on all nodes with identical blocks; memory replicates; a restarted node catches up")
+    func fourNodes() async throws {
+        let net = try await LocalTestnet()
+        do {
+            try await scenario(net)
+        } catch {
+            await net.shutdown()
+            throw error
+        }
+        await net.shutdown()
+    }
+
+    func scenario(_ net: LocalTestnet) async throws {
+        try await LocalTestnet.eventually("every node commits height 2") {
+            for node in net.running where await node.status().height < 2 { return false }
+            return true
+        }
+
+        // A transfer submitted to node 0 is committed and visible on all four.
+        let faucet = net.layout.faucetKey
+        let recipient = SigningKey.derived(from: "recipient").publicKey
+        let transfer = SignedTransaction.make(
+            chainID: net.homes[0].genesis.chainID, key: faucet, nonce: 0,
+            body: .transfer(recipient: recipient, amount: 12_345))
+        let id = try await net.node(0).submitTransaction(transfer.canonicalBytes)
+        #expect(id == transfer.id)
+        // The same bytes again are refused by the mempool: a duplicate never applies twice.
+        await #expect(throws: NodeError.self) { try await net.node(0).submitTransaction(transfer.canonicalBytes) }
+        try await LocalTestnet.eventually("the transfer is committed on all nodes") {
+            for node in net.running where try await node.transaction(id: id) == nil { return false }
+            return true
+        }
+        var inclusion: Set<Hash256> = []
+        for node in net.running {
+            let record = try #require(try await node.transaction(id: id))
+            #expect(record.isProofValid)
+            #expect(try await node.account(recipient)?.balance == 12_345)
+            let block = try #require(try await node.block(atHeight: record.height))
+            inclusion.insert(block.id)
+        }
+        #expect(inclusion.count == 1, "every node holds the same block at the transfer's height")
+
+        // Garbage bytes aimed at the wire protocol are rejected with a typed error, never a crash.
+        #expect(throws: NodeMessageError.self) { try NodeMessage.decode([0xFF, 1, 2, 3]) }
+
+        // A memory put on node 1 is searchable on every node.
+        let author = net.homes[1].signingKey
+        let vector: [Float] = [0.9, 0.1, 0.3, 0.7, 0.2, 0.5, 0.4, 0.8]
+        let record = MemoryRecord(
+            id: Hash256.of(Array("memory-1".utf8)), vector: vector, payload: Array("hello".utf8),
+            author: author.publicKey, createdAtMilliseconds: WallClock.nowMilliseconds(),
+            importance: FixedPoint(ratio: 1, 2))
+        let put = try await net.node(1).putMemory(record)
+        #expect(put.id == record.id && !put.proofSubmitted)
+        try await LocalTestnet.eventually("the record is searchable on all nodes") {
+            for node in net.running {
+                let hits = try await node.searchMemory(MemorySearchQuery(vector: vector, k: 1)).hits
+                if hits.first?.record.id != record.id { return false }
+            }
+            return true
+        }
+        // A vector of the wrong dimension is refused and nothing is stored.
+        var wrong = record
+        wrong.id = Hash256.of(Array("wrong".utf8))
+        wrong.vector = [1, 2, 3]
+        await #expect(throws: NodeError.self) { try await net.node(1).putMemory(wrong) }
+
+        // A critical record: its proof is committed on Layer 1 by the node's own transaction.
+        var critical = MemoryRecord(
+            id: Hash256.of(Array("memory-critical".utf8)), vector: vector.reversed(), author: author.publicKey,
+            createdAtMilliseconds: WallClock.nowMilliseconds(), importance: .one)
+        critical.proof = MemoryProof(
+            record: critical, rphv: FixedPoint(ratio: 95, 100), timestampMilliseconds: critical.createdAtMilliseconds,
+            chainID: net.homes[1].genesis.chainID, key: author)
+        let criticalPut = try await net.node(1).putMemory(critical)
+        #expect(criticalPut.proofSubmitted)
+        try await LocalTestnet.eventually("the memory proof is committed") {
+            try await net.node(1).memoryProof(id: critical.id)?.committedHeight != nil
+        }
+        let proofStatus = try #require(try await net.node(1).memoryProof(id: critical.id))
+        #expect(proofStatus.transactionID == criticalPut.proofTransactionID)
+
+        // Node 3 stops; the other three keep finalizing (3 of 4 is a quorum).
+        await net.stop(3)
+        let heightAtStop = await net.height(0)
+        try await LocalTestnet.eventually("three nodes keep finalizing") {
+            await net.height(0) >= heightAtStop + 3
+        }
+        // Node 3 restarts from its home (ledger + WAL) and catches up through block sync.
+        try net.start(3)
+        let target = await net.height(0)
+        try await LocalTestnet.eventually("the restarted node catches up") { await net.height(3) >= target }
+        for height in UInt64(1)...target {
+            let reference = try await net.node(0).block(atHeight: height)?.id
+            #expect(reference != nil)
+            #expect(try await net.node(3).block(atHeight: height)?.id == reference, "height \(height)")
+        }
+        // It also still serves what was committed before the stop.
+        #expect(try await net.node(3).transaction(id: id) != nil)
+
+        // Status reports λ, Ĉ, validators with Ψ, and peers.
+        let status = await net.node(0).status()
+        #expect(status.validators.count == 4)
+        #expect(status.peers.count == 3)
+        #expect(status.lambda > .zero && status.coherence > .zero)
+
+        // The mining agent minted node 0's T0 for the first closed epoch (heights 1…5).
+        try await LocalTestnet.eventually("node 0 mints T0 for epoch 1") {
+            try await net.node(0).account(net.homes[0].signingKey.publicKey)?.lastMintEpoch ?? 0 >= 1
+        }
+
+        // A peer sending garbage and oversize junk: dropped and counted, the node keeps finalizing.
+        let attacker = try await net.network.join(SigningKey.derived(from: "attacker").publicKey)
+        await net.network.connect(attacker.localKey, net.homes[0].signingKey.publicKey)
+        try await attacker.send([0xFF, 0, 1, 2], to: net.homes[0].signingKey.publicKey)
+        try await attacker.send([], to: net.homes[0].signingKey.publicKey)
+        try await attacker.send([1, 0, 0, 0], to: net.homes[0].signingKey.publicKey)
+        let before = await net.height(0)
+        try await LocalTestnet.eventually("node 0 drops the junk and keeps going") {
+            let height = await net.height(0)
+            return net.node(0).droppedMessageCount >= 3 && height > before
+        }
+    }
+}

@@ -1,0 +1,89 @@
+import Foundation
+import HMNLedger
+import HMNNode
+import HMNPrimitives
+import HMNTransport
+import Logging
+import Testing
+
+/// Four (or N) full nodes in one process over an ``InMemoryNetwork``, created from real home
+/// directories by ``Testnet/initialize(validators:directory:basePort:host:chainID:options:)``,
+/// with short timeouts and a 100 ms base epoch so a block takes a fraction of a second.
+final class LocalTestnet: @unchecked Sendable {
+    static let quiet = Logger(label: "hmn.test", factory: { _ in SwiftLogNoOpLogHandler() })
+
+    let directory: String
+    let layout: Testnet.Layout
+    let homes: [NodeHome]
+    let network = InMemoryNetwork()
+    private(set) var transports: [ReattachableTransport] = []
+    private(set) var nodes: [FullNode?] = []
+    private var tasks: [Task<Void, Never>?] = []
+
+    static var fastOptions: Testnet.Options {
+        var options = Testnet.Options()
+        options.keySeed = 7
+        options.genesisTimeMilliseconds = WallClock.nowMilliseconds() - 1_000
+        options.timeouts = NodeConfiguration.Timeouts(
+            proposeMilliseconds: 600, prevoteMilliseconds: 300, precommitMilliseconds: 300, deltaMilliseconds: 100,
+            gossipMilliseconds: 150)
+        options.coherence = GenesisDocument.Coherence(baseEpochMilliseconds: 60, minEpochMilliseconds: 20)
+        var parameters = GenesisDocument.Parameters()
+        parameters.miningEpochLength = 5
+        options.parameters = parameters
+        options.vectorDimension = 8
+        return options
+    }
+
+    init(validators: Int = 4, options: Testnet.Options = LocalTestnet.fastOptions) async throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("hmn-node-\(UUID().uuidString)").path
+        layout = try Testnet.initialize(validators: validators, directory: directory, basePort: 40_000, options: options)
+        homes = try layout.homes.map { try NodeHome.load($0) }
+        for home in homes {
+            transports.append(ReattachableTransport(try await network.join(home.signingKey.publicKey)))
+        }
+        await network.connectAll()
+        nodes = Array(repeating: nil, count: validators)
+        tasks = Array(repeating: nil, count: validators)
+        for index in homes.indices { try start(index) }
+    }
+
+    func node(_ index: Int) -> FullNode { nodes[index]! }
+    var running: [FullNode] { nodes.compactMap { $0 } }
+
+    /// Opens node `index` from its home and runs it.
+    func start(_ index: Int) throws {
+        transports[index].attach()
+        let node = try FullNode.open(home: homes[index], transport: transports[index], logger: Self.quiet)
+        nodes[index] = node
+        tasks[index] = Task { try? await node.run() }
+    }
+
+    /// Stops node `index` gracefully and waits until it has flushed and closed everything.
+    func stop(_ index: Int) async {
+        tasks[index]?.cancel()
+        await tasks[index]?.value
+        tasks[index] = nil
+        nodes[index] = nil
+    }
+
+    func shutdown() async {
+        for index in tasks.indices { await stop(index) }
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+
+    /// Polls `condition` every 50 ms until it holds or `seconds` pass.
+    static func eventually(
+        _ what: String, within seconds: Double = 15, _ condition: () async throws -> Bool
+    ) async throws {
+        let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
+        while ContinuousClock.now < deadline {
+            if try await condition() { return }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        Issue.record("timed out after \(seconds) s waiting for: \(what)")
+        throw CancellationError()
+    }
+
+    func height(_ index: Int) async -> UInt64 { await node(index).status().height }
+}
