@@ -31,6 +31,7 @@ let package = Package(
         .library(name: "HMNSimulator", targets: ["HMNSimulator"]),
         .library(name: "HMNTransport", targets: ["HMNTransport"]),
         .library(name: "HMNNode", targets: ["HMNNode"]),
+        .library(name: "HMNNodeHTTP", targets: ["HMNNodeHTTP"]),
         .executable(name: "hmn", targets: ["hmn"]),
         .executable(name: "hmn-bench", targets: ["hmn-bench"]),
     ],
@@ -38,6 +39,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
     ],
     targets: [
         // MARK: System libraries (not API; used through `internal import`)
@@ -120,6 +124,20 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "HMNNodeHTTP",
+            dependencies: [
+                "HMNPrimitives", "HMNLedger", "HMNMesh", "HMNNode",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
 
         // MARK: Executables
         .executableTarget(
@@ -198,6 +216,18 @@ let package = Package(
         .testTarget(
             name: "HMNSimulatorTests",
             dependencies: ["HMNSimulator", "HMNConsensus", "HMNPrimitives"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "HMNNodeHTTPTests",
+            dependencies: [
+                "HMNNodeHTTP", "HMNNode", "HMNLedger", "HMNMesh", "HMNPrimitives",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
             swiftSettings: swiftSettings
         ),
     ]
