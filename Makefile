@@ -4,7 +4,7 @@
 SWIFT ?= swift
 APT_PACKAGES := libsodium-dev libsqlite3-dev pkg-config
 
-.PHONY: deps build run test bench clean
+.PHONY: deps build run demo test bench clean
 
 # Installs the system libraries only when something is missing.
 deps:
@@ -19,9 +19,18 @@ deps:
 build: deps
 	$(SWIFT) build
 
+# A 4-validator devnet in ./devnet (created on first use, reused after; FRESH=1 starts a new chain):
+# 4 node processes on loopback, sample transfers and memories, a live status line per node.
+# Ctrl-C stops every node cleanly.
+DEVNET_FLAGS := $(if $(FRESH),--fresh,)
 run: deps
 	$(SWIFT) build --product hmn
-	$(SWIFT) run hmn demo --dir ./.hmn-demo
+	$$($(SWIFT) build --show-bin-path)/hmn devnet --validators 4 --dir ./devnet $(DEVNET_FLAGS)
+
+# The Layer-1 ledger on its own: create a chain in ./.hmn-demo, apply signed blocks, reopen, verify.
+demo: deps
+	$(SWIFT) build --product hmn
+	$$($(SWIFT) build --show-bin-path)/hmn demo --dir ./.hmn-demo
 
 test: deps
 	$(SWIFT) build --build-tests
@@ -74,4 +83,4 @@ asan: deps
 	$(SWIFT) test --sanitize=address --scratch-path .build-asan
 
 clean:
-	rm -rf .build .build-tsan .build-asan Fuzz/.build .hmn-demo
+	rm -rf .build .build-tsan .build-asan Fuzz/.build .hmn-demo devnet

@@ -31,6 +31,8 @@ let package = Package(
         .library(name: "HMNSimulator", targets: ["HMNSimulator"]),
         .library(name: "HMNTransport", targets: ["HMNTransport"]),
         .library(name: "HMNNode", targets: ["HMNNode"]),
+        .library(name: "HMNNodeHTTP", targets: ["HMNNodeHTTP"]),
+        .library(name: "HMNDevnet", targets: ["HMNDevnet"]),
         .library(name: "HMNFuzzTargets", targets: ["HMNFuzzTargets"]),
         .executable(name: "hmn", targets: ["hmn"]),
         .executable(name: "hmn-bench", targets: ["hmn-bench"]),
@@ -41,6 +43,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // MARK: System libraries (not API; used through `internal import`)
@@ -135,12 +139,31 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "HMNNodeHTTP",
+            dependencies: [
+                "HMNPrimitives", "HMNLedger", "HMNMesh", "HMNNode",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "HMNDevnet",
+            dependencies: ["HMNPrimitives", "HMNLedger", "HMNNode", "HMNNodeHTTP"],
+            swiftSettings: swiftSettings
+        ),
 
         // MARK: Executables
         .executableTarget(
             name: "hmn",
             dependencies: [
-                "HMNNode", "HMNLedger", "HMNSimulator", "HMNTransport",
+                "HMNNode", "HMNNodeHTTP", "HMNDevnet", "HMNLedger", "HMNSimulator", "HMNTransport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -228,6 +251,23 @@ let package = Package(
                 "HMNNode", "HMNLedger", "HMNCoherence", "HMNMesh", "HMNConsensus", "HMNTransport", "HMNPrimitives",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "HMNDevnetTests",
+            dependencies: ["HMNDevnet", "HMNNode", "HMNNodeHTTP", "HMNPrimitives"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "HMNNodeHTTPTests",
+            dependencies: [
+                "HMNNodeHTTP", "HMNNode", "HMNLedger", "HMNMesh", "HMNPrimitives",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ],
             swiftSettings: swiftSettings
         ),

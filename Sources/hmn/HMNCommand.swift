@@ -7,7 +7,8 @@ struct HMNCommand: AsyncParsableCommand {
         commandName: "hmn",
         abstract: "The Harmonic Mesh Network node and tools.",
         subcommands: [
-            DemoCommand.self, LedgerCrashWorkerCommand.self, KeygenCommand.self, TestnetCommand.self, StartCommand.self,
+            KeygenCommand.self, TestnetCommand.self, StartCommand.self, DevnetCommand.self, StatusCommand.self,
+            TxCommand.self, MemoryCommand.self, DemoCommand.self, LedgerCrashWorkerCommand.self,
         ]
     )
 }

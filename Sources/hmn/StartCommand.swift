@@ -15,6 +15,9 @@ struct StartCommand: AsyncParsableCommand {
     @Option(help: "The node's home directory (config.json, genesis.json, node_key, data/).")
     var home: String
 
+    @Option(help: "Address the HTTP API binds to (its port is config.json's httpPort). The API has no authentication: keep it private.")
+    var httpHost: String = "127.0.0.1"
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: String = "info"
 
@@ -27,6 +30,7 @@ struct StartCommand: AsyncParsableCommand {
             handler.logLevel = level
             return handler
         }
+        let metrics = StartHooks.bootstrapMetrics()
         var logger = Logger(label: "hmn.node")
         let nodeHome: NodeHome
         do {
@@ -52,12 +56,13 @@ struct StartCommand: AsyncParsableCommand {
         } catch {
             throw CommandFailure("cannot open the node: \(error.description)")
         }
-        let extra = try StartHooks.extraServices(node, nodeHome, logger)
+        let extra = StartHooks.extraServices(node, nodeHome, logger, httpHost: httpHost, metrics: metrics)
         logger.info(
             "starting node",
             metadata: [
                 "chain": "\(nodeHome.genesis.chainID)", "key": "\(nodeHome.signingKey.publicKey.short)",
                 "p2p": "\(nodeHome.configuration.listenHost):\(transport.transport.localPort)",
+                "http": "\(httpHost):\(nodeHome.configuration.httpPort)",
             ])
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(

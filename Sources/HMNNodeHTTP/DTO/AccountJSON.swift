@@ -1,0 +1,24 @@
+import HMNLedger
+import HMNPrimitives
+
+/// `GET /v1/accounts/{key}`: an account after the last committed block.
+public struct AccountJSON: Codable, Hashable, Sendable {
+    public var key: String
+    /// Spendable base units.
+    public var balance: UInt64
+    /// The nonce the account's next transaction must carry.
+    public var nonce: UInt64
+    /// Bonded base units.
+    public var stake: UInt64
+    public var lastMintEpoch: UInt64
+    public var slashedThroughHeight: UInt64
+
+    public init(key: PublicKey, account: Account) {
+        self.key = key.hex
+        balance = account.balance
+        nonce = account.nonce
+        stake = account.stake
+        lastMintEpoch = account.lastMintEpoch
+        slashedThroughHeight = account.slashedThroughHeight
+    }
+}

@@ -1,0 +1,116 @@
+import HMNNode
+import HMNPrimitives
+import Hummingbird
+
+/// The `/v1` routes over a ``NodeAPI``: each handler checks its input completely, calls the node
+/// once, and maps the answer (or the node's ``NodeError``) to JSON. A request that fails a check
+/// never reaches the node, so a refused request changes nothing.
+struct NodeRoutes<Node: NodeAPI>: Sendable {
+    let node: Node
+    let configuration: NodeHTTPConfiguration
+
+    func register(on router: Router<some RequestContext>) {
+        router.post("/v1/transactions") { request, _ in try await submitTransaction(request) }
+        router.get("/v1/transactions/{id}") { _, context in try await transaction(context) }
+        router.get("/v1/blocks/{height}") { _, context in try await block(atHeight: context) }
+        router.get("/v1/blocks/by-id/{hash}") { _, context in try await block(byID: context) }
+        router.get("/v1/accounts/{key}") { _, context in try await account(context) }
+        router.get("/v1/status") { _, _ in JSONBody.response(StatusJSON(await node.status())) }
+        router.post("/v1/memory") { request, _ in try await putMemory(request) }
+        router.post("/v1/memory/search") { request, _ in try await searchMemory(request) }
+        router.get("/v1/memory/{id}/proof") { _, context in try await memoryProof(context) }
+        router.get("/health") { _, _ in
+            JSONBody.response(HealthJSON(status: "ok", height: await node.status().height))
+        }
+    }
+
+    // MARK: Ledger
+
+    func submitTransaction(_ request: Request) async throws(APIError) -> Response {
+        let body = try await JSONBody.decode(
+            SubmitTransactionRequest.self, from: request, limit: configuration.maxBodyBytes)
+        let bytes = try WireFormat.bytes(hex: body.tx, field: "tx")
+        guard !bytes.isEmpty else { throw APIError(.invalidValue, "tx is empty", field: "tx") }
+        let id = try await calling { () async throws(NodeError) in try await node.submitTransaction(bytes) }
+        return JSONBody.response(SubmitTransactionResponse(id: id.hex), status: .accepted)
+    }
+
+    func transaction(_ context: some RequestContext) async throws(APIError) -> Response {
+        let id = try WireFormat.hash(try parameter("id", context), field: "id")
+        guard let record = try await calling({ () async throws(NodeError) in try await node.transaction(id: id) })
+        else { throw APIError(.notFound, "transaction \(id.hex) is not committed on this node") }
+        return JSONBody.response(TransactionRecordJSON(record))
+    }
+
+    func block(atHeight context: some RequestContext) async throws(APIError) -> Response {
+        let text = try parameter("height", context)
+        guard let height = UInt64(text), height >= 1 else {
+            throw APIError(.invalidValue, "height must be an integer ≥ 1, got '\(text)'", field: "height")
+        }
+        guard
+            let block = try await calling({ () async throws(NodeError) in try await node.block(atHeight: height) })
+        else { throw APIError(.notFound, "no committed block at height \(height)") }
+        return JSONBody.response(BlockJSON(block))
+    }
+
+    func block(byID context: some RequestContext) async throws(APIError) -> Response {
+        let id = try WireFormat.hash(try parameter("hash", context), field: "hash")
+        guard let block = try await calling({ () async throws(NodeError) in try await node.block(id: id) }) else {
+            throw APIError(.notFound, "no committed block with id \(id.hex)")
+        }
+        return JSONBody.response(BlockJSON(block))
+    }
+
+    func account(_ context: some RequestContext) async throws(APIError) -> Response {
+        let key = try WireFormat.publicKey(try parameter("key", context), field: "key")
+        guard let account = try await calling({ () async throws(NodeError) in try await node.account(key) }) else {
+            throw APIError(.notFound, "no account \(key.hex)")
+        }
+        return JSONBody.response(AccountJSON(key: key, account: account))
+    }
+
+    // MARK: Memory
+
+    func putMemory(_ request: Request) async throws(APIError) -> Response {
+        let body = try await JSONBody.decode(MemoryRecordJSON.self, from: request, limit: configuration.maxBodyBytes)
+        let record = try body.record(maxDimension: configuration.maxVectorDimension)
+        let result = try await calling { () async throws(NodeError) in try await node.putMemory(record) }
+        let answer = MemoryPutResponse(
+            id: result.id.hex, contentHash: record.contentHash.hex, proofSubmitted: result.proofSubmitted,
+            proofTransactionId: result.proofTransactionID?.hex)
+        return JSONBody.response(answer, status: .created)
+    }
+
+    func searchMemory(_ request: Request) async throws(APIError) -> Response {
+        let body = try await JSONBody.decode(
+            MemorySearchRequest.self, from: request, limit: configuration.maxBodyBytes)
+        let query = try body.query(maxDimension: configuration.maxVectorDimension, maxK: configuration.maxSearchK)
+        let result = try await calling { () async throws(NodeError) in try await node.searchMemory(query) }
+        return JSONBody.response(MemorySearchResponse(result, includeVectors: body.includeVectors ?? false))
+    }
+
+    func memoryProof(_ context: some RequestContext) async throws(APIError) -> Response {
+        let id = try WireFormat.hash(try parameter("id", context), field: "id")
+        guard let status = try await calling({ () async throws(NodeError) in try await node.memoryProof(id: id) })
+        else { throw APIError(.notFound, "no memory proof for record \(id.hex)") }
+        return JSONBody.response(MemoryProofStatusJSON(status))
+    }
+
+    // MARK: Helpers
+
+    private func parameter(_ name: String, _ context: some RequestContext) throws(APIError) -> String {
+        guard let value = context.parameters.get(name) else {
+            throw APIError(.missingField, "path parameter '\(name)' is missing", field: name)
+        }
+        return value
+    }
+
+    /// Runs a node call, turning its ``NodeError`` into the matching ``APIError``.
+    private func calling<T>(_ body: () async throws(NodeError) -> T) async throws(APIError) -> T {
+        do {
+            return try await body()
+        } catch {
+            throw APIError(error)
+        }
+    }
+}

@@ -1,0 +1,63 @@
+import ArgumentParser
+import Foundation
+import HMNNodeHTTP
+import HMNPrimitives
+
+/// `hmn memory put|search`: write a memory record to a node, or search the mesh through it.
+struct MemoryCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "memory", abstract: "Put and search memory records.", subcommands: [Put.self, Search.self])
+
+    struct Put: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Store a memory record (authored by the signing key).")
+        @OptionGroup var options: ClientOptions
+        @Option(help: "The vector, comma-separated floats (its length must be the node's dimension).") var vector: String
+        @Option(help: "Payload text.") var payload = ""
+        @Option(help: "Declared importance V in [0, 1].") var importance = 0.5
+        @Option(help: "Record id (64 hex digits; default: hash of vector and payload).") var id: String?
+
+        func run() async throws {
+            let values = try parseVector(vector)
+            let key = try options.signingKey()
+            var idBytes = Array(payload.utf8)
+            for value in values { withUnsafeBytes(of: value.bitPattern.bigEndian) { idBytes += $0 } }
+            let recordID = id ?? Hash256.of(idBytes).hex
+            if let id, (try? Hash256(hex: id)) == nil { throw ValidationError("--id is not 64 hex digits") }
+            let record = MemoryRecordJSON(
+                id: recordID, vector: values, payload: Data(payload.utf8).base64EncodedString(),
+                author: key.publicKey.hex, createdAtMilliseconds: UInt64(Date().timeIntervalSince1970 * 1000),
+                importance: FixedPointJSON(ppm: nil, value: importance))
+            let client = try options.client()
+            let answer: MemoryPutResponse
+            do { answer = try await client.putMemory(record) } catch { throw CleanExit.message("hmn memory put: \(error)") }
+            try printJSON(answer)
+        }
+    }
+
+    struct Search: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "The k nearest memory records to a vector.")
+        @OptionGroup var options: ClientOptions
+        @Option(help: "The query vector, comma-separated floats.") var vector: String
+        @Option(help: "Number of results.") var k = 5
+
+        func run() async throws {
+            let request = MemorySearchRequest(vector: try parseVector(vector), k: k)
+            let client = try options.client()
+            let answer: MemorySearchResponse
+            do { answer = try await client.searchMemory(request) } catch { throw CleanExit.message("hmn memory search: \(error)") }
+            try printJSON(answer)
+        }
+    }
+}
+
+/// "0.1, -2, 3e-1" → floats; anything else is a usage error naming the bad element.
+private func parseVector(_ text: String) throws -> [Float] {
+    let parts = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+    guard !parts.isEmpty else { throw ValidationError("--vector is empty") }
+    return try parts.enumerated().map { index, part in
+        guard let value = Float(part), value.isFinite else {
+            throw ValidationError("--vector element \(index) ('\(part)') is not a finite number")
+        }
+        return value
+    }
+}
