@@ -32,7 +32,7 @@ public final class FullNode: Service, NodeAPI, Sendable {
     let mining: MiningAgent
     let dialPeers: [PeerAddress]
     let maxMessageBytes: Int
-    let metrics = NodeMetrics()
+    let metrics: NodeMetrics
     let logger: Logger
     let state = Mutex(RuntimeState())
     let messenger: TransportMessenger
@@ -58,8 +58,10 @@ public final class FullNode: Service, NodeAPI, Sendable {
         replicator: any MemoryReplicator = PushToAllReplicator(), proofSink: (any MemoryProofSink)? = nil,
         cal: CALEngine?, chainID: String, coherenceParameters: CoherenceParameters, dialPeers: [PeerAddress] = [],
         maxMessageBytes: Int = NodeMessage.defaultMaxBytes,
-        nowMilliseconds: @escaping @Sendable () -> UInt64 = WallClock.nowMilliseconds, logger: Logger
+        nowMilliseconds: @escaping @Sendable () -> UInt64 = WallClock.nowMilliseconds,
+        metrics: NodeMetrics = NodeMetrics(), logger: Logger
     ) {
+        self.metrics = metrics
         let messenger = TransportMessenger(transport: transport, metrics: metrics, logger: logger)
         self.messenger = messenger
         self.memory = MemoryMeshService(

@@ -4,6 +4,7 @@ import HMNMesh
 import HMNNode
 import HMNPrimitives
 import HMNTransport
+import MetricsTestKit
 import Testing
 
 /// Four full nodes in one process over an in-memory network, each opened from its own home.
@@ -114,6 +115,21 @@ struct FullNodeNetworkTests {
         #expect(status.validators.count == 4)
         #expect(status.peers.count == 3)
         #expect(status.lambda > .zero && status.coherence > .zero)
+
+        // Node 0's metrics, under the names operators scrape.
+        let metrics = net.metrics
+        #expect(try metrics.expectGauge("hmn_height").lastValue ?? 0 >= 1)
+        #expect((0.1...1.5).contains(try metrics.expectGauge("hmn_lambda").lastValue ?? 0))
+        #expect(try metrics.expectGauge("hmn_coherence").lastValue ?? -1 >= 0)
+        #expect(try metrics.expectGauge("hmn_peers").lastValue == 3)
+        #expect(try metrics.expectGauge("hmn_memory_records").lastValue ?? 0 >= 2)
+        #expect(try metrics.expectGauge("hmn_mempool_size").lastValue != nil)
+        #expect(try metrics.expectGauge("hmn_round").lastValue != nil)
+        #expect(try !metrics.expectTimer("hmn_commit_latency_seconds").values.isEmpty)
+        #expect(try metrics.expectCounter("hmn_gossip_bytes_total", [("direction", "in")]).totalValue > 0)
+        #expect(try metrics.expectCounter("hmn_gossip_bytes_total", [("direction", "out")]).totalValue > 0)
+        let psiKey = String(net.homes[1].signingKey.publicKey.hex.prefix(8))
+        #expect(try metrics.expectGauge("hmn_psi", [("validator", psiKey)]).lastValue ?? -1 >= 0)
 
         // The mining agent minted node 0's T0 for the first closed epoch (heights 1…5).
         try await LocalTestnet.eventually("node 0 mints T0 for epoch 1") {

@@ -4,6 +4,7 @@ import HMNNode
 import HMNPrimitives
 import HMNTransport
 import Logging
+import MetricsTestKit
 import Testing
 
 /// Four (or N) full nodes in one process over an ``InMemoryNetwork``, created from real home
@@ -35,6 +36,9 @@ final class LocalTestnet: @unchecked Sendable {
         return options
     }
 
+    /// Node 0's metrics go here.
+    let metrics = TestMetrics()
+
     init(validators: Int = 4, options: Testnet.Options = LocalTestnet.fastOptions) async throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("hmn-node-\(UUID().uuidString)").path
         layout = try Testnet.initialize(validators: validators, directory: directory, basePort: 40_000, options: options)
@@ -45,16 +49,18 @@ final class LocalTestnet: @unchecked Sendable {
         await network.connectAll()
         nodes = Array(repeating: nil, count: validators)
         tasks = Array(repeating: nil, count: validators)
-        for index in homes.indices { try start(index) }
+        for index in homes.indices { try start(index, metrics: index == 0 ? NodeMetrics(factory: metrics) : NodeMetrics()) }
     }
 
     func node(_ index: Int) -> FullNode { nodes[index]! }
     var running: [FullNode] { nodes.compactMap { $0 } }
 
     /// Opens node `index` from its home and runs it.
-    func start(_ index: Int) throws {
+    func start(_ index: Int, metrics: NodeMetrics = NodeMetrics()) throws {
         transports[index].attach()
-        let node = try FullNode.open(home: homes[index], transport: transports[index], logger: Self.quiet)
+        var options = FullNode.Options()
+        options.metrics = metrics
+        let node = try FullNode.open(home: homes[index], transport: transports[index], options: options, logger: Self.quiet)
         nodes[index] = node
         tasks[index] = Task { try? await node.run() }
     }
