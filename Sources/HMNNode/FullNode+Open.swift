@@ -49,12 +49,14 @@ extension FullNode {
                 cal: cal, logger: logger)
             let store = try VectorStore(
                 path: home.memoryPath,
-                configuration: VectorStoreConfiguration(dimension: configuration.vectorDimension, chainID: home.genesis.chainID),
+                configuration: VectorStoreConfiguration(
+                    dimension: configuration.vectorDimension, chainID: home.genesis.chainID),
                 logger: logger)
             return FullNode(
                 driver: driver, transport: transport, store: store, replicator: options.replicator, cal: cal,
                 chainID: home.genesis.chainID, coherenceParameters: parameters,
-                dialPeers: try options.dialPeers ?? configuration.peerAddresses(), nowMilliseconds: options.nowMilliseconds, metrics: options.metrics, logger: logger)
+                dialPeers: try options.dialPeers ?? configuration.peerAddresses(),
+                nowMilliseconds: options.nowMilliseconds, metrics: options.metrics, logger: logger)
         } catch let error as NodeError {
             throw error
         } catch {

@@ -204,7 +204,8 @@ public final class FullNode: Service, NodeAPI, Sendable {
             logger.info(
                 "committed",
                 metadata: [
-                    "height": "\(notice.height)", "block": "\(notice.blockID.short)", "txs": "\(notice.transactionCount)",
+                    "height": "\(notice.height)", "block": "\(notice.blockID.short)",
+                    "txs": "\(notice.transactionCount)",
                     "λ": "\(notice.lambda)", "Ĉ": "\(notice.coherence)",
                     "ms": "\(notice.finalityMilliseconds.map(String.init) ?? "sync")",
                 ])

@@ -35,7 +35,8 @@ struct CoherenceLayer2EngineTests {
         let votes = keys.prefix(3).enumerated().map { index, key in
             Vote.signed(
                 chainID: Self.chainID, height: height, round: 0, type: .precommit, blockID: blockID,
-                voteExtension: VoteExtension(lambdaProposal: FixedPoint(ratio: 9, 10), shardDigests: [index == 2 ? dissent : agreed]),
+                voteExtension: VoteExtension(
+                    lambdaProposal: FixedPoint(ratio: 9, 10), shardDigests: [index == 2 ? dissent : agreed]),
                 key: key)
         }
         return CommitCertificate(height: height, round: 0, blockID: blockID, precommits: votes)
@@ -135,7 +136,8 @@ struct CoherenceLayer2EngineTests {
         var started = engine
         started.start(
             Layer2Genesis(
-                chainID: "c", genesisTimeMilliseconds: 5, validators: keys.map { ValidatorPower(publicKey: $0.publicKey, power: 1) },
+                chainID: "c", genesisTimeMilliseconds: 5,
+                validators: keys.map { ValidatorPower(publicKey: $0.publicKey, power: 1) },
                 stakes: [], miningEpochLength: 10, epochReward: 1, memoryProofReward: 1, minStake: 1))
         let restored = try engine.restored(from: started.canonicalState)
         #expect(restored.state == started.state)

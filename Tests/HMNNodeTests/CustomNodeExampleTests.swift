@@ -46,7 +46,8 @@ struct CustomNodeExampleTests {
         try? await task.value
         // Graceful shutdown left a consistent ledger behind: it reopens and verifies.
         let ledger = try Ledger.open(
-            path: home.ledgerPath, engine: CoherenceLayer2Engine(parameters: try home.genesisDocument.coherenceParameters()),
+            path: home.ledgerPath,
+            engine: CoherenceLayer2Engine(parameters: try home.genesisDocument.coherenceParameters()),
             logger: LocalTestnet.quiet)
         defer { ledger.close() }
         #expect(try ledger.verifyChain() >= 3)

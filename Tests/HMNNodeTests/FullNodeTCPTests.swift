@@ -27,7 +27,9 @@ struct FullNodeTCPTests {
             options.dialPeers = transports.enumerated().filter { $0.offset != index }.map {
                 PeerAddress(key: homes[$0.offset].signingKey.publicKey, host: "127.0.0.1", port: $0.element.localPort)
             }
-            nodes.append(try FullNode.open(home: home, transport: transports[index], options: options, logger: LocalTestnet.quiet))
+            nodes.append(
+                try FullNode.open(
+                    home: home, transport: transports[index], options: options, logger: LocalTestnet.quiet))
         }
         let tasks = nodes.map { node in Task { try? await node.run() } }
         defer { for task in tasks { task.cancel() } }
@@ -57,7 +59,10 @@ struct FullNodeTCPTests {
             createdAtMilliseconds: WallClock.nowMilliseconds())
         _ = try await nodes[3].putMemory(record)
         try await LocalTestnet.eventually("the record is searchable everywhere", within: 20) {
-            for node in nodes where try await node.searchMemory(MemorySearchQuery(vector: vector, k: 1)).hits.first?.record.id != record.id {
+            for node in nodes
+            where try await node.searchMemory(MemorySearchQuery(vector: vector, k: 1)).hits.first?.record.id
+                != record.id
+            {
                 return false
             }
             return true

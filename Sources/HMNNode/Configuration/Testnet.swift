@@ -60,7 +60,8 @@ public enum Testnet {
         let document = GenesisDocument(
             chainID: chainID, genesisTimeMilliseconds: genesisTime,
             accounts: keys.map {
-                GenesisDocument.Account(publicKey: $0.publicKey.hex, balance: options.validatorBalance, stake: options.stake)
+                GenesisDocument.Account(
+                    publicKey: $0.publicKey.hex, balance: options.validatorBalance, stake: options.stake)
             } + [GenesisDocument.Account(publicKey: faucet.publicKey.hex, balance: options.faucetBalance, stake: 0)],
             parameters: options.parameters, coherence: options.coherence)
         _ = try document.genesis()
@@ -83,8 +84,10 @@ public enum Testnet {
             }
             let configuration = NodeConfiguration(
                 chainID: chainID, moniker: "node\(index)", listenHost: host, listenPort: basePort + 2 * index,
-                httpPort: basePort + 2 * index + 1, peers: addresses.enumerated().filter { $0.offset != index }.map(\.element),
-                timeouts: options.timeouts, lambdaPolicy: options.lambdaPolicy, vectorDimension: options.vectorDimension)
+                httpPort: basePort + 2 * index + 1,
+                peers: addresses.enumerated().filter { $0.offset != index }.map(\.element),
+                timeouts: options.timeouts, lambdaPolicy: options.lambdaPolicy, vectorDimension: options.vectorDimension
+            )
             try NodeHome.writeJSON(configuration, path: NodeHome.path(home, NodeHome.configurationFile))
             try NodeHome.writeJSON(document, path: NodeHome.path(home, NodeHome.genesisFile))
             try NodeKeyFile.write(key, to: NodeHome.path(home, configuration.nodeKeyFile))

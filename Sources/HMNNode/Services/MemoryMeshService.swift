@@ -113,7 +113,8 @@ public final class MemoryMeshService: Sendable {
     static func nodeError(_ error: any Error) -> NodeError {
         guard let error = error as? MemoryStoreError else { return NodeError(.internalError, "\(error)") }
         switch error.code {
-        case .wrongDimension, .nonFiniteComponent, .zeroVector, .payloadTooLarge: return NodeError(.invalidVector, error.message)
+        case .wrongDimension, .nonFiniteComponent, .zeroVector, .payloadTooLarge:
+            return NodeError(.invalidVector, error.message)
         case .staleVersion: return NodeError(.rejected, error.message)
         case .invalidProof: return NodeError(.badSignature, error.message)
         case .invalidK, .invalidParameter, .notFound: return NodeError(.malformed, error.message)

@@ -41,7 +41,8 @@ final class LocalTestnet: @unchecked Sendable {
 
     init(validators: Int = 4, options: Testnet.Options = LocalTestnet.fastOptions) async throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("hmn-node-\(UUID().uuidString)").path
-        layout = try Testnet.initialize(validators: validators, directory: directory, basePort: 40_000, options: options)
+        layout = try Testnet.initialize(
+            validators: validators, directory: directory, basePort: 40_000, options: options)
         homes = try layout.homes.map { try NodeHome.load($0) }
         for home in homes {
             transports.append(ReattachableTransport(try await network.join(home.signingKey.publicKey)))
@@ -49,7 +50,9 @@ final class LocalTestnet: @unchecked Sendable {
         await network.connectAll()
         nodes = Array(repeating: nil, count: validators)
         tasks = Array(repeating: nil, count: validators)
-        for index in homes.indices { try start(index, metrics: index == 0 ? NodeMetrics(factory: metrics) : NodeMetrics()) }
+        for index in homes.indices {
+            try start(index, metrics: index == 0 ? NodeMetrics(factory: metrics) : NodeMetrics())
+        }
     }
 
     func node(_ index: Int) -> FullNode { nodes[index]! }
@@ -60,7 +63,8 @@ final class LocalTestnet: @unchecked Sendable {
         transports[index].attach()
         var options = FullNode.Options()
         options.metrics = metrics
-        let node = try FullNode.open(home: homes[index], transport: transports[index], options: options, logger: Self.quiet)
+        let node = try FullNode.open(
+            home: homes[index], transport: transports[index], options: options, logger: Self.quiet)
         nodes[index] = node
         tasks[index] = Task { try? await node.run() }
     }
