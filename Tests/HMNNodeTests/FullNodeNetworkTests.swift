@@ -149,3 +149,42 @@ struct FullNodeNetworkTests {
         }
     }
 }
+
+@Suite("FullNode, loss and return of a quorum", .serialized)
+struct FullNodeQuorumTests {
+    @Test("with 2 of 4 stopped nothing is committed and nothing forks; restarted, progress resumes by itself")
+    func quorumLostAndRegained() async throws {
+        let net = try await LocalTestnet()
+        do {
+            try await LocalTestnet.eventually("height 2 everywhere") {
+                for node in net.running where await node.status().height < 2 { return false }
+                return true
+            }
+            await net.stop(2)
+            await net.stop(3)
+            // Let in-flight commits land, then watch: no quorum, no new height.
+            try await Task.sleep(for: .milliseconds(400))
+            let stalled = await net.height(0)
+            try await Task.sleep(for: .milliseconds(1_500))
+            #expect(await net.height(0) == stalled)
+            #expect(await net.height(1) <= stalled)
+            try net.start(2)
+            try net.start(3)
+            try await LocalTestnet.eventually("progress resumes on all four", within: 20) {
+                for index in 0..<4 where await net.height(index) < stalled + 2 { return false }
+                return true
+            }
+            for height in UInt64(1)...(stalled + 1) {
+                var ids: Set<Hash256> = []
+                for index in 0..<4 {
+                    ids.insert(try #require(try await net.node(index).block(atHeight: height)).id)
+                }
+                #expect(ids.count == 1, "one block at height \(height)")
+            }
+        } catch {
+            await net.shutdown()
+            throw error
+        }
+        await net.shutdown()
+    }
+}
