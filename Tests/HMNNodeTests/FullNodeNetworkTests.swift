@@ -168,6 +168,16 @@ struct FullNodeQuorumTests {
             try await Task.sleep(for: .milliseconds(1_500))
             #expect(await net.height(0) == stalled)
             #expect(await net.height(1) <= stalled)
+            // Transaction gossip, observed while nothing can commit: submitted to node 0, it
+            // reaches node 1's mempool.
+            let transfer = SignedTransaction.make(
+                chainID: net.homes[0].genesis.chainID, key: net.layout.faucetKey, nonce: 0,
+                body: .transfer(recipient: SigningKey.derived(from: "stalled").publicKey, amount: 5))
+            let id = try await net.node(0).submitTransaction(transfer.canonicalBytes)
+            try await LocalTestnet.eventually("node 1's mempool holds the gossiped transaction") {
+                await net.node(1).status().mempoolSize == 1
+            }
+            #expect(await net.node(0).status().mempoolSize == 1)
             try net.start(2)
             try net.start(3)
             try await LocalTestnet.eventually("progress resumes on all four", within: 20) {
@@ -180,6 +190,9 @@ struct FullNodeQuorumTests {
                     ids.insert(try #require(try await net.node(index).block(atHeight: height)).id)
                 }
                 #expect(ids.count == 1, "one block at height \(height)")
+            }
+            try await LocalTestnet.eventually("the gossiped transaction commits") {
+                try await net.node(3).transaction(id: id) != nil
             }
         } catch {
             await net.shutdown()
