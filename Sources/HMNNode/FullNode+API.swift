@@ -10,7 +10,7 @@ extension FullNode {
         }
         switch await driver.checkTransaction(bytes) {
         case .accepted(let id):
-            _ = markSeenForGossip(bytes)
+            _ = markSeen(bytes)
             await messenger.broadcast(.transaction(bytes), excluding: nil)
             return id
         case .rejected(let code, let message):
@@ -98,10 +98,5 @@ extension FullNode {
         } catch {
             throw NodeError(.internalError, "\(error)")
         }
-    }
-
-    func markSeenForGossip(_ bytes: [UInt8]) -> Bool {
-        let hash = Hash256.of(bytes)
-        return state.withLock { $0.seenTransactions.insert(hash).inserted }
     }
 }

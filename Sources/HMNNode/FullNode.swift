@@ -176,7 +176,7 @@ public final class FullNode: Service, NodeAPI, Sendable {
     }
 
     /// True the first time these bytes are seen (bounded memory: the set is reset when large).
-    private func markSeen(_ bytes: [UInt8]) -> Bool {
+    func markSeen(_ bytes: [UInt8]) -> Bool {
         let hash = Hash256.of(bytes)
         return state.withLock { state in
             if state.seenTransactions.count >= 100_000 { state.seenTransactions.removeAll(keepingCapacity: true) }
@@ -210,11 +210,9 @@ public final class FullNode: Service, NodeAPI, Sendable {
                     "ms": "\(notice.finalityMilliseconds.map(String.init) ?? "sync")",
                 ])
             if let minted = await mining.blockCommitted(notice) {
-                markSeenID(minted.bytes)
+                _ = markSeen(minted.bytes)
                 await messenger.broadcast(.transaction(minted.bytes), excluding: nil)
             }
         }
     }
-
-    private func markSeenID(_ bytes: [UInt8]) { _ = markSeen(bytes) }
 }

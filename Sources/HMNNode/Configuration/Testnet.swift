@@ -44,6 +44,13 @@ public enum Testnet {
         guard basePort >= 1, basePort + 2 * count <= 65_535 else {
             throw NodeConfigurationError(.invalidValue, "base port \(basePort) leaves no room for \(count) nodes")
         }
+        for index in 0..<count {
+            let existing = NodeHome.path(NodeHome.path(directory, "node\(index)"), NodeHome.configurationFile)
+            guard !FileManager.default.fileExists(atPath: existing) else {
+                throw NodeConfigurationError(
+                    .invalidValue, "\(directory) already holds a testnet; remove it first to start over", path: existing)
+            }
+        }
         var generator = options.keySeed.map { SeededGenerator(seed: $0) }
         func newKey() throws(NodeConfigurationError) -> SigningKey {
             guard var g = generator else { return SigningKey.generate() }
