@@ -48,7 +48,8 @@ public enum Testnet {
             let existing = NodeHome.path(NodeHome.path(directory, "node\(index)"), NodeHome.configurationFile)
             guard !FileManager.default.fileExists(atPath: existing) else {
                 throw NodeConfigurationError(
-                    .invalidValue, "\(directory) already holds a testnet; remove it first to start over", path: existing)
+                    .invalidValue, "\(directory) already holds a testnet; remove it first to start over", path: existing
+                )
             }
         }
         var generator = options.keySeed.map { SeededGenerator(seed: $0) }
