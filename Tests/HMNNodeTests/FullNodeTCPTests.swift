@@ -68,6 +68,11 @@ struct FullNodeTCPTests {
             return true
         }
         #expect(await nodes[0].status().peers.count == 3)
+        // With every validator up, late precommits reach the next proposals: Ĉ climbs toward 1
+        // (with only the first +2/3 signatures it would settle at 0.75).
+        try await LocalTestnet.eventually("Ĉ climbs above 0.9", within: 20) {
+            await nodes[0].status().coherence > FixedPoint(ratio: 9, 10)
+        }
         for task in tasks { task.cancel() }
         for task in tasks { await task.value }
     }
