@@ -42,7 +42,6 @@ public final class FullNode: Service, NodeAPI, Sendable {
         var seenTransactions: Set<Hash256> = []
         var droppedMessages = 0
         var lastCommit: CommitNotice?
-        var running = false
     }
 
     /// Composes a node from its parts.
@@ -88,7 +87,6 @@ public final class FullNode: Service, NodeAPI, Sendable {
     // MARK: Service
 
     public func run() async throws {
-        state.withLock { $0.running = true }
         logger.info("node starting", metadata: ["key": "\(transport.localKey.short)", "chain": "\(chainID)"])
         await withDiscardingTaskGroup { group in
             if let runnable = transport as? any RunnableTransport {
@@ -102,26 +100,18 @@ public final class FullNode: Service, NodeAPI, Sendable {
             await driver.start()
             // Serve until graceful shutdown (ServiceGroup) or cancellation.
             try? await gracefulShutdown()
-            await shutdown()
+            logger.info("node shutting down")
+            // Consensus first (no vote may be signed after this; the ledger is closed), then the
+            // network loops, then — with no writer left — the vector store.
+            await driver.stop()
             group.cancelAll()
         }
-        logger.info("node stopped")
-    }
-
-    /// Stops consensus (closing the ledger) and flushes the vector store.
-    func shutdown() async {
-        let wasRunning = state.withLock { state in
-            defer { state.running = false }
-            return state.running
-        }
-        guard wasRunning else { return }
-        logger.info("node shutting down")
-        await driver.stop()
         do {
             try memory.store.close()
         } catch {
             logger.error("closing the memory store failed", metadata: ["error": "\(error)"])
         }
+        logger.info("node stopped")
     }
 
     private func connectionLoop() async {
