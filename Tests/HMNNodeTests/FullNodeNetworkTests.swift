@@ -162,12 +162,13 @@ struct FullNodeQuorumTests {
             }
             await net.stop(2)
             await net.stop(3)
-            // Let in-flight commits land, then watch: no quorum, no new height.
-            try await Task.sleep(for: .milliseconds(400))
-            let stalled = await net.height(0)
+            // Without a quorum at most the height already precommitted can still complete.
+            let atStop = max(await net.height(0), await net.height(1))
             try await Task.sleep(for: .milliseconds(1_500))
-            #expect(await net.height(0) == stalled)
-            #expect(await net.height(1) <= stalled)
+            let stalled = max(await net.height(0), await net.height(1))
+            #expect(stalled <= atStop + 1)
+            try await Task.sleep(for: .milliseconds(500))
+            #expect(max(await net.height(0), await net.height(1)) <= atStop + 1)
             // Transaction gossip, observed while nothing can commit: submitted to node 0, it
             // reaches node 1's mempool.
             let transfer = SignedTransaction.make(
@@ -180,7 +181,7 @@ struct FullNodeQuorumTests {
             #expect(await net.node(0).status().mempoolSize == 1)
             try net.start(2)
             try net.start(3)
-            try await LocalTestnet.eventually("progress resumes on all four", within: 20) {
+            try await LocalTestnet.eventually("progress resumes on all four", within: 30) {
                 for index in 0..<4 where await net.height(index) < stalled + 2 { return false }
                 return true
             }

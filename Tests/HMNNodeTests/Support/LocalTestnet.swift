@@ -84,7 +84,7 @@ final class LocalTestnet: @unchecked Sendable {
 
     /// Polls `condition` every 50 ms until it holds or `seconds` pass.
     static func eventually(
-        _ what: String, within seconds: Double = 15, _ condition: () async throws -> Bool
+        _ what: String, within seconds: Double = 30, _ condition: () async throws -> Bool
     ) async throws {
         let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
         while ContinuousClock.now < deadline {
