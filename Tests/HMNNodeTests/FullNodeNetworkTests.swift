@@ -181,7 +181,7 @@ struct FullNodeQuorumTests {
             #expect(await net.node(0).status().mempoolSize == 1)
             try net.start(2)
             try net.start(3)
-            try await LocalTestnet.eventually("progress resumes on all four", within: 30) {
+            try await LocalTestnet.eventually("progress resumes on all four", within: 180) {
                 for index in 0..<4 where await net.height(index) < stalled + 2 { return false }
                 return true
             }

@@ -83,8 +83,13 @@ final class LocalTestnet: @unchecked Sendable {
     }
 
     /// Polls `condition` every 50 ms until it holds or `seconds` pass.
+    ///
+    /// The ceiling is generous on purpose: alone these tests finish in seconds, but under
+    /// `swift test` every suite of the package shares one process and its cooperative thread pool
+    /// (two threads on this machine), and long synchronous tests elsewhere (the simulator's) can
+    /// starve the nodes' tasks for a minute and more.
     static func eventually(
-        _ what: String, within seconds: Double = 30, _ condition: () async throws -> Bool
+        _ what: String, within seconds: Double = 180, _ condition: () async throws -> Bool
     ) async throws {
         let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
         while ContinuousClock.now < deadline {
