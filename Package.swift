@@ -250,6 +250,7 @@ let package = Package(
             dependencies: [
                 "HMNNode", "HMNLedger", "HMNCoherence", "HMNMesh", "HMNConsensus", "HMNTransport", "HMNPrimitives",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings

@@ -5,11 +5,12 @@ import HMNPrimitives
 extension FullNode {
     public func submitTransaction(_ bytes: [UInt8]) async throws(NodeError) -> Hash256 {
         guard bytes.count <= NodeMessage.maxTransactionBytes else {
-            throw NodeError(.malformed, "transaction of \(bytes.count) bytes exceeds \(NodeMessage.maxTransactionBytes)")
+            throw NodeError(
+                .malformed, "transaction of \(bytes.count) bytes exceeds \(NodeMessage.maxTransactionBytes)")
         }
         switch await driver.checkTransaction(bytes) {
         case .accepted(let id):
-            _ = markSeenForGossip(bytes)
+            _ = markSeen(bytes)
             await messenger.broadcast(.transaction(bytes), excluding: nil)
             return id
         case .rejected(let code, let message):
@@ -61,7 +62,8 @@ extension FullNode {
         var status =
             snapshot
             ?? NodeStatus(
-                chainID: chainID, nodeKey: key, height: lastCommit?.height ?? 0, lastBlockID: lastCommit?.blockID ?? .zero,
+                chainID: chainID, nodeKey: key, height: lastCommit?.height ?? 0,
+                lastBlockID: lastCommit?.blockID ?? .zero,
                 round: 0, lambda: lastCommit?.lambda ?? .one, coherence: lastCommit?.coherence ?? .one,
                 nextHeightIsEmergency: false, lastFinalityMilliseconds: nil, validators: [], peers: [], mempoolSize: 0,
                 memoryRecords: 0)
@@ -96,10 +98,5 @@ extension FullNode {
         } catch {
             throw NodeError(.internalError, "\(error)")
         }
-    }
-
-    func markSeenForGossip(_ bytes: [UInt8]) -> Bool {
-        let hash = Hash256.of(bytes)
-        return state.withLock { $0.seenTransactions.insert(hash).inserted }
     }
 }

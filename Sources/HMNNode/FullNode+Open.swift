@@ -18,6 +18,8 @@ extension FullNode {
         public var replicator: any MemoryReplicator = PushToAllReplicator()
         /// Overrides the configuration's consensus timeouts.
         public var consensus: ConsensusConfiguration?
+        /// Where metrics go (default: the process-wide `MetricsSystem`).
+        public var metrics: NodeMetrics = NodeMetrics()
         /// Overrides the configuration's peer list (e.g. peers bound to ephemeral ports in tests).
         public var dialPeers: [PeerAddress]?
 
@@ -47,12 +49,14 @@ extension FullNode {
                 cal: cal, logger: logger)
             let store = try VectorStore(
                 path: home.memoryPath,
-                configuration: VectorStoreConfiguration(dimension: configuration.vectorDimension, chainID: home.genesis.chainID),
+                configuration: VectorStoreConfiguration(
+                    dimension: configuration.vectorDimension, chainID: home.genesis.chainID),
                 logger: logger)
             return FullNode(
                 driver: driver, transport: transport, store: store, replicator: options.replicator, cal: cal,
                 chainID: home.genesis.chainID, coherenceParameters: parameters,
-                dialPeers: try options.dialPeers ?? configuration.peerAddresses(), nowMilliseconds: options.nowMilliseconds, logger: logger)
+                dialPeers: try options.dialPeers ?? configuration.peerAddresses(),
+                nowMilliseconds: options.nowMilliseconds, metrics: options.metrics, logger: logger)
         } catch let error as NodeError {
             throw error
         } catch {

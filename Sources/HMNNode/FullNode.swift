@@ -32,7 +32,7 @@ public final class FullNode: Service, NodeAPI, Sendable {
     let mining: MiningAgent
     let dialPeers: [PeerAddress]
     let maxMessageBytes: Int
-    let metrics = NodeMetrics()
+    let metrics: NodeMetrics
     let logger: Logger
     let state = Mutex(RuntimeState())
     let messenger: TransportMessenger
@@ -42,7 +42,6 @@ public final class FullNode: Service, NodeAPI, Sendable {
         var seenTransactions: Set<Hash256> = []
         var droppedMessages = 0
         var lastCommit: CommitNotice?
-        var running = false
     }
 
     /// Composes a node from its parts.
@@ -58,8 +57,10 @@ public final class FullNode: Service, NodeAPI, Sendable {
         replicator: any MemoryReplicator = PushToAllReplicator(), proofSink: (any MemoryProofSink)? = nil,
         cal: CALEngine?, chainID: String, coherenceParameters: CoherenceParameters, dialPeers: [PeerAddress] = [],
         maxMessageBytes: Int = NodeMessage.defaultMaxBytes,
-        nowMilliseconds: @escaping @Sendable () -> UInt64 = WallClock.nowMilliseconds, logger: Logger
+        nowMilliseconds: @escaping @Sendable () -> UInt64 = WallClock.nowMilliseconds,
+        metrics: NodeMetrics = NodeMetrics(), logger: Logger
     ) {
+        self.metrics = metrics
         let messenger = TransportMessenger(transport: transport, metrics: metrics, logger: logger)
         self.messenger = messenger
         self.memory = MemoryMeshService(
@@ -86,7 +87,6 @@ public final class FullNode: Service, NodeAPI, Sendable {
     // MARK: Service
 
     public func run() async throws {
-        state.withLock { $0.running = true }
         logger.info("node starting", metadata: ["key": "\(transport.localKey.short)", "chain": "\(chainID)"])
         await withDiscardingTaskGroup { group in
             if let runnable = transport as? any RunnableTransport {
@@ -100,26 +100,18 @@ public final class FullNode: Service, NodeAPI, Sendable {
             await driver.start()
             // Serve until graceful shutdown (ServiceGroup) or cancellation.
             try? await gracefulShutdown()
-            await shutdown()
+            logger.info("node shutting down")
+            // Consensus first (no vote may be signed after this; the ledger is closed), then the
+            // network loops, then — with no writer left — the vector store.
+            await driver.stop()
             group.cancelAll()
         }
-        logger.info("node stopped")
-    }
-
-    /// Stops consensus (closing the ledger) and flushes the vector store.
-    func shutdown() async {
-        let wasRunning = state.withLock { state in
-            defer { state.running = false }
-            return state.running
-        }
-        guard wasRunning else { return }
-        logger.info("node shutting down")
-        await driver.stop()
         do {
             try memory.store.close()
         } catch {
             logger.error("closing the memory store failed", metadata: ["error": "\(error)"])
         }
+        logger.info("node stopped")
     }
 
     private func connectionLoop() async {
@@ -174,7 +166,7 @@ public final class FullNode: Service, NodeAPI, Sendable {
     }
 
     /// True the first time these bytes are seen (bounded memory: the set is reset when large).
-    private func markSeen(_ bytes: [UInt8]) -> Bool {
+    func markSeen(_ bytes: [UInt8]) -> Bool {
         let hash = Hash256.of(bytes)
         return state.withLock { state in
             if state.seenTransactions.count >= 100_000 { state.seenTransactions.removeAll(keepingCapacity: true) }
@@ -202,16 +194,15 @@ public final class FullNode: Service, NodeAPI, Sendable {
             logger.info(
                 "committed",
                 metadata: [
-                    "height": "\(notice.height)", "block": "\(notice.blockID.short)", "txs": "\(notice.transactionCount)",
+                    "height": "\(notice.height)", "block": "\(notice.blockID.short)",
+                    "txs": "\(notice.transactionCount)",
                     "λ": "\(notice.lambda)", "Ĉ": "\(notice.coherence)",
                     "ms": "\(notice.finalityMilliseconds.map(String.init) ?? "sync")",
                 ])
             if let minted = await mining.blockCommitted(notice) {
-                markSeenID(minted.bytes)
+                _ = markSeen(minted.bytes)
                 await messenger.broadcast(.transaction(minted.bytes), excluding: nil)
             }
         }
     }
-
-    private func markSeenID(_ bytes: [UInt8]) { _ = markSeen(bytes) }
 }

@@ -54,8 +54,8 @@ struct TestnetCommand: ParsableCommand {
             print("testnet '\(chainID)' with \(validators) validators in \(dir)")
             for (index, home) in layout.homes.enumerated() {
                 let port = basePort + 2 * index
-                print(
-                    "  \(home)  key \(layout.validatorKeys[index].publicKey.short)…  p2p \(host):\(port)  http \(port + 1)")
+                let key = layout.validatorKeys[index].publicKey.short
+                print("  \(home)  key \(key)…  p2p \(host):\(port)  http \(port + 1)")
             }
             print("  faucet key: \(dir)/faucet_key (\(layout.faucetKey.publicKey.short)…)")
             print("start a node with: hmn start --home \(layout.homes[0])")

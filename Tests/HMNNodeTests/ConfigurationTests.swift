@@ -28,6 +28,11 @@ struct ConfigurationTests {
             #expect(account.stake >= home.genesis.parameters.minStake)
         }
         #expect(try NodeKeyFile.read("\(directory)/faucet_key").publicKey == layout.faucetKey.publicKey)
+        // Initializing over an existing testnet would replace its keys: refused.
+        #expect(throws: NodeConfigurationError.self) {
+            try Testnet.initialize(validators: 3, directory: directory, basePort: 30_000)
+        }
+        #expect(try NodeHome.load(layout.homes[0]).signingKey.publicKey == layout.validatorKeys[0].publicKey)
         let mode = try FileManager.default.attributesOfItem(atPath: "\(layout.homes[0])/node_key")[.posixPermissions]
         #expect((mode as? NSNumber)?.intValue == 0o600)
     }

@@ -1,5 +1,6 @@
 import Foundation
 import HMNCoherence
+import HMNConsensus
 import HMNLedger
 import HMNNode
 import Logging
@@ -40,13 +41,21 @@ struct CustomNodeExampleTests {
 
         let task = Task { try await runCustomNode(homeDirectory: layout.homes[0], logger: LocalTestnet.quiet) }
         let home = try NodeHome.load(layout.homes[0])
-        // Let it run (the ledger file is the node's own while it runs), then stop it as SIGTERM would.
-        try await Task.sleep(for: .milliseconds(1_500))
+        // Wait for height 4 to start, read from the consensus WAL's checkpoint (replaced
+        // atomically by rename, so a plain read sees a whole file; the ledger is the node's own).
+        try await LocalTestnet.eventually("three blocks committed") {
+            guard let data = FileManager.default.contents(atPath: home.walPath) else { return false }
+            return WALFraming.unframe(Array(data)).records.contains { record in
+                if case .heightStarted(let snapshot) = record { return snapshot.height >= 4 }
+                return false
+            }
+        }
         task.cancel()
         try? await task.value
         // Graceful shutdown left a consistent ledger behind: it reopens and verifies.
         let ledger = try Ledger.open(
-            path: home.ledgerPath, engine: CoherenceLayer2Engine(parameters: try home.genesisDocument.coherenceParameters()),
+            path: home.ledgerPath,
+            engine: CoherenceLayer2Engine(parameters: try home.genesisDocument.coherenceParameters()),
             logger: LocalTestnet.quiet)
         defer { ledger.close() }
         #expect(try ledger.verifyChain() >= 3)

@@ -4,6 +4,7 @@ import HMNMesh
 import HMNNode
 import HMNPrimitives
 import HMNTransport
+import MetricsTestKit
 import Testing
 
 /// Four full nodes in one process over an in-memory network, each opened from its own home.
@@ -115,6 +116,21 @@ struct FullNodeNetworkTests {
         #expect(status.peers.count == 3)
         #expect(status.lambda > .zero && status.coherence > .zero)
 
+        // Node 0's metrics, under the names operators scrape.
+        let metrics = net.metrics
+        #expect(try metrics.expectGauge("hmn_height").lastValue ?? 0 >= 1)
+        #expect((0.1...1.5).contains(try metrics.expectGauge("hmn_lambda").lastValue ?? 0))
+        #expect(try metrics.expectGauge("hmn_coherence").lastValue ?? -1 >= 0)
+        #expect(try metrics.expectGauge("hmn_peers").lastValue == 3)
+        #expect(try metrics.expectGauge("hmn_memory_records").lastValue ?? 0 >= 2)
+        #expect(try metrics.expectGauge("hmn_mempool_size").lastValue != nil)
+        #expect(try metrics.expectGauge("hmn_round").lastValue != nil)
+        #expect(try !metrics.expectTimer("hmn_commit_latency_seconds").values.isEmpty)
+        #expect(try metrics.expectCounter("hmn_gossip_bytes_total", [("direction", "in")]).totalValue > 0)
+        #expect(try metrics.expectCounter("hmn_gossip_bytes_total", [("direction", "out")]).totalValue > 0)
+        let psiKey = String(net.homes[1].signingKey.publicKey.hex.prefix(8))
+        #expect(try metrics.expectGauge("hmn_psi", [("validator", psiKey)]).lastValue ?? -1 >= 0)
+
         // The mining agent minted node 0's T0 for the first closed epoch (heights 1…5).
         try await LocalTestnet.eventually("node 0 mints T0 for epoch 1") {
             try await net.node(0).account(net.homes[0].signingKey.publicKey)?.lastMintEpoch ?? 0 >= 1
@@ -131,5 +147,58 @@ struct FullNodeNetworkTests {
             let height = await net.height(0)
             return net.node(0).droppedMessageCount >= 3 && height > before
         }
+    }
+}
+
+@Suite("FullNode, loss and return of a quorum", .serialized)
+struct FullNodeQuorumTests {
+    @Test("with 2 of 4 stopped nothing is committed and nothing forks; restarted, progress resumes by itself")
+    func quorumLostAndRegained() async throws {
+        let net = try await LocalTestnet()
+        do {
+            try await LocalTestnet.eventually("height 2 everywhere") {
+                for node in net.running where await node.status().height < 2 { return false }
+                return true
+            }
+            await net.stop(2)
+            await net.stop(3)
+            // Without a quorum at most the height already precommitted can still complete.
+            let atStop = max(await net.height(0), await net.height(1))
+            try await Task.sleep(for: .milliseconds(1_500))
+            let stalled = max(await net.height(0), await net.height(1))
+            #expect(stalled <= atStop + 1)
+            try await Task.sleep(for: .milliseconds(500))
+            #expect(max(await net.height(0), await net.height(1)) <= atStop + 1)
+            // Transaction gossip, observed while nothing can commit: submitted to node 0, it
+            // reaches node 1's mempool.
+            let transfer = SignedTransaction.make(
+                chainID: net.homes[0].genesis.chainID, key: net.layout.faucetKey, nonce: 0,
+                body: .transfer(recipient: SigningKey.derived(from: "stalled").publicKey, amount: 5))
+            let id = try await net.node(0).submitTransaction(transfer.canonicalBytes)
+            try await LocalTestnet.eventually("node 1's mempool holds the gossiped transaction") {
+                await net.node(1).status().mempoolSize == 1
+            }
+            #expect(await net.node(0).status().mempoolSize == 1)
+            try net.start(2)
+            try net.start(3)
+            try await LocalTestnet.eventually("progress resumes on all four", within: 180) {
+                for index in 0..<4 where await net.height(index) < stalled + 2 { return false }
+                return true
+            }
+            for height in UInt64(1)...(stalled + 1) {
+                var ids: Set<Hash256> = []
+                for index in 0..<4 {
+                    ids.insert(try #require(try await net.node(index).block(atHeight: height)).id)
+                }
+                #expect(ids.count == 1, "one block at height \(height)")
+            }
+            try await LocalTestnet.eventually("the gossiped transaction commits") {
+                try await net.node(3).transaction(id: id) != nil
+            }
+        } catch {
+            await net.shutdown()
+            throw error
+        }
+        await net.shutdown()
     }
 }

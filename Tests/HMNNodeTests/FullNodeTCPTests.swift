@@ -27,12 +27,14 @@ struct FullNodeTCPTests {
             options.dialPeers = transports.enumerated().filter { $0.offset != index }.map {
                 PeerAddress(key: homes[$0.offset].signingKey.publicKey, host: "127.0.0.1", port: $0.element.localPort)
             }
-            nodes.append(try FullNode.open(home: home, transport: transports[index], options: options, logger: LocalTestnet.quiet))
+            nodes.append(
+                try FullNode.open(
+                    home: home, transport: transports[index], options: options, logger: LocalTestnet.quiet))
         }
         let tasks = nodes.map { node in Task { try? await node.run() } }
         defer { for task in tasks { task.cancel() } }
 
-        try await LocalTestnet.eventually("all four commit height 2 over TCP", within: 20) {
+        try await LocalTestnet.eventually("all four commit height 2 over TCP", within: 180) {
             for node in nodes where await node.status().height < 2 { return false }
             return true
         }
@@ -40,7 +42,7 @@ struct FullNodeTCPTests {
             chainID: homes[0].genesis.chainID, key: layout.faucetKey, nonce: 0,
             body: .transfer(recipient: SigningKey.derived(from: "tcp-recipient").publicKey, amount: 77))
         let id = try await nodes[2].submitTransaction(transfer.canonicalBytes)
-        try await LocalTestnet.eventually("the transfer is committed everywhere", within: 20) {
+        try await LocalTestnet.eventually("the transfer is committed everywhere", within: 180) {
             for node in nodes where try await node.transaction(id: id) == nil { return false }
             return true
         }
@@ -56,13 +58,21 @@ struct FullNodeTCPTests {
             id: Hash256.of(Array("tcp-memory".utf8)), vector: vector, author: homes[3].signingKey.publicKey,
             createdAtMilliseconds: WallClock.nowMilliseconds())
         _ = try await nodes[3].putMemory(record)
-        try await LocalTestnet.eventually("the record is searchable everywhere", within: 20) {
-            for node in nodes where try await node.searchMemory(MemorySearchQuery(vector: vector, k: 1)).hits.first?.record.id != record.id {
+        try await LocalTestnet.eventually("the record is searchable everywhere", within: 180) {
+            for node in nodes
+            where try await node.searchMemory(MemorySearchQuery(vector: vector, k: 1)).hits.first?.record.id
+                != record.id
+            {
                 return false
             }
             return true
         }
         #expect(await nodes[0].status().peers.count == 3)
+        // With every validator up, late precommits reach the next proposals: Ĉ climbs toward 1
+        // (with only the first +2/3 signatures it would settle at 0.75).
+        try await LocalTestnet.eventually("Ĉ climbs above 0.9", within: 180) {
+            await nodes[0].status().coherence > FixedPoint(ratio: 9, 10)
+        }
         for task in tasks { task.cancel() }
         for task in tasks { await task.value }
     }

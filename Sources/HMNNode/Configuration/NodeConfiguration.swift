@@ -63,8 +63,10 @@ public struct NodeConfiguration: Hashable, Sendable, Codable {
         public init(from decoder: any Decoder) throws {
             let c = try decoder.container(keyedBy: CodingKeys.self)
             let d = Timeouts()
-            proposeMilliseconds = try c.decodeIfPresent(UInt64.self, forKey: .proposeMilliseconds) ?? d.proposeMilliseconds
-            prevoteMilliseconds = try c.decodeIfPresent(UInt64.self, forKey: .prevoteMilliseconds) ?? d.prevoteMilliseconds
+            proposeMilliseconds =
+                try c.decodeIfPresent(UInt64.self, forKey: .proposeMilliseconds) ?? d.proposeMilliseconds
+            prevoteMilliseconds =
+                try c.decodeIfPresent(UInt64.self, forKey: .prevoteMilliseconds) ?? d.prevoteMilliseconds
             precommitMilliseconds =
                 try c.decodeIfPresent(UInt64.self, forKey: .precommitMilliseconds) ?? d.precommitMilliseconds
             deltaMilliseconds = try c.decodeIfPresent(UInt64.self, forKey: .deltaMilliseconds) ?? d.deltaMilliseconds

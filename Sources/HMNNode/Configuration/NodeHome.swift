@@ -76,7 +76,8 @@ public struct NodeHome: Sendable {
             throw NodeConfigurationError(.malformedFile, "\(what): missing field '\(key.stringValue)'", path: path)
         } catch let DecodingError.typeMismatch(_, context) {
             throw NodeConfigurationError(
-                .malformedFile, "\(what): wrong type at '\(context.codingPath.map(\.stringValue).joined(separator: "."))'",
+                .malformedFile,
+                "\(what): wrong type at '\(context.codingPath.map(\.stringValue).joined(separator: "."))'",
                 path: path)
         } catch {
             throw NodeConfigurationError(.malformedFile, "\(what) is not valid JSON: \(error)", path: path)

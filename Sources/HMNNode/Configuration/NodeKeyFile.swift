@@ -29,8 +29,9 @@ public enum NodeKeyFile {
     /// Writes `key`'s seed in hex, readable only by the owner.
     public static func write(_ key: SigningKey, to path: String) throws(NodeConfigurationError) {
         let text = Hex.encode(key.seed) + "\n"
-        guard FileManager.default.createFile(
-            atPath: path, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600])
+        guard
+            FileManager.default.createFile(
+                atPath: path, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600])
         else {
             throw NodeConfigurationError(.io, "cannot write node key file", path: path)
         }

@@ -44,6 +44,14 @@ public enum Testnet {
         guard basePort >= 1, basePort + 2 * count <= 65_535 else {
             throw NodeConfigurationError(.invalidValue, "base port \(basePort) leaves no room for \(count) nodes")
         }
+        for index in 0..<count {
+            let existing = NodeHome.path(NodeHome.path(directory, "node\(index)"), NodeHome.configurationFile)
+            guard !FileManager.default.fileExists(atPath: existing) else {
+                throw NodeConfigurationError(
+                    .invalidValue, "\(directory) already holds a testnet; remove it first to start over", path: existing
+                )
+            }
+        }
         var generator = options.keySeed.map { SeededGenerator(seed: $0) }
         func newKey() throws(NodeConfigurationError) -> SigningKey {
             guard var g = generator else { return SigningKey.generate() }
@@ -60,7 +68,8 @@ public enum Testnet {
         let document = GenesisDocument(
             chainID: chainID, genesisTimeMilliseconds: genesisTime,
             accounts: keys.map {
-                GenesisDocument.Account(publicKey: $0.publicKey.hex, balance: options.validatorBalance, stake: options.stake)
+                GenesisDocument.Account(
+                    publicKey: $0.publicKey.hex, balance: options.validatorBalance, stake: options.stake)
             } + [GenesisDocument.Account(publicKey: faucet.publicKey.hex, balance: options.faucetBalance, stake: 0)],
             parameters: options.parameters, coherence: options.coherence)
         _ = try document.genesis()
@@ -83,8 +92,10 @@ public enum Testnet {
             }
             let configuration = NodeConfiguration(
                 chainID: chainID, moniker: "node\(index)", listenHost: host, listenPort: basePort + 2 * index,
-                httpPort: basePort + 2 * index + 1, peers: addresses.enumerated().filter { $0.offset != index }.map(\.element),
-                timeouts: options.timeouts, lambdaPolicy: options.lambdaPolicy, vectorDimension: options.vectorDimension)
+                httpPort: basePort + 2 * index + 1,
+                peers: addresses.enumerated().filter { $0.offset != index }.map(\.element),
+                timeouts: options.timeouts, lambdaPolicy: options.lambdaPolicy, vectorDimension: options.vectorDimension
+            )
             try NodeHome.writeJSON(configuration, path: NodeHome.path(home, NodeHome.configurationFile))
             try NodeHome.writeJSON(document, path: NodeHome.path(home, NodeHome.genesisFile))
             try NodeKeyFile.write(key, to: NodeHome.path(home, configuration.nodeKeyFile))

@@ -32,10 +32,8 @@ public struct LambdaPolicyConfiguration: Hashable, Sendable, Codable {
     /// Builds the policy.
     public func makePolicy() throws(NodeConfigurationError) -> any LambdaPolicy {
         guard let known = Self.knownParameters[name] else {
-            throw NodeConfigurationError(
-                .invalidValue,
-                "unknown λ policy '\(name)'; expected one of \(Self.knownParameters.keys.sorted().joined(separator: ", "))"
-            )
+            let names = Self.knownParameters.keys.sorted().joined(separator: ", ")
+            throw NodeConfigurationError(.invalidValue, "unknown λ policy '\(name)'; expected one of \(names)")
         }
         if let unknown = parameters.keys.sorted().first(where: { !known.contains($0) }) {
             throw NodeConfigurationError(

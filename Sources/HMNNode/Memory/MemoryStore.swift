@@ -11,6 +11,9 @@ public protocol MemoryStore: Sendable {
         -> [MemoryHit]
     /// Live records.
     var count: Int { get }
+    /// Length of every vector, and the largest payload accepted.
+    var dimension: Int { get }
+    var maxPayloadBytes: Int { get }
     /// RΦV of a record at `nowMilliseconds` (SPEC §8).
     func value(of record: MemoryRecord, nowMilliseconds: UInt64) -> FixedPoint
     /// Flushes and closes (graceful shutdown).
@@ -18,6 +21,9 @@ public protocol MemoryStore: Sendable {
 }
 
 extension VectorStore: MemoryStore {
+    public var dimension: Int { configuration.dimension }
+    public var maxPayloadBytes: Int { configuration.maxPayloadBytes }
+
     public func value(of record: MemoryRecord, nowMilliseconds: UInt64) -> FixedPoint {
         configuration.valuePolicy.value(of: record, nowMilliseconds: nowMilliseconds)
     }

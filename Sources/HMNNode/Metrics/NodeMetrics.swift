@@ -7,19 +7,36 @@ import Metrics
 /// `hmn_coherence`, `hmn_psi{validator}`, `hmn_gossip_bytes_total{direction}`,
 /// `hmn_send_queue_depth`, `hmn_mempool_size`, `hmn_peers`, `hmn_memory_records`.
 public struct NodeMetrics: Sendable {
-    let height = Gauge(label: "hmn_height")
-    let round = Gauge(label: "hmn_round")
-    let commitLatency = Metrics.Timer(label: "hmn_commit_latency_seconds", preferredDisplayUnit: .seconds)
-    let lambda = Gauge(label: "hmn_lambda")
-    let coherence = Gauge(label: "hmn_coherence")
-    let gossipIn = Counter(label: "hmn_gossip_bytes_total", dimensions: [("direction", "in")])
-    let gossipOut = Counter(label: "hmn_gossip_bytes_total", dimensions: [("direction", "out")])
-    let sendQueueDepth = Gauge(label: "hmn_send_queue_depth")
-    let mempoolSize = Gauge(label: "hmn_mempool_size")
-    let peers = Gauge(label: "hmn_peers")
-    let memoryRecords = Gauge(label: "hmn_memory_records")
+    let factory: any MetricsFactory
+    let height: Gauge
+    let round: Gauge
+    let commitLatency: Metrics.Timer
+    let lambda: Gauge
+    let coherence: Gauge
+    let gossipIn: Counter
+    let gossipOut: Counter
+    let sendQueueDepth: Gauge
+    let mempoolSize: Gauge
+    let peers: Gauge
+    let memoryRecords: Gauge
 
-    public init() {}
+    /// Metrics created through `factory` (the global `MetricsSystem.factory` by default; tests
+    /// inject a test factory so they need not bootstrap the process-wide system).
+    public init(factory: any MetricsFactory = MetricsSystem.factory) {
+        self.factory = factory
+        height = Gauge(label: "hmn_height", factory: factory)
+        round = Gauge(label: "hmn_round", factory: factory)
+        commitLatency = Metrics.Timer(
+            label: "hmn_commit_latency_seconds", preferredDisplayUnit: .seconds, factory: factory)
+        lambda = Gauge(label: "hmn_lambda", factory: factory)
+        coherence = Gauge(label: "hmn_coherence", factory: factory)
+        gossipIn = Counter(label: "hmn_gossip_bytes_total", dimensions: [("direction", "in")], factory: factory)
+        gossipOut = Counter(label: "hmn_gossip_bytes_total", dimensions: [("direction", "out")], factory: factory)
+        sendQueueDepth = Gauge(label: "hmn_send_queue_depth", factory: factory)
+        mempoolSize = Gauge(label: "hmn_mempool_size", factory: factory)
+        peers = Gauge(label: "hmn_peers", factory: factory)
+        memoryRecords = Gauge(label: "hmn_memory_records", factory: factory)
+    }
 
     func committed(_ notice: CommitNotice) {
         height.record(Double(notice.height))
@@ -31,7 +48,7 @@ public struct NodeMetrics: Sendable {
             commitLatency.recordMilliseconds(Int64(clamping: milliseconds))
         }
         for validator in notice.validators {
-            Gauge(label: "hmn_psi", dimensions: [("validator", String(validator.key.hex.prefix(8)))])
+            Gauge(label: "hmn_psi", dimensions: [("validator", String(validator.key.hex.prefix(8)))], factory: factory)
                 .record(validator.psi.doubleValue)
         }
     }

@@ -22,6 +22,9 @@ import Logging
 public actor ConsensusDriver {
     private var engine: ConsensusEngine
     private let application: any NodeApplication
+    /// What the engine calls: the application, proposing with late precommits collected.
+    private let engineView: ProposingApplication
+    private let lateCommits: LateCommitCollector
     private let wal: any WriteAheadLog
     private let signingKey: SigningKey
     private let clock: any Clock<Duration>
@@ -57,9 +60,13 @@ public actor ConsensusDriver {
         logger: Logger
     ) throws(ConsensusError) {
         let records = try wal.records()
+        let collector = LateCommitCollector()
+        let view = ProposingApplication(inner: application, collector: collector)
         engine = try ConsensusEngine(
-            configuration: configuration, signingKey: signingKey, application: application, walRecords: records,
+            configuration: configuration, signingKey: signingKey, application: view, walRecords: records,
             logger: logger)
+        self.engineView = view
+        self.lateCommits = collector
         self.application = application
         self.wal = wal
         self.signingKey = signingKey
@@ -87,6 +94,12 @@ public actor ConsensusDriver {
     /// Hands the engine a consensus message from an authenticated peer.
     public func deliver(_ message: ConsensusMessage, from peer: PublicKey) {
         guard started, !stopped else { return }
+        if case .vote(let vote) = message, vote.type == .precommit, vote.height < engine.height {
+            // A precommit for a block already decided: the engine has no use for it, the next
+            // proposal's last commit does (see LateCommitCollector).
+            lateCommits.offer(vote, chainID: application.chainID, application: application)
+            return
+        }
         drive(.message(message, from: peer))
     }
 
@@ -109,7 +122,7 @@ public actor ConsensusDriver {
     }
 
     private func drive(_ event: ConsensusEvent) {
-        let actions = engine.handle(event, now: nowMilliseconds(), application: application)
+        let actions = engine.handle(event, now: nowMilliseconds(), application: engineView)
         execute(actions)
     }
 
@@ -182,6 +195,9 @@ public actor ConsensusDriver {
         let latency = roundZeroStart[finalized.height].map { now >= $0 ? now - $0 : 0 }
         roundZeroStart = roundZeroStart.filter { $0.key > finalized.height }
         if finalized.viaBlockSync { blocksSynced += 1 } else { lastFinalityMilliseconds = latency }
+        if let signers = try? application.validatorSet(atHeight: finalized.height) {
+            lateCommits.committed(finalized.commit, validators: signers)
+        }
         if let cal, let engine = application.layer2 as? CoherenceLayer2Engine, let outcome = engine.lastOutcome,
             outcome.height == finalized.height
         {

@@ -18,6 +18,8 @@ public protocol NodeApplication: ConsensusApplication {
     var nextHeightIsEmergency: Bool { get }
     /// Validators of the next height with their power and Ψ.
     func validatorStatuses() throws -> [ValidatorStatus]
+    /// The validator set of a committed or the next two heights.
+    func validatorSet(atHeight height: UInt64) throws -> [ValidatorPower]
     var mempoolSize: Int { get }
     /// Pending transactions from `sender` (to pick the next nonce of the node's own transactions).
     func pendingCount(from sender: PublicKey) -> Int
@@ -55,6 +57,10 @@ extension LedgerApplication: NodeApplication {
     }
 
     public var mempoolSize: Int { mempool.count }
+
+    public func validatorSet(atHeight height: UInt64) throws -> [ValidatorPower] {
+        try ledger.validators(atHeight: height)
+    }
 
     public func pendingCount(from sender: PublicKey) -> Int {
         mempool.transactions.reduce(0) { $0 + ($1.sender == sender ? 1 : 0) }

@@ -30,14 +30,17 @@ public final class MemoryMeshService: Sendable {
     }
 
     /// Stores a client's record, replicates it, and commits its proof when the record is critical.
-    /// A record the store refuses changes nothing and is not replicated.
+    ///
+    /// Order: the record is checked (shape, version, proof signature), then a critical proof is
+    /// handed to the sink, then the record is stored and replicated. A refused record or proof
+    /// therefore changes nothing; only a store failure the pre-checks cannot foresee (e.g. a disk
+    /// error) can leave a proof transaction pending without its record — harmless, since the proof
+    /// is the author's own signed statement.
     public func put(_ record: MemoryRecord, messenger: any PeerMessenger) async throws(NodeError) -> MemoryPutResult {
-        if let proof = record.proof {
-            do {
-                try proof.verify(for: record, chainID: chainID)
-            } catch {
-                throw NodeError(.badSignature, error.message)
-            }
+        try precheck(record)
+        var transactionID: Hash256?
+        if let proof = record.proof, proof.isCritical {
+            transactionID = try await proofSink.commit(proof)
         }
         do {
             try store.upsert(record)
@@ -45,14 +48,42 @@ public final class MemoryMeshService: Sendable {
             throw Self.nodeError(error)
         }
         await replicator.replicate(record, messenger: messenger)
-        guard let proof = record.proof, proof.isCritical else {
+        guard let transactionID else {
             return MemoryPutResult(id: record.id, proofSubmitted: false, proofTransactionID: nil)
         }
-        let transactionID = try await proofSink.commit(proof)
         submittedProofs.withLock { $0[record.id] = transactionID }
         logger.info(
             "memory proof submitted", metadata: ["record": "\(record.id.short)", "tx": "\(transactionID.short)"])
         return MemoryPutResult(id: record.id, proofSubmitted: true, proofTransactionID: transactionID)
+    }
+
+    /// The checks that need no write: vector shape, payload size, version order, proof signature.
+    func precheck(_ record: MemoryRecord) throws(NodeError) {
+        guard record.vector.count == store.dimension else {
+            throw NodeError(
+                .invalidVector, "vector has \(record.vector.count) components; the store holds \(store.dimension)")
+        }
+        guard record.vector.allSatisfy(\.isFinite) else {
+            throw NodeError(.invalidVector, "vector has a NaN or infinite component")
+        }
+        guard record.vector.contains(where: { $0 != 0 }) else {
+            throw NodeError(.invalidVector, "zero vector has no direction")
+        }
+        guard record.payload.count <= store.maxPayloadBytes else {
+            throw NodeError(
+                .invalidVector, "payload of \(record.payload.count) bytes exceeds \(store.maxPayloadBytes)")
+        }
+        if let existing = store.record(id: record.id), existing.version >= record.version {
+            throw NodeError(
+                .rejected, "record \(record.id.short) already has version \(existing.version) ≥ \(record.version)")
+        }
+        if let proof = record.proof {
+            do {
+                try proof.verify(for: record, chainID: chainID)
+            } catch {
+                throw NodeError(.badSignature, error.message)
+            }
+        }
     }
 
     /// A record pushed by a peer: idempotent upsert (an equal or older version is already here).
@@ -113,7 +144,8 @@ public final class MemoryMeshService: Sendable {
     static func nodeError(_ error: any Error) -> NodeError {
         guard let error = error as? MemoryStoreError else { return NodeError(.internalError, "\(error)") }
         switch error.code {
-        case .wrongDimension, .nonFiniteComponent, .zeroVector, .payloadTooLarge: return NodeError(.invalidVector, error.message)
+        case .wrongDimension, .nonFiniteComponent, .zeroVector, .payloadTooLarge:
+            return NodeError(.invalidVector, error.message)
         case .staleVersion: return NodeError(.rejected, error.message)
         case .invalidProof: return NodeError(.badSignature, error.message)
         case .invalidK, .invalidParameter, .notFound: return NodeError(.malformed, error.message)

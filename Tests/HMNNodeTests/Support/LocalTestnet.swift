@@ -4,6 +4,7 @@ import HMNNode
 import HMNPrimitives
 import HMNTransport
 import Logging
+import MetricsTestKit
 import Testing
 
 /// Four (or N) full nodes in one process over an ``InMemoryNetwork``, created from real home
@@ -35,9 +36,13 @@ final class LocalTestnet: @unchecked Sendable {
         return options
     }
 
+    /// Node 0's metrics go here.
+    let metrics = TestMetrics()
+
     init(validators: Int = 4, options: Testnet.Options = LocalTestnet.fastOptions) async throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("hmn-node-\(UUID().uuidString)").path
-        layout = try Testnet.initialize(validators: validators, directory: directory, basePort: 40_000, options: options)
+        layout = try Testnet.initialize(
+            validators: validators, directory: directory, basePort: 40_000, options: options)
         homes = try layout.homes.map { try NodeHome.load($0) }
         for home in homes {
             transports.append(ReattachableTransport(try await network.join(home.signingKey.publicKey)))
@@ -45,16 +50,21 @@ final class LocalTestnet: @unchecked Sendable {
         await network.connectAll()
         nodes = Array(repeating: nil, count: validators)
         tasks = Array(repeating: nil, count: validators)
-        for index in homes.indices { try start(index) }
+        for index in homes.indices {
+            try start(index, metrics: index == 0 ? NodeMetrics(factory: metrics) : NodeMetrics())
+        }
     }
 
     func node(_ index: Int) -> FullNode { nodes[index]! }
     var running: [FullNode] { nodes.compactMap { $0 } }
 
     /// Opens node `index` from its home and runs it.
-    func start(_ index: Int) throws {
+    func start(_ index: Int, metrics: NodeMetrics = NodeMetrics()) throws {
         transports[index].attach()
-        let node = try FullNode.open(home: homes[index], transport: transports[index], logger: Self.quiet)
+        var options = FullNode.Options()
+        options.metrics = metrics
+        let node = try FullNode.open(
+            home: homes[index], transport: transports[index], options: options, logger: Self.quiet)
         nodes[index] = node
         tasks[index] = Task { try? await node.run() }
     }
@@ -73,8 +83,13 @@ final class LocalTestnet: @unchecked Sendable {
     }
 
     /// Polls `condition` every 50 ms until it holds or `seconds` pass.
+    ///
+    /// The ceiling is generous on purpose: alone these tests finish in seconds, but under
+    /// `swift test` every suite of the package shares one process and its cooperative thread pool
+    /// (two threads on this machine), and long synchronous tests elsewhere (the simulator's) can
+    /// starve the nodes' tasks for a minute and more.
     static func eventually(
-        _ what: String, within seconds: Double = 15, _ condition: () async throws -> Bool
+        _ what: String, within seconds: Double = 180, _ condition: () async throws -> Bool
     ) async throws {
         let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
         while ContinuousClock.now < deadline {

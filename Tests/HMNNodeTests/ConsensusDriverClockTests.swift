@@ -1,0 +1,57 @@
+import Foundation
+import Synchronization
+import HMNNode
+import HMNTransport
+import Testing
+
+/// A clock whose sleeps are `factor` times shorter than asked: the node's timers (round
+/// timeouts, the λ epoch delay) run on the injected clock, so a test can compress time.
+struct ScaledClock: Clock {
+    typealias Duration = Swift.Duration
+    typealias Instant = ContinuousClock.Instant
+    let factor: Int
+    /// Sleeps requested through this clock.
+    let sleeps = Counter()
+
+    final class Counter: Sendable {
+        private let value = Atomic<Int>(0)
+        func increment() { value.add(1, ordering: .relaxed) }
+        var count: Int { value.load(ordering: .relaxed) }
+    }
+
+    var now: Instant { ContinuousClock.now }
+    var minimumResolution: Duration { .nanoseconds(1) }
+
+    func sleep(until deadline: Instant, tolerance: Duration?) async throws {
+        sleeps.increment()
+        let remaining = ContinuousClock.now.duration(to: deadline)
+        try await ContinuousClock().sleep(for: remaining / factor)
+    }
+}
+
+@Suite("ConsensusDriver timers")
+struct ConsensusDriverClockTests {
+    @Test("timers run on the injected clock: 100 s epochs at 10,000× pass in 10 ms")
+    func injectedClock() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("hmn-clock-\(UUID().uuidString)")
+            .path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        var testnet = Testnet.Options()
+        testnet.genesisTimeMilliseconds = WallClock.nowMilliseconds() - 1_000
+        testnet.vectorDimension = 4
+        // Default timeouts and a 100 s base epoch: at real speed 6 blocks would take ten minutes.
+        testnet.coherence.baseEpochMilliseconds = 100_000
+        let layout = try Testnet.initialize(validators: 1, directory: directory, options: testnet)
+        let home = try NodeHome.load(layout.homes[0])
+        let transport = try await InMemoryNetwork().join(home.signingKey.publicKey)
+        var options = FullNode.Options()
+        let clock = ScaledClock(factor: 10_000)
+        options.clock = clock
+        let node = try FullNode.open(home: home, transport: transport, options: options, logger: LocalTestnet.quiet)
+        let task = Task { try? await node.run() }
+        try await LocalTestnet.eventually("6 blocks", within: 180) { await node.status().height >= 6 }
+        #expect(clock.sleeps.count >= 6)
+        task.cancel()
+        await task.value
+    }
+}
