@@ -34,7 +34,7 @@ extension GossipEngine {
                     record: record, shard: shard, targets: targets, dropWhenDone: !hosts,
                     ticksLeft: configuration.handoffRetryTicks)
                 for peer in targets.sorted() {
-                    enqueue(record, shard: shard, to: peer, request: false, handoff: true)
+                    enqueue(record, shard: shard, to: peer, request: false, kind: .handoff)
                 }
             }
         }
@@ -70,7 +70,7 @@ extension GossipEngine {
             pendingHandoffs[id]!.ticksLeft = configuration.handoffRetryTicks
             let pending = pendingHandoffs[id]!
             for peer in pending.targets.sorted() where peers[peer] != nil {
-                enqueue(pending.record, shard: pending.shard, to: peer, request: false, handoff: true)
+                enqueue(pending.record, shard: pending.shard, to: peer, request: false, kind: .handoff)
             }
         }
     }

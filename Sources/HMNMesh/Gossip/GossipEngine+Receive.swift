@@ -3,22 +3,22 @@ import HMNPrimitives
 extension GossipEngine {
     mutating func onMessage(_ message: GossipMessage, from peer: PublicKey, _ actions: inout [GossipAction]) {
         switch message {
-        case .push(let shard, let records, let handoff):
-            onPush(shard: shard, records: records, handoff: handoff, from: peer, &actions)
+        case .push(let shard, let records, let kind):
+            onPush(shard: shard, records: records, kind: kind, from: peer, &actions)
         case .ihave(let shard, let entries):
             onIHave(shard: shard, entries: entries, from: peer, &actions)
         case .iwant(let ids):
             for id in ids {
                 if let record = store.record(id), let shard = store.shard(of: id) {
-                    enqueue(record, shard: shard, to: peer, request: true, handoff: false)
+                    enqueue(record, shard: shard, to: peer, request: true, kind: .response)
                 } else if let record = retained[id], let shard = map.nearestShard(to: record.vector) {
-                    enqueue(record, shard: shard, to: peer, request: true, handoff: false)
+                    enqueue(record, shard: shard, to: peer, request: true, kind: .response)
                 }
             }
         case .reconcile(let shard, let ranges, let complete):
             onReconcile(shard: shard, ranges: ranges, complete: complete, from: peer, &actions)
-        case .items(let shard, let prefix, let entries):
-            onItems(shard: shard, prefix: prefix, entries: entries, from: peer, &actions)
+        case .items(let shard, let prefix, let entries, let reply):
+            onItems(shard: shard, prefix: prefix, entries: entries, reply: reply, from: peer, &actions)
         case .ack(let entries):
             onAck(entries, from: peer, &actions)
         }
@@ -49,7 +49,7 @@ extension GossipEngine {
     }
 
     mutating func onPush(
-        shard: ShardID, records: [MemoryRecord], handoff: Bool, from peer: PublicKey, _ actions: inout [GossipAction]
+        shard: ShardID, records: [MemoryRecord], kind: PushKind, from peer: PublicKey, _ actions: inout [GossipAction]
     ) {
         var acknowledged: [RecordVersion] = []
         for record in records {
@@ -67,20 +67,23 @@ extension GossipEngine {
             guard let actual = map.nearestShard(to: record.vector), hostedShards.contains(actual) else { continue }
             let version = RecordVersion(record)
             expected[record.id] = nil
-            requested.remove(record.id)
-            if handoff { acknowledged.append(version) }
+            requested[record.id] = nil
+            if kind == .handoff { acknowledged.append(version) }
             switch store.merge(record, shard: actual) {
             case .inserted, .replaced:
                 reward(peer)
                 actions.append(.integrated(record, shard: actual))
                 if retained[record.id] != nil { retained[record.id] = nil }
-                for other in proximityOrdered(placement[actual] ?? []) where other != peer {
-                    announce(version, shard: actual, to: other)
+                // Only new writes fan out: answers and handoffs were asked for or are being repaired.
+                if kind == .eager {
+                    for other in proximityOrdered(placement[actual] ?? []) where other != peer {
+                        announce(version, shard: actual, to: other)
+                    }
+                    // A non-replica origin learns that its write landed.
+                    if !(placement[actual] ?? []).contains(peer) { announce(version, shard: actual, to: peer) }
                 }
-                // A non-replica origin learns that its write landed.
-                if !(placement[actual] ?? []).contains(peer) { announce(version, shard: actual, to: peer) }
             case .stale:
-                if !handoff {
+                if kind != .handoff {
                     penalize(
                         peer, configuration.scoring.staleReplayPenalty,
                         MeshError(.staleVersion, "record \(record.id.short) v\(record.version) is older than held"),
@@ -104,9 +107,13 @@ extension GossipEngine {
             }
             guard hostedShards.contains(shard) else { continue }
             if let held = store.version(of: entry.id), !entry.supersedes(held) { continue }
-            if requested.contains(entry.id), expected[entry.id] == entry { continue }
+            if let known = expected[entry.id], !entry.supersedes(known), requested[entry.id] != nil,
+                now < requested[entry.id]! + requestTimeoutMilliseconds
+            {
+                continue
+            }
             expected[entry.id] = entry
-            requested.insert(entry.id)
+            requested[entry.id] = now
             wanted.append(entry.id)
         }
         if !wanted.isEmpty { actions.append(.send(to: peer, .iwant(ids: wanted))) }

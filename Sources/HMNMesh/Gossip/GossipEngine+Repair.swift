@@ -4,12 +4,14 @@ import HMNPrimitives
 /// arXiv:2212.13567, with fixed 16-way id-prefix ranges): peers compare fingerprints of a shard's
 /// id ranges, descend only into ranges that differ, and list records only in small differing
 /// ranges, so the bytes exchanged grow with the number of differing records (times the tree depth),
-/// not with the store.
+/// not with the store. Transfers are pulled (IWANT) by the side that lacks a record, and an id is
+/// not asked for twice while a request is outstanding, so a node reconciling with several peers at
+/// once still receives each missing record about once.
 extension GossipEngine {
     /// Starts one round: the next hosted shard (round-robin), with the next co-replica in proximity
     /// order (round-robin per shard, so every pair reconciles in turn).
     mutating func startReconciliation(_ actions: inout [GossipAction]) {
-        requested.removeAll()
+        requested = requested.filter { now < $0.value + requestTimeoutMilliseconds }
         let hosted = hostedShards.sorted()
         guard !hosted.isEmpty else { return }
         let shard = hosted[reconcileCursor % hosted.count]
@@ -45,7 +47,7 @@ extension GossipEngine {
             actions.append(.send(to: peer, .reconcile(shard: shard, ranges: reply.ranges, complete: reply.complete)))
         }
         for (prefix, entries) in reply.items {
-            actions.append(.send(to: peer, .items(shard: shard, prefix: prefix, entries: entries)))
+            actions.append(.send(to: peer, .items(shard: shard, prefix: prefix, entries: entries, reply: false)))
         }
     }
 
@@ -55,14 +57,7 @@ extension GossipEngine {
     ) {
         let mine = store.fingerprint(shard: shard, prefix: range.prefix)
         if mine.count == range.count && mine.fingerprint == range.fingerprint { return }
-        if range.count == 0 {
-            // The peer holds nothing here: send it everything we hold.
-            for version in store.versions(shard: shard, prefix: range.prefix) {
-                if let record = store.record(version.id) {
-                    enqueue(record, shard: shard, to: peer, request: false, handoff: false)
-                }
-            }
-        } else if mine.count <= configuration.leafThreshold || range.count <= configuration.leafThreshold
+        if mine.count <= configuration.leafThreshold || range.count <= configuration.leafThreshold
             || range.prefix.depth >= RangePrefix.maxDepth
         {
             let entries = store.versions(shard: shard, prefix: range.prefix).map(RecordSummary.init)
@@ -73,35 +68,33 @@ extension GossipEngine {
         }
     }
 
-    /// The peer's records in a small differing range: send what it lacks or holds older, ask for
-    /// what we lack or hold older (both on a tie with different content; the merge decides).
+    /// The peer's records in a small differing range: ask for what we lack or hold older (and, at
+    /// equal versions with different content, both sides fetch; the merge decides). If we hold what
+    /// the peer lacks, list our records back once (`reply`), so the peer pulls them.
     mutating func onItems(
-        shard: ShardID, prefix: RangePrefix, entries: [RecordSummary], from peer: PublicKey,
+        shard: ShardID, prefix: RangePrefix, entries: [RecordSummary], reply: Bool, from peer: PublicKey,
         _ actions: inout [GossipAction]
     ) {
         guard hostedShards.contains(shard) else { return }
         var theirs: [Hash256: RecordSummary] = [:]
         for entry in entries where prefix.contains(entry.id) { theirs[entry.id] = entry }
+        let mine = store.versions(shard: shard, prefix: prefix).map(RecordSummary.init)
         var wanted: [Hash256] = []
-        for version in store.versions(shard: shard, prefix: prefix) {
-            let summary = RecordSummary(version)
-            guard let other = theirs.removeValue(forKey: version.id) else {
-                if let record = store.record(version.id) {
-                    enqueue(record, shard: shard, to: peer, request: false, handoff: false)
-                }
+        var peerLacks = false
+        for summary in mine {
+            guard let other = theirs.removeValue(forKey: summary.id) else {
+                peerLacks = true
                 continue
             }
-            if summary.version > other.version || (summary.version == other.version && summary.tag != other.tag) {
-                if let record = store.record(version.id) {
-                    enqueue(record, shard: shard, to: peer, request: false, handoff: false)
-                }
-            }
-            if other.version > summary.version || (summary.version == other.version && summary.tag != other.tag) {
-                wanted.append(version.id)
-            }
+            let tie = summary.version == other.version && summary.tag != other.tag
+            if summary.version > other.version || tie { peerLacks = true }
+            if (other.version > summary.version || tie) && shouldRequest(summary.id) { wanted.append(summary.id) }
         }
-        wanted.append(contentsOf: theirs.keys.sorted())
+        for id in theirs.keys.sorted() where shouldRequest(id) { wanted.append(id) }
         if !wanted.isEmpty { actions.append(.send(to: peer, .iwant(ids: wanted))) }
+        if peerLacks && !reply {
+            actions.append(.send(to: peer, .items(shard: shard, prefix: prefix, entries: mine, reply: true)))
+        }
     }
 }
 

@@ -29,7 +29,7 @@ extension GossipEngine {
         }
         let targets = proximityOrdered(replicas).prefix(configuration.meshDegree)
         for peer in targets {
-            actions.append(.send(to: peer, .push(shard: shard, records: [record], handoff: false)))
+            actions.append(.send(to: peer, .push(shard: shard, records: [record], kind: .eager)))
         }
         // Replicas beyond the eager fan-out learn of the record lazily.
         for peer in proximityOrdered(replicas).dropFirst(configuration.meshDegree) {
@@ -45,7 +45,7 @@ extension GossipEngine {
             let pending = pendingOrigins[id]!
             pendingOrigins[id]!.ticksLeft = configuration.originRetryTicks
             for peer in proximityOrdered(placement[pending.shard] ?? []).prefix(configuration.meshDegree) {
-                actions.append(.send(to: peer, .push(shard: pending.shard, records: [pending.record], handoff: false)))
+                actions.append(.send(to: peer, .push(shard: pending.shard, records: [pending.record], kind: .eager)))
             }
         }
     }

@@ -37,7 +37,9 @@ public struct GossipEngine: Sendable {
     var pendingAnnouncements: [PublicKey: [ShardID: [RecordVersion]]] = [:]
     var outbox: [PublicKey: [OutboundRecord]] = [:]
     var expected: [Hash256: RecordVersion] = [:]
-    var requested: Set<Hash256> = []
+    /// Ids asked for with IWANT, and when: not asked again from another peer until the request expires.
+    var requested: [Hash256: UInt64] = [:]
+    var now: UInt64 = 0
     var pendingOrigins: [Hash256: PendingOrigin] = [:]
     var pendingHandoffs: [Hash256: PendingHandoff] = [:]
     var tickCount = 0
@@ -80,6 +82,7 @@ public struct GossipEngine: Sendable {
     /// Processes one event and returns what the shell must do, in order.
     public mutating func handle(_ event: GossipEvent, nowMilliseconds: UInt64) -> [GossipAction] {
         var actions: [GossipAction] = []
+        now = max(now, nowMilliseconds)
         switch event {
         case .start:
             actions.append(.schedule(afterMilliseconds: paceMilliseconds))
@@ -148,16 +151,26 @@ public struct GossipEngine: Sendable {
         }
     }
 
+    /// How long an IWANT stays outstanding before the id may be asked for again.
+    var requestTimeoutMilliseconds: UInt64 { max(4 * paceMilliseconds, 100) }
+
+    /// Marks `id` as requested unless a request is still outstanding; true when the caller should ask.
+    mutating func shouldRequest(_ id: Hash256) -> Bool {
+        if let at = requested[id], now < at + requestTimeoutMilliseconds { return false }
+        requested[id] = now
+        return true
+    }
+
     mutating func announce(_ version: RecordVersion, shard: ShardID, to peer: PublicKey) {
         pendingAnnouncements[peer, default: [:]][shard, default: []].append(version)
     }
 
-    mutating func enqueue(_ record: MemoryRecord, shard: ShardID, to peer: PublicKey, request: Bool, handoff: Bool) {
+    mutating func enqueue(_ record: MemoryRecord, shard: ShardID, to peer: PublicKey, request: Bool, kind: PushKind) {
         guard peer != identity else { return }
-        if outbox[peer]?.contains(where: { $0.record.id == record.id && $0.isHandoff == handoff }) == true { return }
+        if outbox[peer]?.contains(where: { $0.record.id == record.id && $0.kind == kind }) == true { return }
         outbox[peer, default: []].append(
             OutboundRecord(
-                record: record, shard: shard, isRequest: request, isHandoff: handoff,
+                record: record, shard: shard, isRequest: request, kind: kind,
                 bytes: record.canonicalBytes.count))
     }
 
@@ -176,20 +189,20 @@ public struct GossipEngine: Sendable {
             }
             queue.removeFirst(sentCount)
             outbox[peer] = queue.isEmpty ? nil : queue
-            // One message per (shard, handoff) group, at most maxRecordsPerMessage records each.
-            var groups: [(key: ShardID, handoff: Bool, records: [MemoryRecord])] = []
+            // One message per (shard, kind) group, at most maxRecordsPerMessage records each.
+            var groups: [(key: ShardID, kind: PushKind, records: [MemoryRecord])] = []
             for item in batch {
                 if let index = groups.firstIndex(where: {
-                    $0.key == item.shard && $0.handoff == item.isHandoff
+                    $0.key == item.shard && $0.kind == item.kind
                         && $0.records.count < configuration.maxRecordsPerMessage
                 }) {
                     groups[index].records.append(item.record)
                 } else {
-                    groups.append((item.shard, item.isHandoff, [item.record]))
+                    groups.append((item.shard, item.kind, [item.record]))
                 }
             }
             for group in groups {
-                actions.append(.send(to: peer, .push(shard: group.key, records: group.records, handoff: group.handoff)))
+                actions.append(.send(to: peer, .push(shard: group.key, records: group.records, kind: group.kind)))
             }
         }
     }

@@ -17,7 +17,7 @@ struct OutboundRecord: Hashable, Sendable {
     var record: MemoryRecord
     var shard: ShardID
     var isRequest: Bool
-    var isHandoff: Bool
+    var kind: PushKind
     var bytes: Int
 
     var isCritical: Bool { record.proof?.isCritical ?? false }

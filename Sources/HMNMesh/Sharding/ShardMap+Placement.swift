@@ -71,7 +71,8 @@ struct RendezvousScore {
         precondition(x > 0)
         let integer = UInt64(63 - x.leadingZeroBitCount)
         // Mantissa in Q62: m = x / 2^integer ∈ [1, 2).
-        var mantissa = UInt128(x) << (62 - integer)
+        // (Dropping x's lowest bit when x ≥ 2⁶³ changes the log by < 2⁻⁶², far below Q32.)
+        var mantissa = integer <= 62 ? UInt128(x) << (62 - integer) : UInt128(x) >> (integer - 62)
         var fraction: UInt64 = 0
         for bit in stride(from: 31, through: 0, by: -1) {
             mantissa = (mantissa * mantissa) >> 62
