@@ -22,6 +22,9 @@ public struct GossipConfiguration: Hashable, Sendable {
     public var maxRecordsPerMessage: Int = 64
     /// Wire messages larger than this are rejected before decoding.
     public var maxMessageBytes: Int = 4 << 20
+    /// An announced record that is missing is requested only this long after the IHAVE (at the next
+    /// tick after that), giving the eager push time to arrive first (Plumtree's missing-message timer).
+    public var iwantGraceMilliseconds: UInt64 = 30
     /// An origin that hosts none of a record's replicas resends it after this many ticks without an IHAVE.
     public var originRetryTicks: Int = 4
     /// A handoff is resent after this many ticks without an ack.

@@ -114,8 +114,27 @@ extension GossipEngine {
             }
             expected[entry.id] = entry
             requested[entry.id] = now
-            wanted.append(entry.id)
+            if configuration.iwantGraceMilliseconds == 0 {
+                wanted.append(entry.id)
+            } else if deferredWants[entry.id] == nil {
+                deferredWants[entry.id] = (peer, now + configuration.iwantGraceMilliseconds)
+            }
         }
         if !wanted.isEmpty { actions.append(.send(to: peer, .iwant(ids: wanted))) }
+    }
+
+    /// Requests announced records whose grace period ended and that the eager push did not bring.
+    mutating func requestDeferredWants(_ actions: inout [GossipAction]) {
+        var byPeer: [PublicKey: [Hash256]] = [:]
+        for (id, want) in deferredWants where want.due <= now {
+            deferredWants[id] = nil
+            guard let announced = expected[id], peers[want.peer]?.isGraylisted != true else { continue }
+            if let held = store.version(of: id), !announced.supersedes(held) { continue }
+            requested[id] = now
+            byPeer[want.peer, default: []].append(id)
+        }
+        for (peer, ids) in byPeer.sorted(by: { $0.key < $1.key }) {
+            actions.append(.send(to: peer, .iwant(ids: ids.sorted())))
+        }
     }
 }

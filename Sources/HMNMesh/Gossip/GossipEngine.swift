@@ -40,6 +40,8 @@ public struct GossipEngine: Sendable {
     /// Ids asked for with IWANT, and when: not asked again from another peer until the request expires.
     var requested: [Hash256: UInt64] = [:]
     var now: UInt64 = 0
+    /// Announced ids to request once their grace period ends: (announcer, due time).
+    var deferredWants: [Hash256: (peer: PublicKey, due: UInt64)] = [:]
     var pendingOrigins: [Hash256: PendingOrigin] = [:]
     var pendingHandoffs: [Hash256: PendingHandoff] = [:]
     var tickCount = 0
@@ -144,6 +146,7 @@ public struct GossipEngine: Sendable {
             }
         }
         pendingAnnouncements = [:]
+        requestDeferredWants(&actions)
         retryOrigins(&actions)
         retryHandoffs(&actions)
         if configuration.reconcileEveryTicks > 0, tickCount % configuration.reconcileEveryTicks == 0 {

@@ -79,7 +79,7 @@ struct GossipEngineTests {
 
     @Test("A record whose content differs from its announced or proven hash is rejected")
     func wrongContentHash() throws {
-        var target = engine(0)
+        var target = engine(0) { $0.iwantGraceMilliseconds = 0 }
         let announced = record(by: 1, id: 5, payload: 1)
         let ihave = target.handle(
             .received(.ihave(shard: 0, entries: [RecordVersion(announced)]), from: keys[1].publicKey),
