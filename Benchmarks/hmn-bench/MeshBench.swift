@@ -33,8 +33,9 @@ struct MeshBench: ParsableCommand {
         print("memory mesh, simulated: \(writes) writes 5 ms apart, \(Int(loss * 100))% loss, one-way latency 1–20 ms")
         print("+ 0–5 ms jitter, R = 3, \(dimension)-dim vectors + 64 B payload, 10% critical (signed, verified)")
         print("")
-        print("| N | λ tier (tick) | write→replica p50 | p99 (99% of replicas) | write→all p99 | "
-            + "receptions / replica / update | receptions / node / update | idle B/s/node (λ=1.0) | wall s |")
+        print(
+            "| N | λ tier (tick) | write→replica p50 | p99 (99% of replicas) | write→all p99 | "
+                + "receptions / replica / update | receptions / node / update | idle B/s/node (λ=1.0) | wall s |")
         print("|---|---|---|---|---|---|---|---|---|")
         for count in nodes {
             for lambda in [0.3, 0.6, 1.0] {
@@ -79,7 +80,8 @@ struct MeshBench: ParsableCommand {
             let idle = Double(sim.counters.bytesSent) / Double(count) / Double(idleSeconds)
             let tick = configuration.gossip.paceMilliseconds(lambda: configuration.lambda)
             let incomplete = latencies.incomplete > 0 ? " (\(latencies.incomplete) incomplete)" : ""
-            line = "| \(count) | λ=\(lambda) (\(tick) ms) | \(meshPercentile(latencies.perReplica, 0.5)) ms | "
+            line =
+                "| \(count) | λ=\(lambda) (\(tick) ms) | \(meshPercentile(latencies.perReplica, 0.5)) ms | "
                 + "\(meshPercentile(latencies.perReplica, 0.99)) ms | "
                 + "\(meshPercentile(latencies.toAllReplicas, 0.99)) ms\(incomplete) | "
                 + String(format: "%.3f", Double(receptions) / Double(max(needed, 1))) + " | "

@@ -48,8 +48,9 @@ extension GossipEngine {
 
     mutating func onAck(_ entries: [RecordVersion], from peer: PublicKey, _ actions: inout [GossipAction]) {
         for entry in entries {
-            guard var pending = pendingHandoffs[entry.id], RecordVersion(pending.record) == entry
-                || entry.supersedes(RecordVersion(pending.record))
+            guard var pending = pendingHandoffs[entry.id],
+                RecordVersion(pending.record) == entry
+                    || entry.supersedes(RecordVersion(pending.record))
             else { continue }
             pending.targets.remove(peer)
             if pending.targets.isEmpty {

@@ -57,7 +57,9 @@ extension GossipEngine {
                 try validate(record)
             } catch {
                 let scoring = configuration.scoring
-                let penalty = error.code == .invalidProof ? scoring.invalidProofPenalty
+                let penalty =
+                    error.code == .invalidProof
+                    ? scoring.invalidProofPenalty
                     : error.code == .wrongContentHash ? scoring.wrongContentHashPenalty : scoring.malformedPenalty
                 penalize(peer, penalty, error, &actions)
                 if peers[peer]?.isGraylisted == true { return }

@@ -127,8 +127,10 @@ public struct GossipEngine: Sendable {
     func proximityOrdered(_ candidates: [PublicKey]) -> [PublicKey] {
         let ranked = candidates.filter { $0 != identity && peers[$0]?.isGraylisted != true }
         return ranked.map { peer in
-            (peer, placement.values.filter { $0.contains(peer) && $0.contains(identity) }.count,
-             peers[peer]?.rttMilliseconds ?? .max)
+            (
+                peer, placement.values.filter { $0.contains(peer) && $0.contains(identity) }.count,
+                peers[peer]?.rttMilliseconds ?? .max
+            )
         }
         .sorted { lhs, rhs in
             if lhs.1 != rhs.1 { return lhs.1 > rhs.1 }

@@ -57,7 +57,8 @@ extension ShardMap {
             nextShardID += 1
         case .setReplicationFactor(let factor):
             guard factor > 0, factor <= Self.maxReplicationFactor else {
-                throw MeshError(.invalidChange, "replication factor \(factor) is outside 1...\(Self.maxReplicationFactor)")
+                throw MeshError(
+                    .invalidChange, "replication factor \(factor) is outside 1...\(Self.maxReplicationFactor)")
             }
             replicationFactor = factor
         }

@@ -17,7 +17,8 @@ extension MeshSimulation {
             var best: [Hash256: RoutedHit] = [:]
             for node in nodes.sorted() {
                 for record in engines[node].heldRecords where map.nearestShard(to: record.vector) == shard {
-                    let hit = RoutedHit(id: record.id, distance: Self.cosineDistance(vector, record.vector), shard: shard)
+                    let hit = RoutedHit(
+                        id: record.id, distance: Self.cosineDistance(vector, record.vector), shard: shard)
                     if best[record.id] == nil { best[record.id] = hit }
                 }
             }

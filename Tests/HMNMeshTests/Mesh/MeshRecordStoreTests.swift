@@ -10,7 +10,8 @@ struct MeshRecordStoreTests {
         MemoryRecord(id: Hash256.of([UInt8(id)]), vector: [1, 0], payload: [payload], author: author, version: version)
     }
 
-    @Test("Merging is idempotent and order-independent: every permutation ends in the same state", arguments: [1, 2, 3])
+    @Test(
+        "Merging is idempotent and order-independent: every permutation ends in the same state", arguments: [1, 2, 3])
     func orderIndependent(seed: UInt64) {
         var generator = SeededGenerator(seed: seed)
         var updates: [MemoryRecord] = []

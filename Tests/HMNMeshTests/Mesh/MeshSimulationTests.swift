@@ -110,9 +110,11 @@ struct MeshSimulationTests {
         forged.proof = MemoryProof(
             record: forged, rphv: FixedPoint(raw: 950_000), timestampMilliseconds: 0, chainID: "hmn-mesh-sim",
             key: sim.keys[attacker])
-        forged.proof!.authorSignature = MemoryProof(
-            record: other, rphv: FixedPoint(raw: 950_000), timestampMilliseconds: 0, chainID: "hmn-mesh-sim",
-            key: sim.keys[attacker]).authorSignature
+        forged.proof!.authorSignature =
+            MemoryProof(
+                record: other, rphv: FixedPoint(raw: 950_000), timestampMilliseconds: 0, chainID: "hmn-mesh-sim",
+                key: sim.keys[attacker]
+            ).authorSignature
         sim.inject(
             GossipMessage.push(shard: shard, records: [forged], kind: .eager).canonicalBytes, from: attacker,
             to: target)
@@ -126,7 +128,8 @@ struct MeshSimulationTests {
         honest.version = 2
         sim.write(honest, at: target)
         sim.run(for: 200)
-        sim.inject(GossipMessage.push(shard: shard, records: [v1], kind: .eager).canonicalBytes, from: attacker, to: target)
+        sim.inject(
+            GossipMessage.push(shard: shard, records: [v1], kind: .eager).canonicalBytes, from: attacker, to: target)
         sim.run(for: 100)
         #expect(sim.engines[target].store.record(honest.id)?.version == 2)
         let afterReplay = try #require(sim.engines[target].peers[sim.key(attacker)]).score

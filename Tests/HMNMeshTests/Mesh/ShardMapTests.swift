@@ -46,7 +46,8 @@ struct ShardMapTests {
     @Test("Transaction payloads round-trip; another tag, trailing bytes and oversize input are typed errors")
     func transactionPayload() throws {
         let proposal = ShardMapProposal(
-            baseVersion: 4, changes: [.splitShard(2, keep: centroids[2], split: centroids[3]), .setReplicationFactor(5)])
+            baseVersion: 4,
+            changes: [.splitShard(2, keep: centroids[2], split: centroids[3]), .setReplicationFactor(5)])
         #expect(try ShardMapProposal(transactionPayload: proposal.transactionPayload) == proposal)
         var wrongTag = CanonicalEncoder()
         wrongTag.encode("hmn/other/v1")
@@ -140,9 +141,11 @@ struct RendezvousLogTests {
     @Test("The integer log₂ matches Double within 2⁻²⁰ over the whole UInt64 range", arguments: [5, 6])
     func accuracy(seed: UInt64) {
         var generator = SeededGenerator(seed: seed)
-        let inputs: [UInt64] = [1, 2, 3, 1 << 62, (1 << 63) - 1, 1 << 63, .max] + (0..<200).map { _ in
-            generator.next() >> (generator.next() % 64)
-        }
+        let inputs: [UInt64] =
+            [1, 2, 3, 1 << 62, (1 << 63) - 1, 1 << 63, .max]
+            + (0..<200).map { _ in
+                generator.next() >> (generator.next() % 64)
+            }
         for x in inputs where x > 0 {
             let got = Double(RendezvousScore.log2Q32(x)) / 4_294_967_296
             #expect(abs(got - log2(Double(x))) < 1.0 / 1_048_576, "log2(\(x))")
