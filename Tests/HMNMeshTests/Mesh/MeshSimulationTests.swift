@@ -43,6 +43,12 @@ struct MeshSimulationTests {
         #expect(latencies.toAllReplicas.count == 60)
         #expect(sim.counters.proofsCommitted == 6)
         #expect(sim.counters.rejections == 0)
+        // Routing in the mesh: when λ ≥ 0.7 every query is answered by its optimal shard alone.
+        for _ in 0..<5 {
+            let query = vectors.next()
+            let routed = sim.query(query, k: 5, lambda: FixedPoint(raw: 900_000))
+            #expect(routed.servedBy == [sim.map.nearestShard(to: query)!])
+        }
         // Eager push: half the writes are on every replica within the network's latency range.
         #expect(meshPercentile(latencies.toAllReplicas, 0.5) <= 50)
         if lambda < 0.5 { #expect(meshPercentile(latencies.perReplica, 0.99) < 100) }
