@@ -27,6 +27,9 @@ public struct GossipConfiguration: Hashable, Sendable {
     public var iwantGraceMilliseconds: UInt64 = 30
     /// An origin that hosts none of a record's replicas resends it after this many ticks without an IHAVE.
     public var originRetryTicks: Int = 4
+    /// ... at most this many times (a partition can outlast it; repair does not cover a record no
+    /// replica holds, so keep it generous).
+    public var originMaxRetries: Int = 1_000
     /// A handoff is resent after this many ticks without an ack.
     public var handoffRetryTicks: Int = 4
     /// RΦV at or above this is critical and must carry a memory proof (SPEC §8).

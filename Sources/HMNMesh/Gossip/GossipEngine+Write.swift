@@ -21,11 +21,21 @@ extension GossipEngine {
         let replicas = placement[shard] ?? []
         if replicas.contains(identity) {
             let outcome = store.merge(record, shard: shard)
-            guard outcome == .inserted || outcome == .replaced else { return }
+            guard outcome == .inserted || outcome == .replaced else {
+                if outcome == .stale || outcome == .lostTie {
+                    actions.append(
+                        .rejected(
+                            from: identity,
+                            MeshError(
+                                .staleVersion, "local write of \(record.id.short) is not newer than the held version")))
+                }
+                return
+            }
             actions.append(.integrated(record, shard: shard))
         } else {
             pendingOrigins[record.id] = PendingOrigin(
-                record: record, shard: shard, ticksLeft: configuration.originRetryTicks)
+                record: record, shard: shard, ticksLeft: configuration.originRetryTicks,
+                retriesLeft: configuration.originMaxRetries)
         }
         let targets = proximityOrdered(replicas).prefix(configuration.meshDegree)
         for peer in targets {
@@ -43,7 +53,13 @@ extension GossipEngine {
             pendingOrigins[id]!.ticksLeft -= 1
             guard pendingOrigins[id]!.ticksLeft <= 0 else { continue }
             let pending = pendingOrigins[id]!
+            guard pending.retriesLeft > 0 else {
+                // Every replica stayed silent: give up; the record stays wherever a push landed.
+                pendingOrigins[id] = nil
+                continue
+            }
             pendingOrigins[id]!.ticksLeft = configuration.originRetryTicks
+            pendingOrigins[id]!.retriesLeft -= 1
             for peer in proximityOrdered(placement[pending.shard] ?? []).prefix(configuration.meshDegree) {
                 actions.append(.send(to: peer, .push(shard: pending.shard, records: [pending.record], kind: .eager)))
             }

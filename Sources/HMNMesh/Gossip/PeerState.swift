@@ -38,6 +38,7 @@ struct PendingOrigin: Hashable, Sendable {
     var record: MemoryRecord
     var shard: ShardID
     var ticksLeft: Int
+    var retriesLeft: Int
 }
 
 /// A record that must reach replicas added by a map change before this node may drop it.

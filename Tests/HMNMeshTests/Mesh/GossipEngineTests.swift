@@ -58,6 +58,19 @@ struct GossipEngineTests {
         #expect(Self.rejections(received).isEmpty)
     }
 
+    @Test("A local write that is not newer, or has a bad vector, is a typed error and sends nothing")
+    func badLocalWrites() {
+        var writer = engine(0)
+        _ = writer.handle(.localWrite(record(by: 0, id: 60, version: 2)), nowMilliseconds: 1)
+        let stale = writer.handle(.localWrite(record(by: 0, id: 60, version: 1)), nowMilliseconds: 2)
+        #expect(Self.rejections(stale) == [.staleVersion])
+        #expect(!stale.contains { if case .send = $0 { true } else { false } })
+        var wrongShape = record(by: 0, id: 61)
+        wrongShape.vector = [1, .nan, 0, 0]
+        #expect(Self.rejections(writer.handle(.localWrite(wrongShape), nowMilliseconds: 3)) == [.invalidVector])
+        #expect(writer.store.count == 1)
+    }
+
     @Test("A forged proof is rejected and the sender's score falls")
     func forgedProof() throws {
         var target = engine(0)
