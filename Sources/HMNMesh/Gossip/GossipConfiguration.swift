@@ -25,6 +25,8 @@ public struct GossipConfiguration: Hashable, Sendable {
     /// An announced record that is missing is requested only this long after the IHAVE (at the next
     /// tick after that), giving the eager push time to arrive first (Plumtree's missing-message timer).
     public var iwantGraceMilliseconds: UInt64 = 30
+    /// Announced-but-missing records tracked at once (a bound against IHAVE floods).
+    public var maxOutstandingAnnouncements: Int = 65_536
     /// An origin that hosts none of a record's replicas resends it after this many ticks without an IHAVE.
     public var originRetryTicks: Int = 4
     /// ... at most this many times (a partition can outlast it; repair does not cover a record no

@@ -109,6 +109,10 @@ extension GossipEngine {
             }
             guard hostedShards.contains(shard) else { continue }
             if let held = store.version(of: entry.id), !entry.supersedes(held) { continue }
+            // Bounded memory under an IHAVE flood: beyond the cap, repair finds what was missed.
+            guard expected.count < configuration.maxOutstandingAnnouncements || expected[entry.id] != nil else {
+                continue
+            }
             if let known = expected[entry.id], !entry.supersedes(known), requested[entry.id] != nil,
                 now < requested[entry.id]! + requestTimeoutMilliseconds
             {
