@@ -193,7 +193,7 @@ let package = Package(
         .testTarget(
             name: "HMNMeshTests",
             dependencies: [
-                "HMNMesh", "HMNPrimitives", "HMNStorage",
+                "HMNMesh", "HMNPrimitives", "HMNStorage", "HMNSimulator",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
