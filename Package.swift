@@ -31,6 +31,7 @@ let package = Package(
         .library(name: "HMNSimulator", targets: ["HMNSimulator"]),
         .library(name: "HMNTransport", targets: ["HMNTransport"]),
         .library(name: "HMNNode", targets: ["HMNNode"]),
+        .library(name: "HMNWorkbench", targets: ["HMNWorkbench"]),
         .executable(name: "hmn", targets: ["hmn"]),
         .executable(name: "hmn-bench", targets: ["hmn-bench"]),
     ],
@@ -121,11 +122,20 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        .target(
+            name: "HMNWorkbench",
+            dependencies: [
+                "HMNSimulator", "HMNCoherence", "HMNConsensus", "HMNPrimitives",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
         // MARK: Executables
         .executableTarget(
             name: "hmn",
             dependencies: [
-                "HMNNode", "HMNLedger", "HMNSimulator",
+                "HMNNode", "HMNLedger", "HMNSimulator", "HMNWorkbench",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -198,6 +208,11 @@ let package = Package(
         .testTarget(
             name: "HMNSimulatorTests",
             dependencies: ["HMNSimulator", "HMNConsensus", "HMNPrimitives"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "HMNWorkbenchTests",
+            dependencies: ["HMNWorkbench", "HMNSimulator", "HMNCoherence", "HMNPrimitives"],
             swiftSettings: swiftSettings
         ),
     ]

@@ -1,0 +1,26 @@
+import HMNPrimitives
+
+/// What one committed height looked like, observed when the first honest node finalized it.
+public struct HeightSample: Hashable, Sendable {
+    public var height: UInt64
+    /// Virtual time of the first honest finalization.
+    public var timeMilliseconds: UInt64
+    /// λ and Ĉ after the block (HMNCoherence's transition, from the committed state).
+    public var lambda: FixedPoint
+    public var coherence: FixedPoint
+    /// The chain-decided wait before the next height (`nextBlockDelayMilliseconds`).
+    public var epochDelayMilliseconds: UInt64
+    /// Round in which the height was decided (0 = first round).
+    public var rounds: UInt32
+    /// From the finalizing node's round 0 to finalization; nil if it got the block by block sync.
+    public var finalityLatencyMilliseconds: UInt64?
+    /// Bytes handed to the network since the previous committed height.
+    public var gossipBytes: Int
+    /// This height was an emergency height (its block carried the planned actions).
+    public var emergency: Bool
+    /// Emergency slashes plus evidence slashes in the block; emergency boosts in the block.
+    public var slashes: Int
+    public var boosts: Int
+    /// Transactions in the block.
+    public var transactions: Int
+}
