@@ -14,8 +14,12 @@ struct SVGCanvas {
 
     static let palette = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf"]
 
+    /// One decimal, locale-free, without Foundation's formatter (plots hold thousands of points).
     static func n(_ value: Double) -> String {
-        String(format: "%.1f", locale: Locale(identifier: "en_US_POSIX"), value.isFinite ? value : 0)
+        guard value.isFinite, abs(value) < 1e15 else { return "0.0" }
+        let tenths = Int64((value * 10).rounded())
+        let magnitude = tenths.magnitude
+        return (tenths < 0 ? "-" : "") + "\(magnitude / 10).\(magnitude % 10)"
     }
 
     static func escape(_ text: String) -> String {

@@ -29,13 +29,9 @@ public struct ScenarioRunner: Sendable {
         policy spec: PolicySpec, seed: UInt64, progress: ((UInt64) -> Void)? = nil
     ) throws(WorkbenchError) -> RunResult {
         _ = try registry.makePolicy(spec)  // fail fast, before any node boots
-        let application: KVApplicationConfiguration
-        do {
-            application = try KVApplicationConfiguration(
-                emergencyThreshold: FixedPoint(raw: Int64((scenario.emergencyThreshold * 1_000_000).rounded())))
-        } catch {
-            throw WorkbenchError(.invalidScenario, "emergencyThreshold: \(error.message)")
-        }
+        // Each vote is checked by N − 1 receivers in this one process: memoize (results unchanged).
+        if !VerificationCache.isEnabled { VerificationCache.enable() }
+        let application = try scenario.applicationConfiguration()
         let factory = WorkbenchApplicationFactory(
             scenario: scenario, spec: spec, registry: registry, configuration: application)
         let simulation: Simulation
@@ -53,7 +49,7 @@ public struct ScenarioRunner: Sendable {
         simulation.onFinalizedWithLatency = nil
         let summary = RunSummary(
             samples: recorder.samples, horizonMilliseconds: scenario.duration.milliseconds,
-            threshold: scenario.emergencyThreshold, recoveryCoherence: scenario.recoveryCoherence,
+            threshold: scenario.emergencyThreshold, recoveryCoherence: scenario.recoveryLevel,
             faultsEndMilliseconds: scenario.faultsEndMilliseconds == 0 ? nil : scenario.faultsEndMilliseconds,
             bytesSent: report.bytesSent, violations: report.violations.count)
         return RunResult(

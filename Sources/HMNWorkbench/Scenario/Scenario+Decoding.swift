@@ -7,7 +7,7 @@ import Foundation
 extension Scenario: Decodable {
     enum CodingKeys: String, CodingKey, CaseIterable {
         case name, description, validators, powers, duration, seeds, firstSeed, network, load, faults
-        case policies, allowForkStudy, emergencyThreshold, recoveryCoherence
+        case policies, allowForkStudy, emergencyThreshold, recoveryCoherence, baseEpoch
     }
 
     public init(from decoder: any Decoder) throws {
@@ -26,7 +26,8 @@ extension Scenario: Decodable {
         policies = try c.decodeIfPresent([PolicySpec].self, forKey: .policies) ?? []
         allowForkStudy = try c.decodeIfPresent(Bool.self, forKey: .allowForkStudy) ?? false
         emergencyThreshold = try c.decodeIfPresent(Double.self, forKey: .emergencyThreshold) ?? emergencyThreshold
-        recoveryCoherence = try c.decodeIfPresent(Double.self, forKey: .recoveryCoherence) ?? recoveryCoherence
+        recoveryCoherence = try c.decodeIfPresent(Double.self, forKey: .recoveryCoherence)
+        baseEpoch = try c.decodeIfPresent(VirtualDuration.self, forKey: .baseEpoch) ?? baseEpoch
     }
 
     /// Decodes a scenario from JSON bytes. Malformed input throws

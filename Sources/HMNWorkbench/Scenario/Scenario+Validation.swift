@@ -42,8 +42,11 @@ extension Scenario {
         guard emergencyThreshold.isFinite, emergencyThreshold > 0, emergencyThreshold < 1 else {
             throw fail("emergencyThreshold must be in (0, 1), got \(emergencyThreshold)")
         }
-        guard recoveryCoherence.isFinite, (0...1).contains(recoveryCoherence) else {
+        if let recoveryCoherence, !(recoveryCoherence.isFinite && (0...1).contains(recoveryCoherence)) {
             throw fail("recoveryCoherence must be in [0, 1], got \(recoveryCoherence)")
+        }
+        guard (10...60_000).contains(baseEpoch.milliseconds) else {
+            throw fail("baseEpoch must be in 10ms…1m, got \(baseEpoch)")
         }
         try validateLoad(fail)
         try validateFaults(fail)

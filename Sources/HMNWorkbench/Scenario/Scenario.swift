@@ -26,14 +26,22 @@ public struct Scenario: Hashable, Sendable {
     /// Ĉ below this makes the next height an emergency height (SPEC §6); also the line the
     /// "time below" metric and the plots use.
     public var emergencyThreshold: Double = 0.7
-    /// Ĉ at or above this after the last fault counts as recovered ("time to recover").
-    public var recoveryCoherence: Double = 0.9
+    /// Epoch length at λ = 1 (SPEC §2: `epoch = max(baseEpoch/5, baseEpoch × λ)`). The simulator's
+    /// 100 ms keeps runs short; the SPEC default is 1 s.
+    public var baseEpoch = VirtualDuration(milliseconds: 100)
+    /// Ĉ at or above this after the last fault counts as recovered ("time to recover"); nil means
+    /// the emergency threshold. (With equal powers a commit carries the first +2/3 precommits, so
+    /// Ĉ settles near the quorum share, e.g. 5/7 ≈ 0.714 for seven validators: set this below that.)
+    public var recoveryCoherence: Double?
 
     public init(name: String, validators: Int, duration: VirtualDuration) {
         self.name = name
         self.validators = validators
         self.duration = duration
     }
+
+    /// ``recoveryCoherence`` or, when unset, ``emergencyThreshold``.
+    public var recoveryLevel: Double { recoveryCoherence ?? emergencyThreshold }
 
     /// Voting power of each validator.
     public var resolvedPowers: [UInt64] { powers ?? Array(repeating: 10, count: max(validators, 0)) }
