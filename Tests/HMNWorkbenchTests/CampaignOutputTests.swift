@@ -44,7 +44,8 @@ struct CampaignOutputTests {
         try output.prepare()
         for result in results {
             let files = try output.write(result)
-            #expect(files.map(\.lastPathComponent) == ["\(result.policy.label)-seed7.csv", "\(result.policy.label)-seed7.svg"])
+            let names = files.map { $0.lastPathComponent }
+            #expect(names == ["\(result.policy.label)-seed7.csv", "\(result.policy.label)-seed7.svg"])
             let csv = try String(contentsOf: files[0], encoding: .utf8)
             let parsed = Self.parse(csv)
             #expect(parsed.columns == RunCSV.columns)

@@ -23,4 +23,23 @@ public struct HeightSample: Hashable, Sendable {
     public var boosts: Int
     /// Transactions in the block.
     public var transactions: Int
+
+    public init(
+        height: UInt64, timeMilliseconds: UInt64, lambda: FixedPoint, coherence: FixedPoint,
+        epochDelayMilliseconds: UInt64, rounds: UInt32, finalityLatencyMilliseconds: UInt64?, gossipBytes: Int,
+        emergency: Bool, slashes: Int, boosts: Int, transactions: Int
+    ) {
+        self.height = height
+        self.timeMilliseconds = timeMilliseconds
+        self.lambda = lambda
+        self.coherence = coherence
+        self.epochDelayMilliseconds = epochDelayMilliseconds
+        self.rounds = rounds
+        self.finalityLatencyMilliseconds = finalityLatencyMilliseconds
+        self.gossipBytes = gossipBytes
+        self.emergency = emergency
+        self.slashes = slashes
+        self.boosts = boosts
+        self.transactions = transactions
+    }
 }

@@ -115,6 +115,12 @@ public struct ScenarioFaults: Hashable, Sendable {
         public var node: Int
         public var at: VirtualDuration
         public var duration: VirtualDuration
+
+        public init(node: Int, at: VirtualDuration, duration: VirtualDuration) {
+            self.node = node
+            self.at = at
+            self.duration = duration
+        }
     }
 
     /// The `isolate` group is cut off from the others from `at` for `duration` (both ways unless
@@ -124,6 +130,13 @@ public struct ScenarioFaults: Hashable, Sendable {
         public var at: VirtualDuration
         public var duration: VirtualDuration
         public var symmetric = true
+
+        public init(isolate: [Int], at: VirtualDuration, duration: VirtualDuration, symmetric: Bool = true) {
+            self.isolate = isolate
+            self.at = at
+            self.duration = duration
+            self.symmetric = symmetric
+        }
     }
 
     /// A validator that misbehaves all run long (its engine is honest; the shell corrupts output).
@@ -131,6 +144,11 @@ public struct ScenarioFaults: Hashable, Sendable {
         public var node: Int
         /// Any of `equivocate`, `invalidProposals`, `garbage`.
         public var behaviour: [String] = ["equivocate", "invalidProposals", "garbage"]
+
+        public init(node: Int, behaviour: [String] = ["equivocate", "invalidProposals", "garbage"]) {
+            self.node = node
+            self.behaviour = behaviour
+        }
     }
 
     /// The listed validators report shard digests that disagree with the majority while the last
@@ -139,6 +157,12 @@ public struct ScenarioFaults: Hashable, Sendable {
         public var nodes: [Int]
         public var at: VirtualDuration
         public var duration: VirtualDuration
+
+        public init(nodes: [Int], at: VirtualDuration, duration: VirtualDuration) {
+            self.nodes = nodes
+            self.at = at
+            self.duration = duration
+        }
 
         public func contains(node: Int, atMilliseconds time: UInt64) -> Bool {
             nodes.contains(node) && time >= at.milliseconds && time < at.milliseconds + duration.milliseconds

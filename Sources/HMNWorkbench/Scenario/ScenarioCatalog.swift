@@ -78,4 +78,9 @@ public struct ScenarioCatalog: Sendable {
 public struct LoadedScenario: Sendable {
     public var scenario: Scenario
     public var source: Data
+
+    public init(scenario: Scenario, source: Data) {
+        self.scenario = scenario
+        self.source = source
+    }
 }
