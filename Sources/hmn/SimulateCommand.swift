@@ -37,6 +37,9 @@ struct SimulateCommand: ParsableCommand {
     @Option(help: "Virtual duration of each run, e.g. 10m, 90s, 1m30s (overrides the scenario).")
     var duration: String?
 
+    @Option(help: "Epoch length at λ = 1, e.g. 100ms (the simulator's default) or 1s (the SPEC's).")
+    var baseEpoch: String?
+
     @Option(help: "Output directory (default: simulate-out/<scenario>).")
     var out: String?
 
@@ -123,6 +126,12 @@ struct SimulateCommand: ParsableCommand {
                 throw ValidationError("--duration '\(duration)' is not a duration like 10m, 90s or 1m30s")
             }
             scenario.duration = parsed
+        }
+        if let baseEpoch {
+            guard let parsed = VirtualDuration(parsing: baseEpoch) else {
+                throw ValidationError("--base-epoch '\(baseEpoch)' is not a duration like 100ms or 1s")
+            }
+            scenario.baseEpoch = parsed
         }
     }
 
