@@ -55,7 +55,8 @@ extension VirtualDuration: Codable {
         let container = try decoder.singleValueContainer()
         if let seconds = try? container.decode(Double.self) {
             guard seconds.isFinite, seconds >= 0, seconds < 1e12 else {
-                throw DecodingError.dataCorruptedError(in: container, debugDescription: "duration must be ≥ 0 seconds")
+                throw DecodingError.dataCorruptedError(
+                    in: container, debugDescription: "duration must be ≥ 0 seconds")
             }
             self.init(milliseconds: UInt64((seconds * 1_000).rounded()))
             return

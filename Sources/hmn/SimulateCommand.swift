@@ -22,7 +22,10 @@ struct SimulateCommand: ParsableCommand {
 
     @Option(
         name: .customLong("policy"),
-        help: "A policy to run, as name or name:key=value,… (repeatable; default: the scenario's, else the shipped four).")
+        help: ArgumentHelp(
+            "A policy to run, as name or name:key=value,… (repeatable).",
+            discussion: "Default: the scenario's policies, else the shipped four.")
+    )
     var policies: [String] = []
 
     @Option(help: "Seeds per policy (overrides the scenario).")
@@ -54,7 +57,8 @@ struct SimulateCommand: ParsableCommand {
 
     func run() throws {
         let registry = PolicyRegistry.standard
-        let catalog = scenariosDir.map { ScenarioCatalog(directory: URL(fileURLWithPath: $0)) } ?? ScenarioCatalog.locate()
+        let catalog =
+            scenariosDir.map { ScenarioCatalog(directory: URL(fileURLWithPath: $0)) } ?? ScenarioCatalog.locate()
         if list {
             print(Self.listing(catalog: catalog, registry: registry), terminator: "")
             return
@@ -66,9 +70,11 @@ struct SimulateCommand: ParsableCommand {
         try applyOverrides(to: &loaded.scenario)
         let specs = try policies.map { (text) throws(WorkbenchError) in try PolicySpec(parsing: text) }
         let chosen =
-            !specs.isEmpty ? specs
-            : !loaded.scenario.policies.isEmpty ? loaded.scenario.policies
-            : PolicyRegistry.shipped.map { PolicySpec(name: $0.name) }
+            !specs.isEmpty
+            ? specs
+            : !loaded.scenario.policies.isEmpty
+                ? loaded.scenario.policies
+                : PolicyRegistry.shipped.map { PolicySpec(name: $0.name) }
         let runner = try ScenarioRunner(scenario: loaded.scenario, registry: registry)
         let campaign = try Campaign(runner: runner, policies: chosen, seeds: loaded.scenario.seedList)
         let directory = URL(fileURLWithPath: out ?? "simulate-out/\(loaded.scenario.name)")
@@ -148,7 +154,8 @@ struct SimulateCommand: ParsableCommand {
         }
         text += "\nPolicies (--policy name:key=value,…):\n"
         for registration in registry.registrations {
-            text += "  \(registration.name.padding(toLength: 12, withPad: " ", startingAt: 0)) \(registration.summary)\n"
+            text +=
+                "  \(registration.name.padding(toLength: 12, withPad: " ", startingAt: 0)) \(registration.summary)\n"
             for parameter in registration.parameters {
                 text += "      \(parameter.name)=\(PolicySpec.format(parameter.defaultValue))  \(parameter.help)\n"
             }

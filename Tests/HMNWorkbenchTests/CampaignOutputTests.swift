@@ -68,7 +68,8 @@ struct CampaignOutputTests {
         #expect(table.contains("fixed") && table.contains("pid:kp=0.5") && table.contains("mean fin ms"))
         let comparison = try String(contentsOf: directory.appendingPathComponent("comparison.svg"), encoding: .utf8)
         #expect(Self.isWellFormedXML(comparison))
-        let summary = Self.parse(try String(contentsOf: directory.appendingPathComponent("summary.csv"), encoding: .utf8))
+        let summary = Self.parse(
+            try String(contentsOf: directory.appendingPathComponent("summary.csv"), encoding: .utf8))
         #expect(summary.columns == SummaryTable.runColumns && summary.rows.count == 2)
         #expect(FileManager.default.fileExists(atPath: directory.appendingPathComponent("scenario.json").path))
     }

@@ -8,7 +8,9 @@ struct DeterminismTests {
     static func csv(seed: UInt64, policy: String) throws -> String {
         var scenario = TestSupport.small("determinism", seconds: 3)
         scenario.network.lossPercent = 5
-        scenario.faults.partitions = [.init(isolate: [0], at: .seconds(1), duration: VirtualDuration(milliseconds: 800))]
+        scenario.faults.partitions = [
+            .init(isolate: [0], at: .seconds(1), duration: VirtualDuration(milliseconds: 800))
+        ]
         let spec = try PolicySpec(parsing: policy)
         let result = try ScenarioRunner(scenario: scenario).run(policy: spec, seed: seed)
         return RunCSV.render(

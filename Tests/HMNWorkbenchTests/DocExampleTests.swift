@@ -36,7 +36,8 @@ struct DocExampleTests {
 
     @Test("its registration line makes it runnable by name with parameters")
     func registered() throws {
-        let policy = try PolicyRegistry.standard.makePolicy(try PolicySpec(parsing: "hysteresis:enter=0.6,calmHeights=2"))
+        let policy = try PolicyRegistry.standard.makePolicy(
+            try PolicySpec(parsing: "hysteresis:enter=0.6,calmHeights=2"))
         let typed = try #require(policy as? HysteresisPolicy)
         #expect(typed.enter == 0.6 && typed.exit == 0.9 && typed.calmHeights == 2)
     }

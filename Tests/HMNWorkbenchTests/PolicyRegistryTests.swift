@@ -14,7 +14,9 @@ struct PolicyRegistryTests {
         #expect(try PolicySpec(parsing: "fixed") == PolicySpec(name: "fixed"))
     }
 
-    @Test("malformed specs are refused", arguments: ["", ":kp=1", "pid:kp", "pid:kp=x", "pid:kp=1,kp=2", "pid:=1", "pid:kp=inf"])
+    @Test(
+        "malformed specs are refused",
+        arguments: ["", ":kp=1", "pid:kp", "pid:kp=x", "pid:kp=1,kp=2", "pid:=1", "pid:kp=inf"])
     func malformed(text: String) {
         #expect(throws: WorkbenchError.self) { try PolicySpec(parsing: text) }
     }

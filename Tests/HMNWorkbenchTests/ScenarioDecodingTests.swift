@@ -34,8 +34,11 @@ struct ScenarioDecodingTests {
         #expect(scenario.duration.milliseconds == 90_000)
         #expect(scenario.network.maxDelay.milliseconds == 5_000)
         #expect(scenario.seedList == [9, 10])
-        #expect(scenario.policies == [PolicySpec(name: "pid", parameters: ["kp": 0.5]),
-            PolicySpec(name: "fixed", parameters: ["lambda": 0.8])])
+        #expect(
+            scenario.policies == [
+                PolicySpec(name: "pid", parameters: ["kp": 0.5]),
+                PolicySpec(name: "fixed", parameters: ["lambda": 0.8]),
+            ])
         #expect(scenario.faults.partitions[0].symmetric == false)
         #expect(scenario.faultsEndMilliseconds == 50_000)
         #expect(scenario.recoveryLevel == 0.65)
@@ -50,7 +53,8 @@ struct ScenarioDecodingTests {
             (#"{"name": "x", "validator": 7, "validators": 7, "duration": "1m"}"#, "field validator: unknown field"),
             (#"{"name": "x", "validators": 7, "duration": "ten minutes"}"#, "field duration: 'ten minutes'"),
             (
-                #"{"name": "x", "validators": 7, "duration": "1m", "faults": {"crashes": [{"node": 1, "at": true, "for": "1s"}]}}"#,
+                #"{"name": "x", "validators": 7, "duration": "1m", "#
+                    + #""faults": {"crashes": [{"node": 1, "at": true, "for": "1s"}]}}"#,
                 "field faults.crashes[0].at"
             ),
             (

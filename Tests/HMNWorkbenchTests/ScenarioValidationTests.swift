@@ -80,7 +80,8 @@ struct ScenarioValidationTests {
     func scenarioPolicies() {
         var scenario = TestSupport.small()
         scenario.policies = [PolicySpec(name: "bang-bang")]
-        Self.expectInvalid(scenario, "unknown policy 'bang-bang'; known policies: fixed, threshold", code: .unknownPolicy)
+        Self.expectInvalid(
+            scenario, "unknown policy 'bang-bang'; known policies: fixed, threshold", code: .unknownPolicy)
         scenario.policies = [PolicySpec(name: "pid", parameters: ["kq": 1])]
         Self.expectInvalid(scenario, "policy 'pid' has no parameter 'kq'", code: .unknownParameter)
     }

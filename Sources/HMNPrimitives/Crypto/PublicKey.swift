@@ -12,10 +12,11 @@ public struct PublicKey: Hashable, Comparable, Sendable, CanonicalCodable, Custo
         guard bytes.count == Self.byteCount else {
             throw CryptoError(.wrongLength, "public key must be 32 bytes, got \(bytes.count)")
         }
-        guard VerificationCache.isValidKey(bytes, check: {
+        let valid = VerificationCache.isValidKey(bytes) {
             Sodium.ensureInitialised()
             return crypto_core_ed25519_is_valid_point(bytes) == 1
-        }) else {
+        }
+        guard valid else {
             throw CryptoError(.invalidPublicKey, "public key \(Hex.encode(bytes)) is not a valid prime-order point")
         }
         self.bytes = bytes

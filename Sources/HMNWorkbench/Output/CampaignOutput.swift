@@ -32,7 +32,8 @@ public struct CampaignOutput: Sendable {
     @discardableResult
     public func write(_ result: RunResult) throws(WorkbenchError) -> [URL] {
         let resolved = PolicySpec(
-            name: result.policy.name, parameters: (try? registry.resolve(result.policy).values) ?? result.policy.parameters)
+            name: result.policy.name,
+            parameters: (try? registry.resolve(result.policy).values) ?? result.policy.parameters)
         let csv = RunCSV.render(result, scenario: scenario.scenario, resolvedPolicy: resolved, provenance: provenance)
         let svg = RunChart.render(result, scenario: scenario.scenario)
         let base = runBaseName(result)

@@ -10,14 +10,18 @@ public enum ComparisonChart {
     public static func render(_ aggregates: [PolicyAggregate], scenario: Scenario, seeds: Int) -> String {
         let metrics = [
             Metric(title: "mean finality (ms)", value: { $0.meanFinalityMilliseconds }, format: { SVGCanvas.n($0) }),
-            Metric(title: "p99 finality (ms)", value: { $0.p99FinalityMilliseconds.map(Double.init) },
+            Metric(
+                title: "p99 finality (ms)", value: { $0.p99FinalityMilliseconds.map(Double.init) },
                 format: { PolicySpec.format($0) }),
-            Metric(title: "bytes per committed height", value: { $0.bytesPerHeight },
+            Metric(
+                title: "bytes per committed height", value: { $0.bytesPerHeight },
                 format: { PolicySpec.format($0.rounded()) }),
-            Metric(title: "seconds with Ĉ < \(PolicySpec.format(scenario.emergencyThreshold)) (per run)",
+            Metric(
+                title: "seconds with Ĉ < \(PolicySpec.format(scenario.emergencyThreshold)) (per run)",
                 value: { $0.secondsBelowThreshold }, format: { SVGCanvas.n($0) }),
             Metric(title: "emergency heights (per run)", value: { $0.emergenciesPerRun }, format: { SVGCanvas.n($0) }),
-            Metric(title: "committed heights (all runs)", value: { Double($0.committedHeights) },
+            Metric(
+                title: "committed heights (all runs)", value: { Double($0.committedHeights) },
                 format: { PolicySpec.format($0) }),
         ]
         let panelWidth = 300.0
@@ -28,8 +32,10 @@ public enum ComparisonChart {
         let height = 70 + Double(rows) * (panelHeight + 60) + legendHeight
         var canvas = SVGCanvas(width: 20 + columns * Int(panelWidth + 20), height: Int(height))
         canvas.title("\(scenario.name): policy comparison")
-        canvas.text(20, 26, "\(scenario.name): \(aggregates.count) policies × \(seeds) seeds, "
-            + "\(scenario.validators) validators, \(scenario.duration) virtual each", size: 15, fill: "#000")
+        canvas.text(
+            20, 26,
+            "\(scenario.name): \(aggregates.count) policies × \(seeds) seeds, "
+                + "\(scenario.validators) validators, \(scenario.duration) virtual each", size: 15, fill: "#000")
 
         for (index, metric) in metrics.enumerated() {
             let originX = 20 + Double(index % columns) * (panelWidth + 20)
@@ -50,7 +56,8 @@ public enum ComparisonChart {
                 }
                 let barHeight = maximum > 0 ? (plotBottom - plotTop - 14) * value / maximum : 0
                 canvas.rect(barX, plotBottom - barHeight, slot * 0.7, barHeight, fill: colour)
-                canvas.text(barX + slot * 0.35, plotBottom - barHeight - 3, metric.format(value), size: 10,
+                canvas.text(
+                    barX + slot * 0.35, plotBottom - barHeight - 3, metric.format(value), size: 10,
                     anchor: "middle")
             }
         }

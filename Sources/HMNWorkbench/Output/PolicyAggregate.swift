@@ -49,7 +49,8 @@ public struct PolicyAggregate: Hashable, Sendable {
                 meanFinalityMilliseconds: RunSummary.mean(latencies),
                 p99FinalityMilliseconds: RunSummary.percentile(latencies, 0.99),
                 bytesPerHeight: heights == 0 ? nil : Double(bytes) / Double(heights),
-                secondsBelowThreshold: Double(summaries.reduce(0) { $0 + $1.millisecondsBelowThreshold }) / 1_000 / count,
+                secondsBelowThreshold: Double(summaries.reduce(0) { $0 + $1.millisecondsBelowThreshold }) / 1_000
+                    / count,
                 recoverySeconds: RunSummary.mean(recovered).map { $0 / 1_000 }, neverRecovered: never,
                 recoveryApplies: applies,
                 emergenciesPerRun: Double(summaries.reduce(0) { $0 + $1.emergencies }) / count,

@@ -32,7 +32,8 @@ public enum RunCSV {
             "# policy: \(resolvedPolicy)",
             "# seed: \(result.seed)",
             "# commit: \(provenance.commit)",
-            "# validators: \(scenario.validators) powers \(scenario.resolvedPowers.map(String.init).joined(separator: " "))",
+            "# validators: \(scenario.validators) powers "
+                + scenario.resolvedPowers.map(String.init).joined(separator: " "),
             "# duration: \(scenario.duration) (\(result.horizonMilliseconds) ms virtual)",
             "# emergency-threshold: \(PolicySpec.format(scenario.emergencyThreshold))",
             "# violations: \(result.violations.count)",

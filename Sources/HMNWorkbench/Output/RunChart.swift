@@ -12,7 +12,8 @@ public enum RunChart {
         let coherencePanel = (top: 300.0, bottom: 480.0)
 
         canvas.title("\(scenario.name) · \(result.policy) · seed \(result.seed)")
-        canvas.text(left, 24, "\(scenario.name) · policy \(result.policy) · seed \(result.seed)", size: 15, fill: "#000")
+        canvas.text(
+            left, 24, "\(scenario.name) · policy \(result.policy) · seed \(result.seed)", size: 15, fill: "#000")
         canvas.text(
             left, 42,
             "\(scenario.validators) validators · \(scenario.duration) virtual · \(result.samples.count) heights · "
@@ -28,7 +29,8 @@ public enum RunChart {
             canvas.rect(
                 x0, lambdaPanel.top, max(x1 - x0, 1), coherencePanel.bottom - lambdaPanel.top,
                 fill: colours[event.kind] ?? "#999", opacity: 0.12)
-            canvas.text(x0 + 2, lambdaPanel.top - 6 - Double(index % 2) * 11, event.label, size: 10,
+            canvas.text(
+                x0 + 2, lambdaPanel.top - 6 - Double(index % 2) * 11, event.label, size: 10,
                 fill: colours[event.kind] ?? "#999")
         }
 
@@ -36,7 +38,8 @@ public enum RunChart {
         drawPanel(&canvas, panel: coherencePanel, left: left, right: right, maximum: 1, label: "Ĉ")
         let thresholdY = y(scenario.emergencyThreshold, panel: coherencePanel, maximum: 1)
         canvas.line(left, thresholdY, right, thresholdY, stroke: "#d62728", width: 1, dash: "6 4")
-        canvas.text(right - 4, thresholdY - 4, "emergency threshold \(PolicySpec.format(scenario.emergencyThreshold))",
+        canvas.text(
+            right - 4, thresholdY - 4, "emergency threshold \(PolicySpec.format(scenario.emergencyThreshold))",
             size: 10, anchor: "end", fill: "#d62728")
 
         canvas.polyline(
@@ -68,7 +71,8 @@ public enum RunChart {
             canvas.text(position, coherencePanel.bottom + 40, "\(PolicySpec.format(tick))s", size: 10, anchor: "middle")
             tick += step
         }
-        canvas.text((left + right) / 2, 540, "virtual time · red ticks: emergency heights · ✕: checker violation",
+        canvas.text(
+            (left + right) / 2, 540, "virtual time · red ticks: emergency heights · ✕: checker violation",
             size: 11, anchor: "middle")
         return canvas.render()
     }
@@ -87,7 +91,8 @@ public enum RunChart {
             let value = maximum * fraction
             let position = y(value, panel: panel, maximum: maximum)
             canvas.line(left, position, right, position, stroke: "#e5e5e5")
-            canvas.text(left - 6, position + 4, format(value), size: 10,
+            canvas.text(
+                left - 6, position + 4, format(value), size: 10,
                 anchor: "end")
         }
         canvas.text(left - 48, (panel.top + panel.bottom) / 2, label, size: 14, anchor: "middle", fill: "#000")

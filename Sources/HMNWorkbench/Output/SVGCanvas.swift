@@ -39,24 +39,31 @@ struct SVGCanvas {
 
     mutating func raw(_ element: String) { elements.append(element) }
 
-    mutating func line(_ x1: Double, _ y1: Double, _ x2: Double, _ y2: Double, stroke: String, width: Double = 1,
-        dash: String? = nil) {
+    mutating func line(
+        _ x1: Double, _ y1: Double, _ x2: Double, _ y2: Double, stroke: String, width: Double = 1,
+        dash: String? = nil
+    ) {
         elements.append(
             "<line x1=\"\(Self.n(x1))\" y1=\"\(Self.n(y1))\" x2=\"\(Self.n(x2))\" y2=\"\(Self.n(y2))\" "
                 + "stroke=\"\(stroke)\" stroke-width=\"\(Self.n(width))\""
                 + (dash.map { " stroke-dasharray=\"\($0)\"" } ?? "") + "/>")
     }
 
-    mutating func rect(_ x: Double, _ y: Double, _ w: Double, _ h: Double, fill: String, opacity: Double = 1,
-        stroke: String? = nil) {
+    mutating func rect(
+        _ x: Double, _ y: Double, _ w: Double, _ h: Double, fill: String, opacity: Double = 1,
+        stroke: String? = nil
+    ) {
         elements.append(
-            "<rect x=\"\(Self.n(x))\" y=\"\(Self.n(y))\" width=\"\(Self.n(max(w, 0)))\" height=\"\(Self.n(max(h, 0)))\" "
+            "<rect x=\"\(Self.n(x))\" y=\"\(Self.n(y))\" "
+                + "width=\"\(Self.n(max(w, 0)))\" height=\"\(Self.n(max(h, 0)))\" "
                 + "fill=\"\(fill)\"" + (opacity < 1 ? " fill-opacity=\"\(Self.n(opacity))\"" : "")
                 + (stroke.map { " stroke=\"\($0)\"" } ?? "") + "/>")
     }
 
-    mutating func text(_ x: Double, _ y: Double, _ content: String, size: Int = 11, anchor: String = "start",
-        fill: String = "#333", rotate: Bool = false) {
+    mutating func text(
+        _ x: Double, _ y: Double, _ content: String, size: Int = 11, anchor: String = "start",
+        fill: String = "#333", rotate: Bool = false
+    ) {
         let transform = rotate ? " transform=\"rotate(-90 \(Self.n(x)) \(Self.n(y)))\"" : ""
         elements.append(
             "<text x=\"\(Self.n(x))\" y=\"\(Self.n(y))\" font-size=\"\(size)\" text-anchor=\"\(anchor)\" "

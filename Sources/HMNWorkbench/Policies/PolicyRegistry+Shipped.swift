@@ -54,7 +54,8 @@ extension PolicyRegistry {
         ) { arguments in
             let rounds = arguments["maxCalmRounds"]
             guard rounds >= 0, rounds <= Double(UInt32.max), rounds == rounds.rounded() else {
-                throw WorkbenchError(.invalidParameter, "aimd maxCalmRounds must be a whole number ≥ 0, got \(rounds)")
+                throw WorkbenchError(
+                    .invalidParameter, "aimd maxCalmRounds must be a whole number ≥ 0, got \(rounds)")
             }
             return try AIMDLambdaPolicy(
                 increase: arguments["increase"], decreaseFactor: arguments["decrease"],

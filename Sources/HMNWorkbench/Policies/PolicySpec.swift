@@ -46,7 +46,8 @@ public struct PolicySpec: Hashable, Sendable, CustomStringConvertible {
     /// `name:key=value,…` with keys sorted: parseable back, stable across runs.
     public var description: String {
         guard !parameters.isEmpty else { return name }
-        return name + ":" + parameters.keys.sorted().map { "\($0)=\(Self.format(parameters[$0]!))" }
+        return name + ":"
+            + parameters.keys.sorted().map { "\($0)=\(Self.format(parameters[$0]!))" }
             .joined(separator: ",")
     }
 

@@ -45,7 +45,8 @@ extension Scenario {
         for partition in faults.partitions {
             let nodes = partition.isolate.sorted().map(String.init).joined(separator: ",")
             events.append(
-                TimelineEvent(kind: .partition, label: "partition {\(nodes)}", window: partition.at, partition.duration))
+                TimelineEvent(kind: .partition, label: "partition {\(nodes)}", window: partition.at, partition.duration)
+            )
         }
         for episode in faults.memoryDivergence {
             let nodes = episode.nodes.sorted().map(String.init).joined(separator: ",")

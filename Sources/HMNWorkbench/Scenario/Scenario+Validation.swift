@@ -58,8 +58,9 @@ extension Scenario {
     ) throws(WorkbenchError) {
         guard length.milliseconds > 0 else { throw fail("\(field).for must be > 0") }
         guard at.milliseconds + length.milliseconds <= duration.milliseconds else {
-            throw fail("\(field) ends at \(VirtualDuration(milliseconds: at.milliseconds + length.milliseconds)), "
-                + "after the run's duration \(duration)")
+            throw fail(
+                "\(field) ends at \(VirtualDuration(milliseconds: at.milliseconds + length.milliseconds)), "
+                    + "after the run's duration \(duration)")
         }
     }
 

@@ -18,7 +18,9 @@ public struct ScenarioCatalog: Sendable {
             for _ in 0..<8 {
                 let candidate = directory.appendingPathComponent("Scenarios")
                 var isDirectory: ObjCBool = false
-                if FileManager.default.fileExists(atPath: candidate.path, isDirectory: &isDirectory), isDirectory.boolValue {
+                if FileManager.default.fileExists(atPath: candidate.path, isDirectory: &isDirectory),
+                    isDirectory.boolValue
+                {
                     return ScenarioCatalog(directory: candidate)
                 }
                 let parent = directory.deletingLastPathComponent()
@@ -59,7 +61,8 @@ public struct ScenarioCatalog: Sendable {
 
     /// A path (contains `/` or ends in `.json`) is loaded as a file; anything else is a name
     /// looked up in `catalog`.
-    public static func resolve(_ nameOrPath: String, catalog: ScenarioCatalog?) throws(WorkbenchError) -> LoadedScenario {
+    public static func resolve(_ nameOrPath: String, catalog: ScenarioCatalog?) throws(WorkbenchError) -> LoadedScenario
+    {
         if nameOrPath.contains("/") || nameOrPath.hasSuffix(".json") {
             return try load(file: URL(fileURLWithPath: nameOrPath))
         }
