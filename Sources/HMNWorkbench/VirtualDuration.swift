@@ -61,7 +61,10 @@ extension VirtualDuration: Codable {
             self.init(milliseconds: UInt64((seconds * 1_000).rounded()))
             return
         }
-        let text = try container.decode(String.self)
+        guard let text = try? container.decode(String.self) else {
+            throw DecodingError.dataCorruptedError(
+                in: container, debugDescription: "expected a duration like \"30s\" or a number of seconds")
+        }
         guard let parsed = VirtualDuration(parsing: text) else {
             throw DecodingError.dataCorruptedError(
                 in: container, debugDescription: "'\(text)' is not a duration like \"10m\", \"30s\" or \"250ms\"")

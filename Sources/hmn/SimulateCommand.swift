@@ -60,7 +60,7 @@ struct SimulateCommand: ParsableCommand {
         let catalog =
             scenariosDir.map { ScenarioCatalog(directory: URL(fileURLWithPath: $0)) } ?? ScenarioCatalog.locate()
         if list {
-            print(Self.listing(catalog: catalog, registry: registry), terminator: "")
+            say(Self.listing(catalog: catalog, registry: registry), terminator: "")
             return
         }
         guard let name = scenario else {
@@ -83,7 +83,7 @@ struct SimulateCommand: ParsableCommand {
         try output.prepare()
 
         let scenario = loaded.scenario
-        print(
+        say(
             "scenario \(scenario.name): \(scenario.validators) validators, \(scenario.duration) virtual, "
                 + "\(campaign.policies.count) policies × \(campaign.seeds.count) seeds → \(directory.path)")
         let bar = ProgressBar(enabled: isatty(STDERR_FILENO) == 1)
@@ -107,17 +107,17 @@ struct SimulateCommand: ParsableCommand {
                 results.append(result)
                 bar.clear()
                 let ratio = seconds > 0 ? Double(result.horizonMilliseconds) / 1_000 / seconds : 0
-                print(
+                say(
                     "[\(index + 1)/\(campaign.runCount)] \(policy) seed \(seed): \(result.samples.count) heights, "
                         + "\(result.summary.emergencies) emergencies, \(result.violations.count) violations, "
                         + String(format: "%.2f s wall (%.0f× virtual)", seconds, ratio))
             }
         }
         let table = try output.writeSummary(results, seeds: campaign.seeds.count)
-        print("")
-        print(table, terminator: "")
-        print("")
-        print("wrote \(results.count) CSV + SVG, summary.csv, summary.txt, comparison.svg to \(directory.path)")
+        say("")
+        say(table, terminator: "")
+        say("")
+        say("wrote \(results.count) CSV + SVG, summary.csv, summary.txt, comparison.svg to \(directory.path)")
     }
 
     func applyOverrides(to scenario: inout Scenario) throws {
@@ -181,6 +181,12 @@ struct SimulateCommand: ParsableCommand {
         let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         return process.terminationStatus == 0 && !text.isEmpty ? text : "unknown"
     }
+}
+
+/// Writes a line to standard output at once (unbuffered, so piped output shows each finished run
+/// as it happens).
+func say(_ text: String = "", terminator: String = "\n") {
+    FileHandle.standardOutput.write(Data((text + terminator).utf8))
 }
 
 /// A one-line progress bar on standard error, redrawn in place (only on a terminal).
