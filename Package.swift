@@ -31,6 +31,7 @@ let package = Package(
         .library(name: "HMNSimulator", targets: ["HMNSimulator"]),
         .library(name: "HMNTransport", targets: ["HMNTransport"]),
         .library(name: "HMNNode", targets: ["HMNNode"]),
+        .library(name: "HMNWorkbench", targets: ["HMNWorkbench"]),
         .library(name: "HMNFuzzTargets", targets: ["HMNFuzzTargets"]),
         .executable(name: "hmn", targets: ["hmn"]),
         .executable(name: "hmn-bench", targets: ["hmn-bench"]),
@@ -122,6 +123,15 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        .target(
+            name: "HMNWorkbench",
+            dependencies: [
+                "HMNSimulator", "HMNCoherence", "HMNConsensus", "HMNPrimitives",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
         // MARK: Fuzzing (decoder harnesses shared by Fuzz/ and the regression test)
         .target(
             name: "HMNFuzzTargets",
@@ -136,7 +146,7 @@ let package = Package(
         .executableTarget(
             name: "hmn",
             dependencies: [
-                "HMNNode", "HMNLedger", "HMNSimulator",
+                "HMNNode", "HMNLedger", "HMNSimulator", "HMNWorkbench",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -214,6 +224,11 @@ let package = Package(
         .testTarget(
             name: "HMNSimulatorTests",
             dependencies: ["HMNSimulator", "HMNConsensus", "HMNPrimitives"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "HMNWorkbenchTests",
+            dependencies: ["HMNWorkbench", "HMNSimulator", "HMNCoherence", "HMNPrimitives"],
             swiftSettings: swiftSettings
         ),
     ]

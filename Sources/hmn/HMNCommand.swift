@@ -6,6 +6,6 @@ struct HMNCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "hmn",
         abstract: "The Harmonic Mesh Network node and tools.",
-        subcommands: [DemoCommand.self, LedgerCrashWorkerCommand.self]
+        subcommands: [DemoCommand.self, LedgerCrashWorkerCommand.self, SimulateCommand.self]
     )
 }
