@@ -33,6 +33,7 @@ let package = Package(
         .library(name: "HMNNode", targets: ["HMNNode"]),
         .library(name: "HMNNodeHTTP", targets: ["HMNNodeHTTP"]),
         .library(name: "HMNDevnet", targets: ["HMNDevnet"]),
+        .library(name: "HMNWorkbench", targets: ["HMNWorkbench"]),
         .library(name: "HMNFuzzTargets", targets: ["HMNFuzzTargets"]),
         .executable(name: "hmn", targets: ["hmn"]),
         .executable(name: "hmn-bench", targets: ["hmn-bench"]),
@@ -43,7 +44,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
-        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
@@ -130,6 +131,15 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        .target(
+            name: "HMNWorkbench",
+            dependencies: [
+                "HMNSimulator", "HMNCoherence", "HMNConsensus", "HMNPrimitives",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
         // MARK: Fuzzing (decoder harnesses shared by Fuzz/ and the regression test)
         .target(
             name: "HMNFuzzTargets",
@@ -163,7 +173,7 @@ let package = Package(
         .executableTarget(
             name: "hmn",
             dependencies: [
-                "HMNNode", "HMNNodeHTTP", "HMNDevnet", "HMNLedger", "HMNSimulator", "HMNTransport",
+                "HMNNode", "HMNNodeHTTP", "HMNDevnet", "HMNLedger", "HMNSimulator", "HMNTransport", "HMNWorkbench",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -222,7 +232,7 @@ let package = Package(
         .testTarget(
             name: "HMNMeshTests",
             dependencies: [
-                "HMNMesh", "HMNPrimitives", "HMNStorage",
+                "HMNMesh", "HMNPrimitives", "HMNStorage", "HMNSimulator",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -270,6 +280,11 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "HMNWorkbenchTests",
+            dependencies: ["HMNWorkbench", "HMNSimulator", "HMNCoherence", "HMNPrimitives"],
             swiftSettings: swiftSettings
         ),
     ]

@@ -46,10 +46,13 @@ extension Simulation {
         } else {
             appHashes[height] = finalized.response.appHash
         }
+        var latency: UInt64?
         if !finalized.viaBlockSync, let start = node.roundZeroStart[height] {
+            latency = now - start
             heightLatencies.append(now - start)
         }
         node.roundZeroStart[height] = nil
         onFinalized?(node.index, finalized)
+        onFinalizedWithLatency?(node.index, finalized, latency)
     }
 }

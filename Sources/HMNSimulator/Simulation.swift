@@ -19,7 +19,7 @@ public final class Simulation {
     let logger: Logger
 
     var queue = EventQueue<SimulationEvent>()
-    public private(set) var now: UInt64 = 0
+    public internal(set) var now: UInt64 = 0
     var network: SeededGenerator
     var trace = TraceHasher()
     var healHeight: UInt64?
@@ -43,6 +43,9 @@ public final class Simulation {
     var heightLatencies: [UInt64] = []
     /// Called for every finalized height on an honest node (for tests and research hooks).
     public var onFinalized: ((Int, FinalizedHeight) -> Void)?
+    /// Like ``onFinalized``, with the height's finality latency on that node (virtual ms from its
+    /// round 0 to finalization; nil for a block that arrived by block sync). For research hooks.
+    public var onFinalizedWithLatency: ((Int, FinalizedHeight, UInt64?) -> Void)?
 
     struct NodeBlock: Hashable {
         var node: Int

@@ -8,7 +8,7 @@ struct HMNCommand: AsyncParsableCommand {
         abstract: "The Harmonic Mesh Network node and tools.",
         subcommands: [
             KeygenCommand.self, TestnetCommand.self, StartCommand.self, DevnetCommand.self, StatusCommand.self,
-            TxCommand.self, MemoryCommand.self, DemoCommand.self, LedgerCrashWorkerCommand.self,
+            TxCommand.self, MemoryCommand.self, SimulateCommand.self, DemoCommand.self, LedgerCrashWorkerCommand.self,
         ]
     )
 }

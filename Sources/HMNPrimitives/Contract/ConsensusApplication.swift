@@ -109,6 +109,10 @@ public struct ProposedBlock: Hashable, Sendable {
         self.id = id
         self.bytes = bytes
     }
+
+    /// Hashes the id only (equal blocks have equal ids): the engine keys dictionaries by block, and
+    /// the synthesized conformance fed every byte of the block to the hasher on each lookup.
+    public func hash(into hasher: inout Hasher) { hasher.combine(id) }
 }
 
 public struct ProcessProposalRequest: Hashable, Sendable {

@@ -8,6 +8,9 @@ public struct Hash256: Hashable, Comparable, Sendable, CanonicalCodable, CustomS
 
     public let bytes: [UInt8]
 
+    /// The raw bytes in one call (the synthesized conformance hashes an array element by element).
+    public func hash(into hasher: inout Hasher) { bytes.withUnsafeBytes { hasher.combine(bytes: $0) } }
+
     public init(bytes: [UInt8]) throws(CryptoError) {
         guard bytes.count == Self.byteCount else {
             throw CryptoError(.wrongLength, "hash must be 32 bytes, got \(bytes.count)")

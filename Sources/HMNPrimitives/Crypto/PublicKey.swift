@@ -8,12 +8,18 @@ public struct PublicKey: Hashable, Comparable, Sendable, CanonicalCodable, Custo
     public static let byteCount = 32
     public let bytes: [UInt8]
 
+    /// The raw bytes in one call (the synthesized conformance hashes an array element by element).
+    public func hash(into hasher: inout Hasher) { bytes.withUnsafeBytes { hasher.combine(bytes: $0) } }
+
     public init(bytes: [UInt8]) throws(CryptoError) {
         guard bytes.count == Self.byteCount else {
             throw CryptoError(.wrongLength, "public key must be 32 bytes, got \(bytes.count)")
         }
-        Sodium.ensureInitialised()
-        guard crypto_core_ed25519_is_valid_point(bytes) == 1 else {
+        let valid = VerificationCache.isValidKey(bytes) {
+            Sodium.ensureInitialised()
+            return crypto_core_ed25519_is_valid_point(bytes) == 1
+        }
+        guard valid else {
             throw CryptoError(.invalidPublicKey, "public key \(Hex.encode(bytes)) is not a valid prime-order point")
         }
         self.bytes = bytes
@@ -30,8 +36,10 @@ public struct PublicKey: Hashable, Comparable, Sendable, CanonicalCodable, Custo
     /// Verifies an Ed25519 signature over `message`. libsodium (built without ED25519_COMPAT)
     /// rejects non-canonical `S`, small-order `R` and non-canonical keys.
     public func isValidSignature(_ signature: Signature, for message: [UInt8]) -> Bool {
-        Sodium.ensureInitialised()
-        return crypto_sign_verify_detached(signature.bytes, message, UInt64(message.count), bytes) == 0
+        VerificationCache.isValidSignature(key: self, signature: signature, message: message) {
+            Sodium.ensureInitialised()
+            return crypto_sign_verify_detached(signature.bytes, message, UInt64(message.count), bytes) == 0
+        }
     }
 
     /// Like ``isValidSignature(_:for:)`` but throws a typed error naming the signer.

@@ -135,8 +135,11 @@ extension KVApplication {
         state.height = block.height
         state.lastBlockID = id
         state.nextBlockDelayMilliseconds = outcome.nextBlockDelayMilliseconds
+        // Encoded once: hashed here, written to disk by commit().
+        let stateBytes = state.canonicalBytes
+        appliedStateBytes = stateBytes
         return FinalizeBlockResponse(
-            transactionResults: results, validatorUpdates: updates, appHash: state.canonicalHash,
+            transactionResults: results, validatorUpdates: updates, appHash: Hash256.of(stateBytes),
             nextBlockDelayMilliseconds: outcome.nextBlockDelayMilliseconds,
             nextHeightIsEmergency: outcome.nextHeightIsEmergency)
     }

@@ -18,8 +18,14 @@ public final class KVApplication: ConsensusApplication {
     /// This node's key (for its own vote extensions), and whether it reports wrong shard digests.
     public let nodeKey: PublicKey?
     public let reportsFaultyShardDigests: Bool
-    public private(set) var state: KVState
-    private var pending: (state: KVState, block: CommittedBlock)?
+    public private(set) var state: KVState {
+        didSet { cachedAppHash = nil }
+    }
+    private var pending: (state: KVState, block: CommittedBlock, appHash: Hash256, bytes: [UInt8])?
+    /// The canonical bytes of the state the last `apply` produced (set by `apply`).
+    var appliedStateBytes: [UInt8] = []
+    /// The hash of `state`, computed once per committed state (extendVote and info ask often).
+    private var cachedAppHash: Hash256?
     /// Transactions waiting for a block (mempool).
     public private(set) var mempool: [String] = []
 
@@ -38,7 +44,12 @@ public final class KVApplication: ConsensusApplication {
         }
     }
 
-    public var appHash: Hash256 { state.canonicalHash }
+    public var appHash: Hash256 {
+        if let cachedAppHash { return cachedAppHash }
+        let hash = state.canonicalHash
+        cachedAppHash = hash
+        return hash
+    }
 
     public func info() throws -> ApplicationInfo {
         ApplicationInfo(
@@ -111,7 +122,11 @@ public final class KVApplication: ConsensusApplication {
         let block = try validate(request.block, height: request.height, proposer: nil)
         var next = state
         let response = try apply(block, id: request.block.id, to: &next)
-        pending = (next, CommittedBlock(height: request.height, block: request.block, commit: request.commit))
+        pending = (
+            next, CommittedBlock(height: request.height, block: request.block, commit: request.commit),
+            response.appHash, appliedStateBytes
+        )
+        appliedStateBytes = []
         let committed = Set(block.transactions)
         mempool.removeAll { committed.contains($0) }
         return response
@@ -120,8 +135,9 @@ public final class KVApplication: ConsensusApplication {
     public func commit() throws {
         guard let pending else { throw KVApplicationError("commit without a finalized block") }
         state = pending.state
+        cachedAppHash = pending.appHash
         disk.write("block/\(pending.block.height)", ConsensusMessageCoding.encode(pending.block))
-        disk.write("state", state.canonicalBytes)
+        disk.write("state", pending.bytes)
         self.pending = nil
     }
 

@@ -1,0 +1,78 @@
+import HMNPrimitives
+
+/// Moving data after a map change (SPEC §9 dynamic sharding): each record is re-assigned to the
+/// nearest shard of the new map; replicas that newly host it receive it from every old holder as a
+/// handoff, resent until acknowledged; a holder that no longer hosts the record keeps it (and keeps
+/// serving it to queries) until every new replica acknowledged it. No record is dropped before
+/// another copy is confirmed, and the merge makes the repeated handoffs idempotent.
+extension GossipEngine {
+    mutating func onMapChanged(_ newMap: ShardMap, _ actions: inout [GossipAction]) {
+        guard newMap.version > map.version, newMap.dimension == map.dimension else { return }
+        let oldPlacement = placement
+        let oldShards = store.allRecords.map { ($0, store.shard(of: $0.id)) }
+        map = newMap
+        recomputePlacement()
+        for (record, oldShard) in oldShards {
+            guard let shard = map.nearestShard(to: record.vector) else { continue }
+            let newReplicas = Set(placement[shard] ?? [])
+            let oldReplicas = Set(oldShard.flatMap { oldPlacement[$0] } ?? [])
+            let targets = newReplicas.subtracting(oldReplicas).subtracting([identity])
+            let hosts = newReplicas.contains(identity)
+            if hosts {
+                store.move(record.id, to: shard)
+            } else {
+                store.remove(record.id)
+                if targets.isEmpty {
+                    // Every new replica was an old replica: they hold it already (repair covers gaps).
+                    actions.append(.dropped(record.id))
+                    continue
+                }
+                retained[record.id] = record
+            }
+            if !targets.isEmpty {
+                pendingHandoffs[record.id] = PendingHandoff(
+                    record: record, shard: shard, targets: targets, dropWhenDone: !hosts,
+                    ticksLeft: configuration.handoffRetryTicks)
+                for peer in targets.sorted() {
+                    enqueue(record, shard: shard, to: peer, request: false, kind: .handoff)
+                }
+            }
+        }
+        // Retained records from an earlier move follow the newest map too.
+        for (id, pending) in pendingHandoffs {
+            guard let shard = map.nearestShard(to: pending.record.vector), shard != pending.shard else { continue }
+            pendingHandoffs[id]!.shard = shard
+            pendingHandoffs[id]!.targets = Set(placement[shard] ?? []).subtracting([identity])
+        }
+    }
+
+    mutating func onAck(_ entries: [RecordVersion], from peer: PublicKey, _ actions: inout [GossipAction]) {
+        for entry in entries {
+            guard var pending = pendingHandoffs[entry.id],
+                RecordVersion(pending.record) == entry
+                    || entry.supersedes(RecordVersion(pending.record))
+            else { continue }
+            pending.targets.remove(peer)
+            if pending.targets.isEmpty {
+                pendingHandoffs[entry.id] = nil
+                if pending.dropWhenDone, retained.removeValue(forKey: entry.id) != nil {
+                    actions.append(.dropped(entry.id))
+                }
+            } else {
+                pendingHandoffs[entry.id] = pending
+            }
+        }
+    }
+
+    mutating func retryHandoffs(_ actions: inout [GossipAction]) {
+        for id in pendingHandoffs.keys.sorted() {
+            pendingHandoffs[id]!.ticksLeft -= 1
+            guard pendingHandoffs[id]!.ticksLeft <= 0 else { continue }
+            pendingHandoffs[id]!.ticksLeft = configuration.handoffRetryTicks
+            let pending = pendingHandoffs[id]!
+            for peer in pending.targets.sorted() where peers[peer] != nil {
+                enqueue(pending.record, shard: pending.shard, to: peer, request: false, kind: .handoff)
+            }
+        }
+    }
+}
