@@ -29,7 +29,7 @@ public final class NodeProcess: @unchecked Sendable {
         defer { lock.unlock() }
         if process?.isRunning == true { return }
         if !FileManager.default.fileExists(atPath: logPath) {
-            FileManager.default.createFile(atPath: logPath, contents: nil)
+            _ = FileManager.default.createFile(atPath: logPath, contents: nil)
         }
         guard let log = FileHandle(forWritingAtPath: logPath) else {
             throw DevnetError(.io, "cannot open \(logPath) for writing")

@@ -15,7 +15,7 @@ import Synchronization
 /// application (``NodeApplication``, HMNLedger's `LedgerApplication`) driven by a
 /// ``ConsensusDriver`` around HMNConsensus's engine, the transport (``MessageTransport``: TCP or in
 /// memory), the vector store (``MemoryStore``), memory replication (``MemoryReplicator``), the
-/// proof sink (``MemoryProofSink``) and the λ policy (``LambdaPolicy``, inside the ``CALEngine``).
+/// proof sink (``Layer1ProofSink``) and the λ policy (``LambdaPolicy``, inside the ``CALEngine``).
 /// ``FullNode/open(home:transport:options:logger:)`` assembles the standard parts from a home
 /// directory.
 ///
@@ -54,7 +54,7 @@ public final class FullNode: Service, NodeAPI, Sendable {
     ///   - dialPeers: peers a ``RunnableTransport`` keeps connections to.
     public init(
         driver: ConsensusDriver, transport: any MessageTransport, store: any MemoryStore,
-        replicator: any MemoryReplicator = PushToAllReplicator(), proofSink: (any MemoryProofSink)? = nil,
+        replicator: any MemoryReplicator = PushToAllReplicator(), proofSink: (any Layer1ProofSink)? = nil,
         cal: CALEngine?, chainID: String, coherenceParameters: CoherenceParameters, dialPeers: [PeerAddress] = [],
         maxMessageBytes: Int = NodeMessage.defaultMaxBytes,
         nowMilliseconds: @escaping @Sendable () -> UInt64 = WallClock.nowMilliseconds,

@@ -13,7 +13,7 @@ final class RecordingMessenger: PeerMessenger {
 }
 
 /// A proof sink that accepts every proof (or refuses, to test the failure path).
-struct StubProofSink: MemoryProofSink {
+struct StubProofSink: Layer1ProofSink {
     var refuse = false
     func commit(_ proof: MemoryProof) async throws(NodeError) -> Hash256 {
         if refuse { throw NodeError(.overloaded, "mempool full") }

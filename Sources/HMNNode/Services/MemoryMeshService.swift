@@ -6,11 +6,11 @@ import Synchronization
 
 /// The memory-mesh service (SPEC §8–§9): stores records in the local ``MemoryStore``, hands new
 /// ones to the ``MemoryReplicator``, stores what peers push (idempotently), answers searches, and
-/// sends a critical record's proof to the ``MemoryProofSink`` for Layer 1.
+/// sends a critical record's proof to the ``Layer1ProofSink`` for Layer 1.
 public final class MemoryMeshService: Sendable {
     public let store: any MemoryStore
     let replicator: any MemoryReplicator
-    let proofSink: any MemoryProofSink
+    let proofSink: any Layer1ProofSink
     let chainID: String
     let nowMilliseconds: @Sendable () -> UInt64
     let logger: Logger
@@ -18,7 +18,7 @@ public final class MemoryMeshService: Sendable {
     private let submittedProofs = Mutex<[Hash256: Hash256]>([:])
 
     public init(
-        store: any MemoryStore, replicator: any MemoryReplicator, proofSink: any MemoryProofSink, chainID: String,
+        store: any MemoryStore, replicator: any MemoryReplicator, proofSink: any Layer1ProofSink, chainID: String,
         nowMilliseconds: @escaping @Sendable () -> UInt64 = WallClock.nowMilliseconds, logger: Logger
     ) {
         self.store = store
