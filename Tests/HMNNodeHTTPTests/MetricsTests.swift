@@ -29,7 +29,7 @@ struct MetricsTests {
             #expect(response.headers[.contentType]?.hasPrefix("text/plain; version=0.0.4") == true)
             let text = response.text
             let lines = Set(text.split(separator: "\n").map(String.init))
-            #expect(lines.contains("hmn_height 7"), "\(text)")
+            #expect(lines.contains("hmn_height 7.0"), "\(text)")
             #expect(lines.contains("hmn_lambda 0.85"))
             #expect(lines.contains(#"hmn_psi{validator="ab12"} 0.9"#))
             #expect(lines.contains(#"hmn_gossip_bytes_total{direction="out"} 1500"#))
@@ -37,7 +37,8 @@ struct MetricsTests {
             #expect(lines.contains(#"hmn_commit_latency_seconds_bucket{le="0.25"} 1"#))
             #expect(lines.contains(#"hmn_commit_latency_seconds_bucket{le="0.1"} 0"#))
             #expect(lines.contains(#"hmn_http_requests_total{route="/v1/status",method="GET",status="200"} 2"#))
-            #expect(lines.contains(#"hmn_http_requests_total{route="/v1/blocks/{height}",method="GET",status="400"} 1"#))
+            #expect(
+                lines.contains(#"hmn_http_requests_total{route="/v1/blocks/{height}",method="GET",status="400"} 1"#))
             #expect(lines.contains(#"hmn_http_requests_total{route="unmatched",method="GET",status="404"} 1"#))
         }
     }

@@ -3,7 +3,7 @@ import HMNLedger
 import HMNPrimitives
 
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 
 /// A small client for the node's HTTP API (the `hmn status`, `hmn tx` and `hmn memory` commands).
