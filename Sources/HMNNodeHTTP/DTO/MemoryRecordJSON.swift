@@ -4,7 +4,7 @@ import HMNPrimitives
 /// A memory record on the wire: vector as a float array, payload as base64, keys and hashes as hex.
 ///
 /// In `POST /v1/memory` only `id`, `vector` and `author` are required; the rest default as in
-/// ``MemoryRecord``. Responses fill every field (the vector only when asked for in a search).
+/// `MemoryRecord`. Responses fill every field (the vector only when asked for in a search).
 public struct MemoryRecordJSON: Codable, Hashable, Sendable {
     public var id: String
     public var vector: [Float]?
