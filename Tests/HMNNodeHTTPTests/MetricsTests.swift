@@ -3,8 +3,10 @@ import HMNNodeHTTP
 import Hummingbird
 import HummingbirdTesting
 import Metrics
-import Prometheus
+import Synchronization
 import Testing
+
+@testable import HMNNodeHTTP
 
 @Suite("Prometheus metrics")
 struct MetricsTests {
@@ -43,15 +45,25 @@ struct MetricsTests {
         }
     }
 
-    @Test("bootstrap() is idempotent and feeds the process-wide MetricsSystem")
-    func bootstrapOnce() {
-        let first = PrometheusMetrics.bootstrap()
-        let second = PrometheusMetrics.bootstrap()
-        #expect(first.registry === second.registry)
-        if MetricsSystem.factory is PrometheusMetricsFactory {
-            Gauge(label: "hmn_test_bootstrap_probe").record(3)
-            let text = String(decoding: first.exposition(), as: UTF8.self)
-            #expect(text.contains("hmn_test_bootstrap_probe 3"))
+    @Test("the bootstrap once-logic installs one factory however many callers race")
+    func bootstrapOnce() async {
+        // Exercised on a private `Once`, not `PrometheusMetrics.bootstrap()`, so this test never
+        // bootstraps the process-wide MetricsSystem that other test targets share.
+        let once = PrometheusMetrics.Once()
+        let installs = InstallCounter()
+        let registries = await withTaskGroup(of: ObjectIdentifier.self) { group in
+            for _ in 0..<16 {
+                group.addTask {
+                    ObjectIdentifier(once.get { _ in installs.count.withLock { $0 += 1 } }.registry)
+                }
+            }
+            return await group.reduce(into: Set<ObjectIdentifier>()) { $0.insert($1) }
         }
+        #expect(registries.count == 1)
+        #expect(installs.count.withLock { $0 } == 1)
     }
+}
+
+final class InstallCounter: Sendable {
+    let count = Mutex(0)
 }
