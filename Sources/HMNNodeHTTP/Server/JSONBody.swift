@@ -41,7 +41,7 @@ enum JSONBody {
         do {
             return try JSONDecoder().decode(T.self, from: Data(bytes))
         } catch let error as DecodingError {
-            // Foundation reports a number that does not fit its field (-1 for an unsigned, 1e400)
+            // Foundation reports a number that does not fit its field (-1 or 1.5 for an unsigned)
             // as invalid JSON at the root; tell the two apart so the client is not misled.
             if case .dataCorrupted(let context) = error, context.codingPath.isEmpty,
                 (try? JSONSerialization.jsonObject(with: Data(bytes), options: [.fragmentsAllowed])) != nil
