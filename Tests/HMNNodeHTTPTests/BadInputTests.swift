@@ -71,7 +71,11 @@ struct BadInputTests {
 
             .memory("NaN token is not JSON", memoryBody(vector: "[NaN, 0, 0, 0]"), 400, "invalidJSON"),
             .memory("Infinity token is not JSON", memoryBody(vector: "[Infinity, 0, 0, 0]"), 400, "invalidJSON"),
-            .memory("overflowing float", memoryBody(vector: "[1e39, 0, 0, 0]"), 400, "invalidValue"),
+            .memory(
+                "float beyond float32", memoryBody(vector: "[1e39, 0, 0, 0]"), 400, "invalidVector", field: "vector"),
+            .search("float beyond float32 in a query", #"{"vector": [0, -1e39, 0, 0], "k": 1}"#, 400, "invalidVector"),
+            // Foundation cannot represent it at all, so it is not JSON to this server.
+            .memory("number beyond double", memoryBody(vector: "[1e400, 0, 0, 0]"), 400, "invalidJSON"),
             .memory("wrong dimension", memoryBody(vector: "[1, 0, 0]"), 400, "invalidVector"),
             .memory("empty vector", memoryBody(vector: "[]"), 400, "invalidVector", field: "vector"),
             .memory("vector of strings", memoryBody(vector: #"["a", "b"]"#), 400, "wrongType", field: "vector[0]"),
@@ -100,7 +104,7 @@ struct BadInputTests {
                 field: "version"),
             .memory(
                 "negative version", memoryBody(vector: "[1, 0, 0, 0]", extra: #", "version": -1"#), 400,
-                "invalidValue", field: "version"),
+                "invalidValue"),
             .memory(
                 "critical record without proof",
                 memoryBody(vector: "[1, 0, 0, 0]", extra: #", "importance": {"value": 0.9}"#), 422, "rejected"),
@@ -120,7 +124,8 @@ struct BadInputTests {
             .get("unknown block id", "/v1/blocks/by-id/\(Hash256.of([3]).hex)", 404, "notFound"),
             .get("transaction id too short", "/v1/transactions/abcd", 400, "invalidValue", field: "id"),
             .get("account key not hex", "/v1/accounts/nothex", 400, "invalidValue", field: "key"),
-            .get("unknown account", "/v1/accounts/\(SigningKey.derived(from: "nobody").publicKey.hex)", 404, "notFound"),
+            .get(
+                "unknown account", "/v1/accounts/\(SigningKey.derived(from: "nobody").publicKey.hex)", 404, "notFound"),
             .get("memory proof of a bad id", "/v1/memory/12/proof", 400, "invalidValue", field: "id"),
             .get("unknown route", "/v2/status", 404, "notFound"),
             .get("wrong method on a route", "/v1/memory", 404, "notFound"),

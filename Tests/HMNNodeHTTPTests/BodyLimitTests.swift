@@ -8,7 +8,8 @@ import Testing
 
 @Suite("Request body limit")
 struct BodyLimitTests {
-    @Test("a body above the limit is refused with 413 and changes nothing", arguments: ["/v1/transactions", "/v1/memory"])
+    @Test(
+        "a body above the limit is refused with 413 and changes nothing", arguments: ["/v1/transactions", "/v1/memory"])
     func oversize(_ uri: String) async throws {
         let harness = try APIHarness(maxBodyBytes: 4_096)
         let before = await harness.node.snapshot()

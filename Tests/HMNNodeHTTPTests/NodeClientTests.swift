@@ -56,6 +56,34 @@ struct NodeClientTests {
         }
     }
 
+    @Test("waitForCommit polls until the transaction is committed, and gives up after its timeout")
+    func waitForCommit() async throws {
+        let harness = try APIHarness()
+        let transfer = Fixtures.transfer(amount: 3)
+        try await harness.run(.live) { testClient in
+            let client = NodeClient(host: "127.0.0.1", port: try #require(testClient.port), timeoutSeconds: 5)
+            _ = try await client.submit(transfer)
+            let node = harness.node
+            let committer = Task {
+                try await Task.sleep(for: .milliseconds(300))
+                try await node.commitBlock()
+            }
+            let record = try await client.waitForCommit(id: transfer.id, timeoutSeconds: 10, pollMilliseconds: 50)
+            #expect(record.height == 1)
+            try await committer.value
+
+            let clock = ContinuousClock()
+            let start = clock.now
+            do throws(NodeClientError) {
+                _ = try await client.waitForCommit(id: Hash256.of([1]), timeoutSeconds: 0.3, pollMilliseconds: 50)
+                Issue.record("an unknown transaction was reported committed")
+            } catch {
+                #expect(error.status == 404)
+            }
+            #expect(clock.now - start < .seconds(5))
+        }
+    }
+
     @Test("a closed port is a transport error")
     func connectionRefused() async throws {
         let client = NodeClient(host: "127.0.0.1", port: 1, timeoutSeconds: 2)

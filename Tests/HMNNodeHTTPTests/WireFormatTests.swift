@@ -6,7 +6,9 @@ import Testing
 
 @Suite("Wire types")
 struct WireFormatTests {
-    @Test("FixedPointJSON carries ppm and value; either reads back exactly", arguments: [0, 1, 700_000, 999_999, 1_000_000])
+    @Test(
+        "FixedPointJSON carries ppm and value; either reads back exactly",
+        arguments: [0, 1, 700_000, 999_999, 1_000_000])
     func fixedPoint(_ raw: Int64) throws {
         let json = FixedPointJSON(FixedPoint(raw: raw))
         #expect(json.ppm == raw)

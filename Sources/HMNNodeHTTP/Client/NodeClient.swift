@@ -3,7 +3,7 @@ import HMNLedger
 import HMNPrimitives
 
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 
 /// A small client for the node's HTTP API (the `hmn status`, `hmn tx` and `hmn memory` commands).
@@ -49,6 +49,23 @@ public struct NodeClient: Sendable {
 
     public func transaction(id: Hash256) async throws(NodeClientError) -> TransactionRecordJSON {
         try await get("/v1/transactions/\(id.hex)")
+    }
+
+    /// Polls `GET /v1/transactions/{id}` until the transaction is committed (or `timeoutSeconds`
+    /// pass, which throws the last 404 as a ``NodeClientError``). Other errors are thrown at once.
+    public func waitForCommit(
+        id: Hash256, timeoutSeconds: Double = 30, pollMilliseconds: Int = 100
+    ) async throws(NodeClientError) -> TransactionRecordJSON {
+        let clock = ContinuousClock()
+        let deadline = clock.now.advanced(by: .milliseconds(Int64(timeoutSeconds * 1_000)))
+        while true {
+            do throws(NodeClientError) {
+                return try await transaction(id: id)
+            } catch  where error.status == 404 && clock.now < deadline {
+                try? await Task.sleep(for: .milliseconds(pollMilliseconds))
+                if Task.isCancelled { throw NodeClientError(.transport, "cancelled while waiting for \(id.hex)") }
+            }
+        }
     }
 
     public func block(height: UInt64) async throws(NodeClientError) -> BlockJSON {

@@ -1,6 +1,6 @@
 import HMNPrimitives
 
-/// A ``FixedPoint`` on the wire: the exact parts-per-million integer and a decimal view for people.
+/// A `FixedPoint` on the wire: the exact parts-per-million integer and a decimal view for people.
 ///
 /// Responses always carry both. Requests may carry either; `ppm` wins when both are present and
 /// must then agree with `value` to the nearest ppm, so a client cannot send two different numbers.

@@ -4,7 +4,7 @@ import HMNPrimitives
 /// A memory record on the wire: vector as a float array, payload as base64, keys and hashes as hex.
 ///
 /// In `POST /v1/memory` only `id`, `vector` and `author` are required; the rest default as in
-/// ``MemoryRecord``. Responses fill every field (the vector only when asked for in a search).
+/// `MemoryRecord`. Responses fill every field (the vector only when asked for in a search).
 public struct MemoryRecordJSON: Codable, Hashable, Sendable {
     public var id: String
     public var vector: [Float]?
@@ -46,6 +46,28 @@ public struct MemoryRecordJSON: Codable, Hashable, Sendable {
         self.contentHash = contentHash
     }
 
+    enum CodingKeys: String, CodingKey {
+        case id, vector, payload, author, version, createdAtMilliseconds, updatedAtMilliseconds, importance
+        case replicaAgreement, accessCount, lastAccessMilliseconds, proof, contentHash
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        id = try container.decode(String.self, forKey: .id)
+        vector = try container.contains(.vector) ? container.decodeVector(forKey: .vector) : nil
+        payload = try container.decodeIfPresent(String.self, forKey: .payload)
+        author = try container.decode(String.self, forKey: .author)
+        version = try container.decodeIfPresent(UInt64.self, forKey: .version)
+        createdAtMilliseconds = try container.decodeIfPresent(UInt64.self, forKey: .createdAtMilliseconds)
+        updatedAtMilliseconds = try container.decodeIfPresent(UInt64.self, forKey: .updatedAtMilliseconds)
+        importance = try container.decodeIfPresent(FixedPointJSON.self, forKey: .importance)
+        replicaAgreement = try container.decodeIfPresent(FixedPointJSON.self, forKey: .replicaAgreement)
+        accessCount = try container.decodeIfPresent(UInt64.self, forKey: .accessCount)
+        lastAccessMilliseconds = try container.decodeIfPresent(UInt64.self, forKey: .lastAccessMilliseconds)
+        proof = try container.decodeIfPresent(MemoryProofJSON.self, forKey: .proof)
+        contentHash = try container.decodeIfPresent(String.self, forKey: .contentHash)
+    }
+
     /// Every field of `record`; the vector only when `includeVector`.
     public init(_ record: MemoryRecord, includeVector: Bool = true) {
         self.init(
@@ -61,9 +83,10 @@ public struct MemoryRecordJSON: Codable, Hashable, Sendable {
     /// The domain record, every field checked; the node checks the dimension and the proof.
     public func record(maxDimension: Int) throws(APIError) -> MemoryRecord {
         guard let vector else { throw APIError(.missingField, "vector is required", field: "vector") }
-        let payloadBytes = try payload.map { text throws(APIError) in
-            try WireFormat.bytes(base64: text, field: "payload")
-        } ?? []
+        let payloadBytes =
+            try payload.map { text throws(APIError) in
+                try WireFormat.bytes(base64: text, field: "payload")
+            } ?? []
         guard version != 0 else { throw APIError(.invalidValue, "version must be at least 1", field: "version") }
         return MemoryRecord(
             id: try WireFormat.hash(id, field: "id"),

@@ -29,6 +29,18 @@ public struct MemorySearchRequest: Codable, Hashable, Sendable {
         self.includeVectors = includeVectors
     }
 
+    enum CodingKeys: String, CodingKey {
+        case vector, k, filter, includeVectors
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        vector = try container.decodeVector(forKey: .vector)
+        k = try container.decode(Int.self, forKey: .k)
+        filter = try container.decodeIfPresent(Filter.self, forKey: .filter)
+        includeVectors = try container.decodeIfPresent(Bool.self, forKey: .includeVectors)
+    }
+
     /// The domain query, every field checked against the server's limits.
     public func query(maxDimension: Int, maxK: Int) throws(APIError) -> MemorySearchQuery {
         guard k >= 1, k <= maxK else { throw APIError(.invalidValue, "k must be in 1...\(maxK), got \(k)", field: "k") }

@@ -1,7 +1,7 @@
 import HMNLedger
 import HMNPrimitives
 
-/// `POST /v1/transactions` body: the hex of a canonical ``SignedTransaction``'s bytes.
+/// `POST /v1/transactions` body: the hex of a canonical `SignedTransaction`'s bytes.
 ///
 /// The signed bytes travel as they are, never rebuilt from JSON fields, so what the server checks
 /// is exactly what the client signed.

@@ -68,3 +68,12 @@ enum WireFormat {
         return vector
     }
 }
+
+extension KeyedDecodingContainer {
+    /// A float32 vector read through `Double`, so a component beyond float32's range becomes ±∞,
+    /// which ``WireFormat/vector(_:field:maxDimension:)`` then refuses naming the component,
+    /// instead of Foundation failing the whole body as "not valid JSON".
+    func decodeVector(forKey key: Key) throws -> [Float] {
+        try decode([Double].self, forKey: key).map { Float($0) }
+    }
+}

@@ -29,7 +29,7 @@ public struct PrometheusMetrics: Sendable {
         self.factory = factory
     }
 
-    private static let shared = Mutex<PrometheusMetrics?>(nil)
+    private static let shared = Once()
 
     /// The process-wide instance, bootstrapping `MetricsSystem` with its factory on the first call.
     ///
@@ -38,14 +38,28 @@ public struct PrometheusMetrics: Sendable {
     /// it (that would trap): the returned registry then receives only metrics sent to its
     /// ``factory`` explicitly.
     public static func bootstrap() -> PrometheusMetrics {
-        shared.withLock { current in
-            if let current { return current }
-            let metrics = PrometheusMetrics()
+        shared.get { factory in
             if MetricsSystem.factory is NOOPMetricsHandler {
-                MetricsSystem.bootstrap(metrics.factory)
+                MetricsSystem.bootstrap(factory)
             }
-            current = metrics
-            return metrics
+        }
+    }
+
+    /// Creates one instance and installs its factory exactly once, however many callers race.
+    /// Separate from `MetricsSystem` so the once-logic can be tested without touching the process.
+    final class Once: Sendable {
+        private let state = Mutex<PrometheusMetrics?>(nil)
+
+        init() {}
+
+        func get(install: (PrometheusMetricsFactory) -> Void) -> PrometheusMetrics {
+            state.withLock { current in
+                if let current { return current }
+                let metrics = PrometheusMetrics()
+                install(metrics.factory)
+                current = metrics
+                return metrics
+            }
         }
     }
 

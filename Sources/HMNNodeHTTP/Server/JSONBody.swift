@@ -35,10 +35,21 @@ enum JSONBody {
     }
 
     static func decode<T: Decodable>(_ type: T.Type, from bytes: [UInt8]) throws(APIError) -> T {
-        guard !bytes.isEmpty else { throw APIError(.invalidJSON, "the request body is empty; a JSON object is required") }
+        guard !bytes.isEmpty else {
+            throw APIError(.invalidJSON, "the request body is empty; a JSON object is required")
+        }
         do {
             return try JSONDecoder().decode(T.self, from: Data(bytes))
         } catch let error as DecodingError {
+            // Foundation reports a number that does not fit its field (-1 or 1.5 for an unsigned)
+            // as invalid JSON at the root; tell the two apart so the client is not misled.
+            if case .dataCorrupted(let context) = error, context.codingPath.isEmpty,
+                (try? JSONSerialization.jsonObject(with: Data(bytes), options: [.fragmentsAllowed])) != nil
+            {
+                throw APIError(
+                    .invalidValue,
+                    "a number in the body is out of range for its field (negative, fractional or too large)")
+            }
             throw apiError(error)
         } catch {
             throw APIError(.invalidJSON, "body is not valid JSON: \(error)")

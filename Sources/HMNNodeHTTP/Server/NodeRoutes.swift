@@ -2,8 +2,8 @@ import HMNNode
 import HMNPrimitives
 import Hummingbird
 
-/// The `/v1` routes over a ``NodeAPI``: each handler checks its input completely, calls the node
-/// once, and maps the answer (or the node's ``NodeError``) to JSON. A request that fails a check
+/// The `/v1` routes over a `NodeAPI`: each handler checks its input completely, calls the node
+/// once, and maps the answer (or the node's `NodeError`) to JSON. A request that fails a check
 /// never reaches the node, so a refused request changes nothing.
 struct NodeRoutes<Node: NodeAPI>: Sendable {
     let node: Node
@@ -105,7 +105,7 @@ struct NodeRoutes<Node: NodeAPI>: Sendable {
         return value
     }
 
-    /// Runs a node call, turning its ``NodeError`` into the matching ``APIError``.
+    /// Runs a node call, turning its `NodeError` into the matching ``APIError``.
     private func calling<T>(_ body: () async throws(NodeError) -> T) async throws(APIError) -> T {
         do {
             return try await body()

@@ -58,7 +58,8 @@ extension TestResponse {
 
     /// The JSON error body; fails the test if the answer is not one.
     func errorDetail(sourceLocation: SourceLocation = #_sourceLocation) throws -> ErrorBody.Detail {
-        let body = try #require(try? decode(ErrorBody.self), "not an error body: \(text)", sourceLocation: sourceLocation)
+        let body = try #require(
+            try? decode(ErrorBody.self), "not an error body: \(text)", sourceLocation: sourceLocation)
         return body.error
     }
 }
