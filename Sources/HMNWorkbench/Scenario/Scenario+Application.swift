@@ -10,10 +10,10 @@ extension Scenario {
     public func applicationConfiguration() throws(WorkbenchError) -> KVApplicationConfiguration {
         var configuration = KVApplicationConfiguration()
         do {
-            configuration.coherence = try CoherenceParameters(
+            // Derived from the simulator's own parameters, so the rates stay the simulator's.
+            configuration.coherence = try configuration.coherence.copy(
                 baseEpochMilliseconds: baseEpoch.milliseconds, minEpochMilliseconds: max(1, baseEpoch.milliseconds / 5),
-                emergencyThreshold: FixedPoint(raw: Int64((emergencyThreshold * 1_000_000).rounded())),
-                slashRate: FixedPoint(raw: 500_000), boostRate: FixedPoint(raw: 20_000))
+                emergencyThreshold: FixedPoint(raw: Int64((emergencyThreshold * 1_000_000).rounded())))
         } catch {
             throw WorkbenchError(.invalidScenario, "scenario '\(name)': coherence parameters: \(error.message)")
         }
