@@ -184,7 +184,7 @@ let package = Package(
             name: "hmn-bench",
             dependencies: [
                 "HMNPrimitives", "HMNLedger", "HMNCoherence", "HMNMesh", "HMNConsensus", "HMNSimulator",
-                "HMNTransport",
+                "HMNTransport", "HMNDevnet",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -41,6 +41,10 @@ extension FullNode {
         try await read { try $0.storedBlock(id: id) }
     }
 
+    public func commitTiming(height: UInt64) async -> CommitTiming? {
+        await driver.commitTiming(height: height)
+    }
+
     public func account(_ key: PublicKey) async throws(NodeError) -> Account? {
         try await read { $0.account(key) }
     }

@@ -37,6 +37,24 @@ struct ConfigurationTests {
         #expect((mode as? NSNumber)?.intValue == 0o600)
     }
 
+    @Test("per-validator stakes reach the genesis; a wrong count or a zero stake is refused")
+    func unequalStakes() throws {
+        let directory = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        var options = Testnet.Options()
+        options.stakes = [30_000, 30_000, 30_000, 40_000]
+        let layout = try Testnet.initialize(validators: 4, directory: directory, basePort: 30_100, options: options)
+        let genesis = try NodeHome.load(layout.homes[0]).genesis
+        let stakes = layout.validatorKeys.map { key in genesis.accounts.first { $0.publicKey == key.publicKey }?.stake }
+        #expect(stakes == [30_000, 30_000, 30_000, 40_000])
+        for bad in [[UInt64(1), 2, 3], [1, 2, 3, 0]] {
+            options.stakes = bad
+            #expect(throws: NodeConfigurationError.self) {
+                try Testnet.initialize(validators: 4, directory: directory + "-bad", basePort: 30_200, options: options)
+            }
+        }
+    }
+
     @Test("missing and malformed files are typed errors naming the file")
     func badFiles() throws {
         let directory = temporaryDirectory()

@@ -37,4 +37,13 @@ public protocol NodeAPI: Sendable {
 
     /// A memory record's proof and where it is committed on Layer 1, or nil when unknown.
     func memoryProof(id: Hash256) async throws(NodeError) -> MemoryProofStatus?
+
+    /// When this node committed the block at `height` through consensus (one of the last
+    /// ``CommitTiming/retainedHeights`` since it started), or nil.
+    func commitTiming(height: UInt64) async -> CommitTiming?
+}
+
+extension NodeAPI {
+    /// Nodes that do not record commit times report none.
+    public func commitTiming(height: UInt64) async -> CommitTiming? { nil }
 }

@@ -18,6 +18,9 @@ public enum Testnet {
     /// Tunables of a generated testnet; defaults suit a loopback devnet.
     public struct Options: Sendable {
         public var stake: UInt64 = 10_000
+        /// One stake per validator, overriding `stake` (e.g. unequal voting power for an emergency
+        /// drill); nil gives every validator `stake`.
+        public var stakes: [UInt64]?
         public var validatorBalance: UInt64 = 1_000_000
         public var faucetBalance: UInt64 = 1_000_000_000
         public var genesisTimeMilliseconds: UInt64?
@@ -52,6 +55,12 @@ public enum Testnet {
                 )
             }
         }
+        if let stakes = options.stakes {
+            guard stakes.count == count, stakes.allSatisfy({ $0 > 0 }) else {
+                throw NodeConfigurationError(
+                    .invalidValue, "stakes must name one positive stake per validator (\(count)), got \(stakes)")
+            }
+        }
         var generator = options.keySeed.map { SeededGenerator(seed: $0) }
         func newKey() throws(NodeConfigurationError) -> SigningKey {
             guard var g = generator else { return SigningKey.generate() }
@@ -67,9 +76,10 @@ public enum Testnet {
         let genesisTime = options.genesisTimeMilliseconds ?? UInt64(Date().timeIntervalSince1970 * 1000)
         let document = GenesisDocument(
             chainID: chainID, genesisTimeMilliseconds: genesisTime,
-            accounts: keys.map {
+            accounts: keys.enumerated().map {
                 GenesisDocument.Account(
-                    publicKey: $0.publicKey.hex, balance: options.validatorBalance, stake: options.stake)
+                    publicKey: $1.publicKey.hex, balance: options.validatorBalance,
+                    stake: options.stakes?[$0] ?? options.stake)
             } + [GenesisDocument.Account(publicKey: faucet.publicKey.hex, balance: options.faucetBalance, stake: 0)],
             parameters: options.parameters, coherence: options.coherence)
         _ = try document.genesis()

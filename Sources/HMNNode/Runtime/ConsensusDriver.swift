@@ -40,6 +40,8 @@ public actor ConsensusDriver {
     private var stopped = false
     public private(set) var haltError: ConsensusError?
     public private(set) var lastFinalityMilliseconds: UInt64?
+    /// Commit times of recent heights committed through consensus (bounded, see ``CommitTiming``).
+    private var timings: [UInt64: CommitTiming] = [:]
     public private(set) var blocksSynced = 0
 
     /// Messages to send, in order. Single consumer (the node's sender).
@@ -194,7 +196,16 @@ public actor ConsensusDriver {
         let now = nowMilliseconds()
         let latency = roundZeroStart[finalized.height].map { now >= $0 ? now - $0 : 0 }
         roundZeroStart = roundZeroStart.filter { $0.key > finalized.height }
-        if finalized.viaBlockSync { blocksSynced += 1 } else { lastFinalityMilliseconds = latency }
+        if finalized.viaBlockSync {
+            blocksSynced += 1
+        } else {
+            lastFinalityMilliseconds = latency
+            timings[finalized.height] = CommitTiming(
+                committedAtMilliseconds: now, finalityMilliseconds: latency, round: finalized.commit.round)
+            if timings.count > CommitTiming.retainedHeights, finalized.height > UInt64(CommitTiming.retainedHeights) {
+                timings = timings.filter { $0.key > finalized.height - UInt64(CommitTiming.retainedHeights) }
+            }
+        }
         if let signers = try? application.validatorSet(atHeight: finalized.height) {
             lateCommits.committed(finalized.commit, validators: signers)
         }
@@ -212,6 +223,9 @@ public actor ConsensusDriver {
             validators: (try? application.validatorStatuses()) ?? [])
         commits.yield(notice)
     }
+
+    /// When this node committed `height` through consensus, if it is recent.
+    public func commitTiming(height: UInt64) -> CommitTiming? { timings[height] }
 
     // MARK: Application access
 

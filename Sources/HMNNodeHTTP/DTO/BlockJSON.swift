@@ -1,4 +1,5 @@
 import HMNLedger
+import HMNNode
 import HMNPrimitives
 
 /// `GET /v1/blocks/{height}` and `GET /v1/blocks/by-id/{hash}`: a committed block, decoded.
@@ -17,8 +18,11 @@ public struct BlockJSON: Codable, Hashable, Sendable {
     public var certificate: CommitCertificateJSON
     /// Size of the canonical block bytes.
     public var sizeBytes: Int
+    /// When the answering node committed this block (its own clock; absent for blocks it synced or
+    /// committed before its last restart). Not part of the block.
+    public var localCommit: CommitTimingJSON?
 
-    public init(_ stored: StoredBlock) {
+    public init(_ stored: StoredBlock, localCommit: CommitTiming? = nil) {
         let block = stored.block
         id = stored.id.hex
         height = stored.height
@@ -29,6 +33,22 @@ public struct BlockJSON: Codable, Hashable, Sendable {
         lastCommit = block.lastCommit.map(CommitCertificateJSON.init)
         certificate = CommitCertificateJSON(stored.certificate)
         sizeBytes = stored.bytes.count
+        self.localCommit = localCommit.map(CommitTimingJSON.init)
+    }
+}
+
+/// ``CommitTiming`` as JSON.
+public struct CommitTimingJSON: Codable, Hashable, Sendable {
+    /// Milliseconds since the Unix epoch.
+    public var committedAtMilliseconds: UInt64
+    /// Round 0 start to commit (excludes the epoch delay).
+    public var finalityMilliseconds: UInt64?
+    public var round: UInt32
+
+    public init(_ timing: CommitTiming) {
+        committedAtMilliseconds = timing.committedAtMilliseconds
+        finalityMilliseconds = timing.finalityMilliseconds
+        round = timing.round
     }
 }
 

@@ -50,7 +50,7 @@ struct NodeRoutes<Node: NodeAPI>: Sendable {
         guard
             let block = try await calling({ () async throws(NodeError) in try await node.block(atHeight: height) })
         else { throw APIError(.notFound, "no committed block at height \(height)") }
-        return JSONBody.response(BlockJSON(block))
+        return JSONBody.response(BlockJSON(block, localCommit: await node.commitTiming(height: height)))
     }
 
     func block(byID context: some RequestContext) async throws(APIError) -> Response {
@@ -58,7 +58,7 @@ struct NodeRoutes<Node: NodeAPI>: Sendable {
         guard let block = try await calling({ () async throws(NodeError) in try await node.block(id: id) }) else {
             throw APIError(.notFound, "no committed block with id \(id.hex)")
         }
-        return JSONBody.response(BlockJSON(block))
+        return JSONBody.response(BlockJSON(block, localCommit: await node.commitTiming(height: block.height)))
     }
 
     func account(_ context: some RequestContext) async throws(APIError) -> Response {

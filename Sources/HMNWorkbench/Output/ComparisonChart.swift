@@ -11,7 +11,7 @@ public enum ComparisonChart {
         let metrics = [
             Metric(title: "mean finality (ms)", value: { $0.meanFinalityMilliseconds }, format: { SVGCanvas.n($0) }),
             Metric(
-                title: "p99 finality (ms)", value: { $0.p99FinalityMilliseconds.map(Double.init) },
+                title: "p99 finality (ms)", value: { $0.p99FinalityMilliseconds.map { Double($0) } },
                 format: { PolicySpec.format($0) }),
             Metric(
                 title: "bytes per committed height", value: { $0.bytesPerHeight },

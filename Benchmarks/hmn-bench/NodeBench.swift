@@ -1,0 +1,91 @@
+import ArgumentParser
+import Foundation
+import HMNDevnet
+
+/// `hmn-bench node`: the node figures of Docs/PERFORMANCE.md on real `hmn start` processes on
+/// loopback (finality at a steady load and at saturation, round latency, throughput, memory write
+/// to all nodes, emergency round latency). See ``DevnetBenchmark``.
+struct NodeBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "node",
+        abstract: "4 validator processes on loopback: finality, rounds, throughput, memory replication, emergency.")
+
+    @Option(help: "The hmn executable (default: the one next to hmn-bench).")
+    var hmn: String?
+
+    @Option(help: "Working directory for the testnets.")
+    var dir = "/tmp/hmn-bench-node"
+
+    @Option(help: "First port.")
+    var basePort = 27_000
+
+    @Option(help: "Steady-phase offered load, transactions per second.")
+    var rate = 20.0
+
+    @Option(help: "Seconds of steady load.")
+    var steadySeconds = 30
+
+    @Option(help: "Seconds of saturation.")
+    var saturationSeconds = 30
+
+    @Option(help: "Concurrent funded senders.")
+    var senders = 16
+
+    @Option(help: "Memory records written one at a time.")
+    var memoryWrites = 40
+
+    @Option(help: "Emergency drills (each on its own testnet).")
+    var emergencyRuns = 3
+
+    @Option(help: "Write the report as JSON here.")
+    var report: String?
+
+    func run() async throws {
+        let executable = hmn ?? URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+            .appendingPathComponent("hmn").path
+        guard FileManager.default.isExecutableFile(atPath: executable) else {
+            throw ValidationError("no hmn executable at \(executable): build it (swift build -c release) or pass --hmn")
+        }
+        var configuration = DevnetBenchmark.Configuration(executable: executable, directory: dir)
+        configuration.basePort = basePort
+        configuration.steadyRate = rate
+        configuration.steadySeconds = steadySeconds
+        configuration.saturationSeconds = saturationSeconds
+        configuration.senders = senders
+        configuration.memoryWrites = memoryWrites
+        configuration.emergencyRuns = emergencyRuns
+        print("hmn-bench node: 4 validator processes (\(executable))")
+        let result = try await DevnetBenchmark(configuration).run { print("  " + $0) }
+        print(Self.table(result))
+        if let report {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            try encoder.encode(result).write(to: URL(fileURLWithPath: report))
+            print("report: \(report)")
+        }
+    }
+
+    static func table(_ r: DevnetBenchmarkReport) -> String {
+        func row(_ name: String, _ value: String) -> String { "| \(name) | \(value) |" }
+        let verify = r.signatureVerificationsPerSecond
+        return [
+            "", "| Figure | Measured |", "|---|---|",
+            row("finality, steady \(Int(r.steady.offeredPerSecond ?? 0)) tx/s", "\(r.steady.finality)"),
+            row("finality, saturation", "\(r.saturation.finality)"),
+            row("round latency (epoch delay excluded), steady", "\(r.steady.roundLatency)"),
+            row("round latency, saturation", "\(r.saturation.roundLatency)"),
+            row("block interval, steady", "\(r.steady.blockInterval)"),
+            row(
+                "throughput at saturation",
+                "\(Int(r.saturation.committedPerSecond)) tx/s = \(ratio(r.saturation.committedPerSecond, verify))× "
+                    + "raw 1-thread Ed25519 verify (\(Int(verify))/s); largest block \(r.saturation.largestBlockTransactions) tx; "
+                    + "\(r.saturation.backPressure) × 429; \(r.saturation.notCommitted) not committed"),
+            row("memory write → all nodes", "\(r.memory.toAll); \(r.memory.notReplicated) not replicated"),
+            row("memory write → each replica", "\(r.memory.perReplica)"),
+            row("emergency (Ĉ < 0.7 commit → emergency block commit)", "\(r.emergencyLatency) over \(r.emergencyRuns.count) drills"),
+            row("GET /health round trip (measurement floor)", "\(r.apiRoundTrip)"),
+        ].joined(separator: "\n")
+    }
+
+    static func ratio(_ a: Double, _ b: Double) -> String { b > 0 ? "\((a / b * 1000).rounded() / 1000)" : "–" }
+}

@@ -1,0 +1,326 @@
+import Foundation
+import HMNNode
+import HMNNodeHTTP
+import HMNPrimitives
+
+/// The node figures of `Docs/PERFORMANCE.md`, measured on real `hmn start` processes on loopback
+/// through their HTTP APIs (`hmn-bench node`).
+///
+/// Phases, each on a fresh testnet in ``Configuration/directory``:
+/// 1. **steady** — open-loop transfers at ``Configuration/steadyRate`` per second from funded senders;
+/// 2. **saturation** — every sender submits as fast as the nodes accept (429 → back off, retry);
+/// 3. **memory** — records put on one node at a time until every node counts them;
+/// 4. **emergency** — a testnet with stakes 3:3:3:4; the heaviest validator is killed, so C(h) =
+///    9/13 ≈ 0.69 and Ĉ falls below 0.7 within a few blocks; the next block must be an emergency block.
+///
+/// Commit times come from each node's own record (`localCommit` of `GET /v1/blocks/{h}`), on the
+/// same machine clock as the client's submission time, so no figure depends on a polling interval
+/// except the memory phase's (5 ms).
+public struct DevnetBenchmark: Sendable {
+    public struct Configuration: Sendable {
+        /// The `hmn` executable the node processes run.
+        public var executable: String
+        /// Where the testnets are created (removed afterwards unless ``keepDirectories``).
+        public var directory: String
+        public var basePort = 27_000
+        public var validators = 4
+        public var senders = 16
+        public var steadyRate = 20.0
+        public var steadySeconds = 30
+        public var saturationSeconds = 30
+        public var memoryWrites = 40
+        public var emergencyRuns = 3
+        public var seed: UInt64 = 1
+        public var keepDirectories = false
+
+        public init(executable: String, directory: String) {
+            self.executable = executable
+            self.directory = directory
+        }
+    }
+
+    public let configuration: Configuration
+
+    public init(_ configuration: Configuration) {
+        self.configuration = configuration
+    }
+
+    /// Runs every phase; `log` receives progress lines.
+    public func run(log: @Sendable (String) -> Void) async throws(DevnetError) -> DevnetBenchmarkReport {
+        let c = configuration
+        let verifies = Self.signatureVerificationsPerSecond()
+        log("raw Ed25519 verify, one thread: \(Int(verifies))/s")
+
+        let cluster = try startCluster(name: "load", basePort: c.basePort, options: Testnet.Options())
+        let result: (TransactionPhaseReport, TransactionPhaseReport, MemoryPhaseReport, LatencySummary)
+        do {
+            result = try await loadPhases(cluster, log: log)
+        } catch {
+            await finish(cluster)
+            throw error
+        }
+        await finish(cluster)
+
+        var runs: [EmergencyRunReport] = []
+        for run in 0..<c.emergencyRuns {
+            var options = Testnet.Options()
+            options.stakes = [30_000, 30_000, 30_000, 40_000]
+            let drill = try startCluster(
+                name: "emergency-\(run)", basePort: c.basePort + 20 + 10 * run, options: options)
+            do {
+                let report = try await emergencyDrill(drill)
+                log("emergency \(run + 1): Ĉ \(report.coherence) at h\(report.detectionHeight) → emergency block in "
+                    + report.latencies.map { LatencySummary.ms($0) }.joined(separator: " / ")
+                    + " (round \(report.round), \(report.actions) actions, \(Int(report.secondsFromKill)) s after the kill)")
+                runs.append(report)
+            } catch {
+                log("emergency \(run + 1): \(error)")
+            }
+            await finish(drill)
+        }
+        return DevnetBenchmarkReport(
+            date: ISO8601DateFormatter().string(from: Date()), validators: c.validators, steady: result.0,
+            saturation: result.1, memory: result.2, emergencyRuns: runs,
+            emergencyLatency: LatencySummary(runs.flatMap(\.latencies)), apiRoundTrip: result.3,
+            signatureVerificationsPerSecond: verifies)
+    }
+
+    // MARK: Clusters
+
+    private func startCluster(name: String, basePort: Int, options: Testnet.Options) throws(DevnetError)
+        -> LocalCluster
+    {
+        let directory = (configuration.directory as NSString).appendingPathComponent(name)
+        try? FileManager.default.removeItem(atPath: directory)
+        let count = options.stakes?.count ?? configuration.validators
+        let cluster = try LocalCluster.create(
+            validators: count, directory: directory, basePort: basePort, executable: configuration.executable,
+            options: options)
+        try cluster.startAll()
+        return cluster
+    }
+
+    private func finish(_ cluster: LocalCluster) async {
+        await cluster.stopAll(grace: .seconds(10))
+        if !configuration.keepDirectories { try? FileManager.default.removeItem(atPath: cluster.directory) }
+    }
+
+    // MARK: Load phases
+
+    private func loadPhases(_ cluster: LocalCluster, log: @Sendable (String) -> Void) async throws(DevnetError)
+        -> (TransactionPhaseReport, TransactionPhaseReport, MemoryPhaseReport, LatencySummary)
+    {
+        let c = configuration
+        try await cluster.waitForHeight(2, timeout: .seconds(90))
+        let pool = SenderPool(cluster: cluster, count: c.senders, seed: c.seed)
+        try await pool.fund(amount: 10_000_000)
+        log("funded \(c.senders) senders")
+
+        let roundTrip = await Self.healthRoundTrips(cluster.clients[0], count: 200)
+        log("GET /health round trip: \(roundTrip)")
+
+        var from = await minimumHeight(cluster)
+        var start = Self.nowMilliseconds()
+        await pool.offer(rate: c.steadyRate, for: .seconds(c.steadySeconds))
+        let steady = try await analyze(
+            "steady", offered: c.steadyRate, pool: pool, cluster: cluster, fromHeight: from, window: (start, Self.nowMilliseconds()))
+        log("steady \(c.steadyRate)/s: finality \(steady.finality); rounds \(steady.roundLatency); "
+            + "\(Int(steady.committedPerSecond)) tx/s committed")
+
+        await pool.reset()
+        from = await minimumHeight(cluster)
+        start = Self.nowMilliseconds()
+        await pool.saturate(for: .seconds(c.saturationSeconds))
+        let saturation = try await analyze(
+            "saturation", offered: nil, pool: pool, cluster: cluster, fromHeight: from, window: (start, Self.nowMilliseconds()))
+        log("saturation: \(Int(saturation.committedPerSecond)) tx/s committed, finality \(saturation.finality); "
+            + "rounds \(saturation.roundLatency); \(saturation.backPressure) × 429")
+
+        let memory = await memoryPhase(cluster)
+        log("memory write → all \(cluster.count) nodes: \(memory.toAll)")
+        return (steady, saturation, memory, roundTrip)
+    }
+
+    private func minimumHeight(_ cluster: LocalCluster) async -> UInt64 {
+        await cluster.statuses().map { $0?.height ?? 0 }.min() ?? 0
+    }
+
+    /// Waits for the mempools to drain, then matches every accepted submission with the block that
+    /// holds it and with the submitting node's commit time of that block.
+    private func analyze(
+        _ name: String, offered: Double?, pool: SenderPool, cluster: LocalCluster, fromHeight: UInt64,
+        window: (start: Double, end: Double)
+    ) async throws(DevnetError) -> TransactionPhaseReport {
+        let submissions = await pool.submissions
+        let counters = await pool.counters
+        try? await cluster.wait(for: "the mempools to drain", timeout: .seconds(60)) {
+            await cluster.statuses().allSatisfy { ($0?.mempoolSize ?? 1) == 0 }
+        }
+        let tip = await minimumHeight(cluster)
+        var heightOf: [String: UInt64] = [:]
+        var timings: [[UInt64: CommitTimingJSON]] = Array(repeating: [:], count: cluster.count)
+        var transactionsAt: [UInt64: Int] = [:]
+        if tip > fromHeight {
+            for height in (fromHeight + 1)...tip {
+                for (index, client) in cluster.clients.enumerated() {
+                    let block: BlockJSON
+                    do {
+                        block = try await client.block(height: height)
+                    } catch {
+                        throw DevnetError(.node, "node\(index): block \(height): \(error)")
+                    }
+                    if let timing = block.localCommit { timings[index][height] = timing }
+                    if index == 0 {
+                        transactionsAt[height] = block.transactions.count
+                        for transaction in block.transactions { heightOf[transaction.id] = height }
+                    }
+                }
+            }
+        }
+        var finality: [Double] = []
+        var committed = 0
+        for submission in submissions {
+            guard let height = heightOf[submission.id.hex] else { continue }
+            committed += 1
+            if let timing = timings[submission.node][height] {
+                finality.append(Double(timing.committedAtMilliseconds) - submission.submittedAtMilliseconds)
+            }
+        }
+        let rounds = timings.flatMap { $0.values.compactMap { timing in timing.finalityMilliseconds.map { Double($0) } } }
+        let node0 = timings[0].sorted { $0.key < $1.key }
+        let intervals = zip(node0, node0.dropFirst()).compactMap { previous, next in
+            next.key == previous.key + 1
+                ? Double(next.value.committedAtMilliseconds) - Double(previous.value.committedAtMilliseconds) : nil
+        }
+        let inWindow = node0.filter {
+            Double($0.value.committedAtMilliseconds) >= window.start && Double($0.value.committedAtMilliseconds) <= window.end
+        }
+        let seconds = (window.end - window.start) / 1_000
+        let committedInWindow = inWindow.reduce(0) { $0 + (transactionsAt[$1.key] ?? 0) }
+        return TransactionPhaseReport(
+            name: name, offeredPerSecond: offered, seconds: seconds, accepted: counters.accepted,
+            backPressure: counters.backPressure, failed: counters.failed, committed: committed,
+            notCommitted: submissions.count - committed,
+            committedPerSecond: seconds > 0 ? Double(committedInWindow) / seconds : 0,
+            finality: LatencySummary(finality), roundLatency: LatencySummary(rounds),
+            blockInterval: LatencySummary(intervals), blocks: node0.count,
+            largestBlockTransactions: transactionsAt.values.max() ?? 0)
+    }
+
+    // MARK: Memory
+
+    private func memoryPhase(_ cluster: LocalCluster) async -> MemoryPhaseReport {
+        let load = DevnetLoad(cluster: cluster, seed: configuration.seed &+ 7)
+        let dimension = cluster.configurations[0].vectorDimension
+        var toAll: [Double] = []
+        var perReplica: [Double] = []
+        var missing = 0
+        for write in 0..<configuration.memoryWrites {
+            let writer = write % cluster.count
+            let before = await cluster.statuses().map { $0?.memoryRecords ?? 0 }
+            let start = Self.nowMilliseconds()
+            guard (try? await load.putMemory(dimension: dimension, via: writer, note: "bench \(write)")) != nil else {
+                missing += 1
+                continue
+            }
+            var arrived: [Int: Double] = [writer: Self.nowMilliseconds()]
+            let deadline = start + 10_000
+            while arrived.count < cluster.count, Self.nowMilliseconds() < deadline {
+                let statuses = await cluster.statuses()
+                let now = Self.nowMilliseconds()
+                for (index, status) in statuses.enumerated() where arrived[index] == nil {
+                    if let count = status?.memoryRecords, count > before[index] { arrived[index] = now }
+                }
+                try? await Task.sleep(for: .milliseconds(5))
+            }
+            if arrived.count < cluster.count {
+                missing += 1
+                continue
+            }
+            toAll.append(arrived.values.max()! - start)
+            perReplica += arrived.filter { $0.key != writer }.map { $0.value - start }
+        }
+        return MemoryPhaseReport(
+            writes: configuration.memoryWrites, toAll: LatencySummary(toAll), perReplica: LatencySummary(perReplica),
+            notReplicated: missing)
+    }
+
+    // MARK: Emergency
+
+    /// Kills the validator holding 4/13 of the power and waits for the first block that carries
+    /// Layer-2 actions: the emergency block after the height whose Ĉ fell below the threshold.
+    private func emergencyDrill(_ cluster: LocalCluster) async throws(DevnetError) -> EmergencyRunReport {
+        try await cluster.waitForHeight(3, timeout: .seconds(90))
+        let heavy = cluster.count - 1
+        let live = Array(0..<heavy)
+        cluster.nodes[heavy].send(SIGKILL)
+        let killedAt = Self.nowMilliseconds()
+        let client = cluster.clients[0]
+        var checked = (await cluster.statuses()[0]?.height) ?? 0
+        let deadline = ContinuousClock.now + .seconds(240)
+        while ContinuousClock.now < deadline {
+            let height = (try? await client.health().height) ?? checked
+            while checked < height {
+                checked += 1
+                guard let block = try? await client.block(height: checked), !block.actions.isEmpty, checked > 1 else {
+                    continue
+                }
+                return try await emergencyReport(
+                    cluster, emergencyHeight: checked, block: block, live: live, killedAt: killedAt)
+            }
+            try? await Task.sleep(for: .milliseconds(100))
+        }
+        throw DevnetError(.timeout, "no emergency block within 240 s of killing node\(heavy)")
+    }
+
+    private func emergencyReport(
+        _ cluster: LocalCluster, emergencyHeight: UInt64, block: BlockJSON, live: [Int], killedAt: Double
+    ) async throws(DevnetError) -> EmergencyRunReport {
+        var latencies: [Double] = []
+        var coherence = 0.0
+        for index in live {
+            let client = cluster.clients[index]
+            do {
+                let detection = try await client.block(height: emergencyHeight - 1)
+                let emergency = try await client.block(height: emergencyHeight)
+                if index == live[0] { coherence = Double(detection.header.coherence.ppm ?? 0) / 1e6 }
+                guard let before = detection.localCommit, let after = emergency.localCommit else { continue }
+                latencies.append(Double(after.committedAtMilliseconds) - Double(before.committedAtMilliseconds))
+            } catch {
+                throw DevnetError(.node, "node\(index): \(error)")
+            }
+        }
+        return EmergencyRunReport(
+            detectionHeight: emergencyHeight - 1, coherence: coherence, latencies: latencies,
+            round: block.localCommit?.round ?? block.certificate.round,
+            finalityMilliseconds: block.localCommit?.finalityMilliseconds, actions: block.actions.count,
+            secondsFromKill: (Double(block.localCommit?.committedAtMilliseconds ?? 0) - killedAt) / 1_000)
+    }
+
+    // MARK: Measurement helpers
+
+    static func nowMilliseconds() -> Double { Date().timeIntervalSince1970 * 1_000 }
+
+    static func healthRoundTrips(_ client: NodeClient, count: Int) async -> LatencySummary {
+        var samples: [Double] = []
+        for _ in 0..<count {
+            let start = nowMilliseconds()
+            if (try? await client.health()) != nil { samples.append(nowMilliseconds() - start) }
+        }
+        return LatencySummary(samples)
+    }
+
+    /// Raw libsodium verification of one signed 100-byte message, one thread, for about a second.
+    static func signatureVerificationsPerSecond() -> Double {
+        let key = SigningKey.generate()
+        let message = [UInt8](repeating: 7, count: 100)
+        let signature = key.sign(message)
+        let start = ContinuousClock.now
+        var count = 0
+        while ContinuousClock.now - start < .seconds(1) {
+            for _ in 0..<200 where key.publicKey.isValidSignature(signature, for: message) { count += 1 }
+        }
+        let elapsed = ContinuousClock.now - start
+        return Double(count) / (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
+    }
+}
