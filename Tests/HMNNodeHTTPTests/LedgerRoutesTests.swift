@@ -70,6 +70,8 @@ struct LedgerRoutesTests {
             #expect(block.certificate.signatures.map(\.validator) == [FakeNode.validatorKey.publicKey.hex])
             #expect(block.header.lambda.ppm != nil && block.header.lambda.value != nil)
             #expect(block.sizeBytes > 0)
+            #expect(block.localCommit?.committedAtMilliseconds == block.header.timeMilliseconds + 7)
+            #expect(block.localCommit?.finalityMilliseconds == 7)
 
             let byID = try await client.get("/v1/blocks/by-id/\(blockID.hex)")
             #expect(try byID.decode(BlockJSON.self) == block)

@@ -110,6 +110,15 @@ struct FullNodeNetworkTests {
         // It also still serves what was committed before the stop.
         #expect(try await net.node(3).transaction(id: id) != nil)
 
+        // Each node records when it committed a block through consensus; the blocks node 3 fetched
+        // by block sync have no such record.
+        let latest = await net.height(0)
+        let timing = try #require(await net.node(0).commitTiming(height: latest))
+        #expect(timing.finalityMilliseconds != nil)
+        let earlier = try #require(await net.node(0).commitTiming(height: latest - 1))
+        #expect(earlier.committedAtMilliseconds <= timing.committedAtMilliseconds)
+        #expect(await net.node(3).commitTiming(height: heightAtStop + 2) == nil)
+
         // Status reports λ, Ĉ, validators with Ψ, and peers.
         let status = await net.node(0).status()
         #expect(status.validators.count == 4)

@@ -68,6 +68,11 @@ struct CampaignOutputTests {
         #expect(table.contains("fixed") && table.contains("pid:kp=0.5") && table.contains("mean fin ms"))
         let comparison = try String(contentsOf: directory.appendingPathComponent("comparison.svg"), encoding: .utf8)
         #expect(Self.isWellFormedXML(comparison))
+        // Each policy's p99 finality is labelled on its bar (it once plotted the UInt64's bit pattern).
+        for aggregate in PolicyAggregate.pool(results) {
+            let p99 = try #require(aggregate.p99FinalityMilliseconds)
+            #expect(comparison.contains(">\(p99)</text>"), "no bar labelled \(p99) ms")
+        }
         let summary = Self.parse(
             try String(contentsOf: directory.appendingPathComponent("summary.csv"), encoding: .utf8))
         #expect(summary.columns == SummaryTable.runColumns && summary.rows.count == 2)

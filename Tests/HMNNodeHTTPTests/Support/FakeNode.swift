@@ -47,8 +47,14 @@ actor FakeNode: NodeAPI {
         try ledger.commit(proposal, certificate: certificate)
         lastCertificate = certificate
         mempool.update(after: ledger)
+        timings[ledger.height] = CommitTiming(committedAtMilliseconds: time + 7, finalityMilliseconds: 7, round: 0)
         return proposal.id
     }
+
+    /// Commit times the fake "observed" (block time + 7 ms), like a node that committed every block itself.
+    private var timings: [UInt64: CommitTiming] = [:]
+
+    func commitTiming(height: UInt64) async -> CommitTiming? { timings[height] }
 
     /// What a refused call must leave unchanged.
     struct Snapshot: Equatable {
