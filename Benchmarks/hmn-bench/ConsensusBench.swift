@@ -104,10 +104,7 @@ struct ConsensusBench: ParsableCommand {
                 + "events/s \(format(Double(report.eventsProcessed) / wall))")
     }
 
-    func percentile(_ sorted: [UInt64], _ p: Double) -> UInt64 {
-        guard !sorted.isEmpty else { return 0 }
-        return sorted[min(sorted.count - 1, Int(Double(sorted.count - 1) * p))]
-    }
+    func percentile(_ values: [UInt64], _ p: Double) -> UInt64 { Percentile.nearestRank(values, p) ?? 0 }
 
     func format(_ value: Double) -> String {
         let scaled = (value * 100).rounded() / 100

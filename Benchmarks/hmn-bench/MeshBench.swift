@@ -81,9 +81,9 @@ struct MeshBench: ParsableCommand {
             let tick = configuration.gossip.paceMilliseconds(lambda: configuration.lambda)
             let incomplete = latencies.incomplete > 0 ? " (\(latencies.incomplete) incomplete)" : ""
             line =
-                "| \(count) | λ=\(lambda) (\(tick) ms) | \(meshPercentile(latencies.perReplica, 0.5)) ms | "
-                + "\(meshPercentile(latencies.perReplica, 0.99)) ms | "
-                + "\(meshPercentile(latencies.toAllReplicas, 0.99)) ms\(incomplete) | "
+                "| \(count) | λ=\(lambda) (\(tick) ms) | \((Percentile.nearestRank(latencies.perReplica, 0.5) ?? 0)) ms | "
+                + "\((Percentile.nearestRank(latencies.perReplica, 0.99) ?? 0)) ms | "
+                + "\((Percentile.nearestRank(latencies.toAllReplicas, 0.99) ?? 0)) ms\(incomplete) | "
                 + String(format: "%.3f", Double(receptions) / Double(max(needed, 1))) + " | "
                 + String(format: "%.4f", Double(receptions) / Double(count * writes)) + " | "
                 + String(format: "%.0f", idle) + " |"

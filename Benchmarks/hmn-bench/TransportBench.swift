@@ -155,8 +155,8 @@ struct TransportBench: AsyncParsableCommand {
         let p99: Double
         init(_ samples: [Double]) {
             let sorted = samples.sorted()
-            p50 = sorted[sorted.count / 2]
-            p99 = sorted[min(sorted.count - 1, sorted.count * 99 / 100)]
+            p50 = Percentile.nearestRank(sorted: sorted, 0.5) ?? 0
+            p99 = Percentile.nearestRank(sorted: sorted, 0.99) ?? 0
         }
     }
 

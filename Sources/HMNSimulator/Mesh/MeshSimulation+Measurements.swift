@@ -101,10 +101,3 @@ extension MeshSimulation {
     public var isHandingOff: Bool { engines.contains { $0.isHandingOff } }
 }
 
-/// The p-th percentile (0...1) of `values` by nearest rank; 0 for none.
-public func meshPercentile(_ values: [UInt64], _ p: Double) -> UInt64 {
-    guard !values.isEmpty else { return 0 }
-    let sorted = values.sorted()
-    let rank = Int((p * Double(sorted.count)).rounded(.up)) - 1
-    return sorted[min(max(rank, 0), sorted.count - 1)]
-}

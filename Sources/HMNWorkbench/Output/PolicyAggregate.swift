@@ -1,3 +1,5 @@
+import HMNPrimitives
+
 /// One policy's figures pooled over its seeds: the rows of the summary table and the bars of
 /// the comparison chart.
 public struct PolicyAggregate: Hashable, Sendable {
@@ -47,7 +49,7 @@ public struct PolicyAggregate: Hashable, Sendable {
             return PolicyAggregate(
                 policy: policy, runs: runs.count, committedHeights: heights,
                 meanFinalityMilliseconds: RunSummary.mean(latencies),
-                p99FinalityMilliseconds: RunSummary.percentile(latencies, 0.99),
+                p99FinalityMilliseconds: Percentile.nearestRank(latencies, 0.99),
                 bytesPerHeight: heights == 0 ? nil : Double(bytes) / Double(heights),
                 secondsBelowThreshold: Double(summaries.reduce(0) { $0 + $1.millisecondsBelowThreshold }) / 1_000
                     / count,

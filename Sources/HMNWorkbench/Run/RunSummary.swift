@@ -1,3 +1,5 @@
+import HMNPrimitives
+
 /// The figures of one run that the summary table compares across policies and seeds.
 public struct RunSummary: Hashable, Sendable {
     /// How a run recovered after its last fault window.
@@ -33,7 +35,7 @@ public struct RunSummary: Hashable, Sendable {
         committedHeights = samples.count
         latencies = samples.compactMap(\.finalityLatencyMilliseconds)
         meanFinalityMilliseconds = Self.mean(latencies)
-        p99FinalityMilliseconds = Self.percentile(latencies, 0.99)
+        p99FinalityMilliseconds = Percentile.nearestRank(latencies, 0.99)
         bytesPerHeight = samples.isEmpty ? nil : Double(bytesSent) / Double(samples.count)
         emergencies = samples.filter(\.emergency).count
         slashes = samples.reduce(0) { $0 + $1.slashes }
@@ -66,11 +68,4 @@ public struct RunSummary: Hashable, Sendable {
         values.isEmpty ? nil : Double(values.reduce(0, +)) / Double(values.count)
     }
 
-    /// Nearest-rank percentile.
-    static func percentile(_ values: [UInt64], _ fraction: Double) -> UInt64? {
-        guard !values.isEmpty else { return nil }
-        let sorted = values.sorted()
-        let rank = Int((fraction * Double(sorted.count)).rounded(.up))
-        return sorted[max(0, min(sorted.count - 1, rank - 1))]
-    }
 }

@@ -34,9 +34,9 @@ struct MeshSimulationTests {
         sim.run(for: 3_000)
         let latencies = sim.replicationLatencies()
         print(
-            "mesh λ=\(lambda): write→replica p50 \(meshPercentile(latencies.perReplica, 0.5)) ms, "
-                + "p99 \(meshPercentile(latencies.perReplica, 0.99)) ms; write→all replicas p50 "
-                + "\(meshPercentile(latencies.toAllReplicas, 0.5)) ms, p99 \(meshPercentile(latencies.toAllReplicas, 0.99)) ms; "
+            "mesh λ=\(lambda): write→replica p50 \((Percentile.nearestRank(latencies.perReplica, 0.5) ?? 0)) ms, "
+                + "p99 \((Percentile.nearestRank(latencies.perReplica, 0.99) ?? 0)) ms; write→all replicas p50 "
+                + "\((Percentile.nearestRank(latencies.toAllReplicas, 0.5) ?? 0)) ms, p99 \((Percentile.nearestRank(latencies.toAllReplicas, 0.99) ?? 0)) ms; "
                 + "dropped \(sim.counters.messagesDropped) of \(sim.counters.messagesSent)")
         #expect(sim.missingReplicaCount() == 0)
         #expect(latencies.incomplete == 0)
@@ -50,8 +50,8 @@ struct MeshSimulationTests {
             #expect(routed.servedBy == [sim.map.nearestShard(to: query)!])
         }
         // Eager push: half the writes are on every replica within the network's latency range.
-        #expect(meshPercentile(latencies.toAllReplicas, 0.5) <= 50)
-        if lambda < 0.5 { #expect(meshPercentile(latencies.perReplica, 0.99) < 100) }
+        #expect((Percentile.nearestRank(latencies.toAllReplicas, 0.5) ?? 0) <= 50)
+        if lambda < 0.5 { #expect((Percentile.nearestRank(latencies.perReplica, 0.99) ?? 0) < 100) }
     }
 
     /// Records here carry a 96-dimensional vector and 128 payload bytes (about 700 encoded bytes); the
