@@ -1,0 +1,93 @@
+import HMNMesh
+import HMNPrimitives
+import Logging
+
+/// Memory-mesh gossip from a peer's bytes on: ``GossipMessage``'s size-limited decoder, then the
+/// whole ``MeshGossip`` surface of a node that already holds records and knows two peers, followed
+/// by one timer tick so queued answers go out.
+///
+/// Oracle, beyond "does not crash":
+/// - accepted bytes re-encode identically (the encoding is canonical);
+/// - refused bytes cost the sender score and change nothing else (the only outputs are the
+///   rejection and possibly a graylisting; the record store is untouched);
+/// - every record the engine integrates fits the map's dimension, is finite, lands in the shard
+///   the map assigns and that this node hosts, and is critical only with a proof that verifies;
+/// - every message the engine sends decodes under the same limits, so a peer never penalizes an
+///   honest node for its own answers.
+enum GossipFuzzing {
+    static let configuration = GossipConfiguration(chainID: FuzzCorpus.chainID)
+    /// Who the fuzzed bytes come from.
+    static let sender = FuzzCorpus.bob.publicKey
+
+    /// A node (alice) hosting both shards of a two-shard map, peers bob and carol, holding the
+    /// records carol pushed. Copied per input (a value type), so every run starts from here.
+    static let prepared: MeshGossip = {
+        var gossip = MeshGossip(
+            configuration: configuration, signingKey: FuzzCorpus.alice, map: FuzzCorpus.shardMap, lambda: .one,
+            logger: Logger(label: "hmn.fuzz", factory: { _ in SwiftLogNoOpLogHandler() }))
+        _ = gossip.handle(.start, nowMilliseconds: 0)
+        for peer in [FuzzCorpus.bob, FuzzCorpus.carol] {
+            _ = gossip.handle(.peerJoined(peer.publicKey, rttMilliseconds: 10), nowMilliseconds: 0)
+        }
+        let push = GossipMessage.push(shard: 0, records: FuzzCorpus.heldRecords, kind: .eager)
+        _ = gossip.receive(push.canonicalBytes, from: FuzzCorpus.carol.publicKey, nowMilliseconds: 1)
+        return gossip
+    }()
+
+    static func decode(_ bytes: [UInt8]) -> GossipMessage? {
+        try? GossipMessage(wireBytes: bytes, maxBytes: configuration.maxMessageBytes)
+    }
+
+    /// Runs one input; returns whether the message decoded.
+    @discardableResult
+    static func message(_ bytes: [UInt8]) -> Bool {
+        let decoded = decode(bytes)
+        if let decoded {
+            precondition(decoded.canonicalBytes == bytes, "GossipMessage accepted a non-canonical encoding")
+        }
+        var gossip = prepared
+        let outputs = gossip.receive(bytes, from: sender, nowMilliseconds: 100)
+        if decoded == nil {
+            for output in outputs {
+                switch output {
+                case .rejected(let peer, let error):
+                    precondition(
+                        peer == sender && (error.code == .malformedMessage || error.code == .oversizeMessage),
+                        "undecodable bytes were answered with \(error)")
+                case .graylisted(let peer): precondition(peer == sender, "graylisted a bystander")
+                default: preconditionFailure("undecodable bytes caused \(output)")
+                }
+            }
+            precondition(gossip.engine.store == prepared.engine.store, "undecodable bytes changed the store")
+            return false
+        }
+        for output in outputs + gossip.handle(.tick, nowMilliseconds: 1_000) {
+            check(output, gossip.engine)
+        }
+        return true
+    }
+
+    static func check(_ output: MeshGossip.Output, _ engine: GossipEngine) {
+        switch output {
+        case .send(_, let bytes):
+            precondition(decode(bytes) != nil, "the engine sent a message its peers reject (\(bytes.count) bytes)")
+        case .integrated(let record, let shard):
+            precondition(
+                record.vector.count == Int(engine.map.dimension) && record.vector.allSatisfy(\.isFinite),
+                "integrated a record whose vector does not fit the map")
+            precondition(
+                engine.map.nearestShard(to: record.vector) == shard && engine.shards.contains(shard),
+                "integrated a record into shard \(shard), which the map does not assign it or this node does not host")
+            if let proof = record.proof {
+                precondition(
+                    (try? proof.verify(for: record, chainID: configuration.chainID)) != nil,
+                    "integrated a record whose proof does not verify")
+            } else {
+                precondition(
+                    record.importance < configuration.criticalThreshold, "integrated a critical record without proof")
+            }
+        default:
+            break
+        }
+    }
+}
