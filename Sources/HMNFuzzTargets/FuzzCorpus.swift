@@ -105,8 +105,9 @@ public enum FuzzCorpus {
 
     static var records: [MemoryRecord] {
         [
-            MemoryRecord(id: Hash256.of([1]), vector: [0.5, -1, 2, 0], payload: Array("note".utf8),
-                         author: alice.publicKey, proof: proof),
+            MemoryRecord(
+                id: Hash256.of([1]), vector: [0.5, -1, 2, 0], payload: Array("note".utf8),
+                author: alice.publicKey, proof: proof),
             MemoryRecord(id: Hash256.of([3]), vector: [1, 0, 0, 0], author: bob.publicKey, version: 4),
         ]
     }

@@ -87,6 +87,7 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     static func roundTrip<T: CanonicalCodable>(_ type: T.Type, _ bytes: [UInt8]) {
         guard let value = try? T(canonicalBytes: bytes) else { return }
         let again = value.canonicalBytes
-        precondition(again == bytes, "\(T.self) accepted a non-canonical encoding (\(bytes.count) bytes in, \(again.count) out)")
+        precondition(
+            again == bytes, "\(T.self) accepted a non-canonical encoding (\(bytes.count) bytes in, \(again.count) out)")
     }
 }

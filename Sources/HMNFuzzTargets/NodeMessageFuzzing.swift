@@ -22,7 +22,8 @@ enum NodeMessageFuzzing {
             let transaction = try? SignedTransaction.decode(
                 payload, maxBytes: Int(LedgerParameters().maxTransactionBytes))
         {
-            precondition(transaction.canonicalBytes == payload, "gossiped transaction decoded from a non-canonical encoding")
+            precondition(
+                transaction.canonicalBytes == payload, "gossiped transaction decoded from a non-canonical encoding")
         }
         return true
     }

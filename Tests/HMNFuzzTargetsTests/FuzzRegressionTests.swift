@@ -37,9 +37,11 @@ import Testing
         }
     }
 
-    @Test("The node-level targets have near misses", arguments: [
-        FuzzTarget.nodeMessage, .gossipMessage, .apiTransaction, .apiMemory, .apiSearch,
-    ])
+    @Test(
+        "The node-level targets have near misses",
+        arguments: [
+            FuzzTarget.nodeMessage, .gossipMessage, .apiTransaction, .apiMemory, .apiSearch,
+        ])
     func nodeTargetsHaveNearMisses(_ target: FuzzTarget) {
         #expect(FuzzCorpus.nearMisses(for: target).count >= 5)
     }
