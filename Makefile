@@ -72,7 +72,8 @@ fuzz: fuzz-build
 	@for t in $(FUZZ_TARGETS); do \
 		mkdir -p Fuzz/Findings/$$t /tmp/hmn-fuzz-corpus/$$t; \
 		echo "== $$t ($(FUZZ_SECONDS) s)"; \
-		HMN_FUZZ_TARGET=$$t $(FUZZ_BIN) /tmp/hmn-fuzz-corpus/$$t Fuzz/Corpus/$$t \
+		dict=""; case $$t in api*) dict="-dict=Fuzz/Dictionaries/api-json.dict";; esac; \
+		HMN_FUZZ_TARGET=$$t $(FUZZ_BIN) /tmp/hmn-fuzz-corpus/$$t Fuzz/Corpus/$$t $$dict \
 			-max_total_time=$(FUZZ_SECONDS) -max_len=65536 -artifact_prefix=Fuzz/Findings/$$t/ \
 			-print_final_stats=1 2>&1 | grep -E "^(stat::number_of_executed_units|stat::new_units_added|==[0-9]+==ERROR|SUMMARY)" ; \
 	done; \
