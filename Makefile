@@ -59,7 +59,8 @@ simulate-night: deps
 # land in Fuzz/Findings/<target>/ — move them to Fuzz/Regressions/<target>/ once fixed.
 FUZZ_SECONDS ?= 60
 FUZZ_TARGETS := transaction block vote commitCertificate evidence consensusMessage walRecord memoryRecord \
-	memoryProof coherenceState transportFrames handshake nodeMessage gossipMessage apiTransaction apiMemory apiSearch
+	memoryProof coherenceState transportFrames handshake nodeMessage gossipMessage \
+	gossipSession apiTransaction apiMemory apiSearch
 FUZZ_BIN := Fuzz/.build/debug/hmn-fuzz
 .PHONY: fuzz fuzz-build fuzz-corpus tsan asan
 fuzz-build: deps

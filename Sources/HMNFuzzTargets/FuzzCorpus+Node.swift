@@ -107,6 +107,39 @@ extension FuzzCorpus {
         ]
     }
 
+    /// Sessions from bob (0) and carol (1): announce → request → answer; a handoff and its ack;
+    /// repair; a peer graylisted for forged proofs whose valid data is then ignored.
+    static var gossipSessions: [[UInt8]] {
+        let held = heldRecords
+        let fresh = newRecords
+        var forged = fresh[1]
+        forged.proof?.timestampMilliseconds += 1
+        let handoff = meshRecord(33, [0, 1, 0, 0.5], by: bob)
+        var root = GossipFuzzing.prepared.engine.store.fingerprint(shard: 0, prefix: .root)
+        root.count += 1
+        let sessions: [[(peer: UInt8, message: GossipMessage)]] = [
+            [
+                (0, .ihave(shard: 0, entries: [RecordVersion(fresh[0]), RecordVersion(fresh[2])])),
+                (0, .push(shard: 0, records: [fresh[0], fresh[2]], kind: .response)),
+                (1, .iwant(ids: [fresh[0].id, fresh[2].id])),
+                (1, .ihave(shard: 0, entries: [RecordVersion(fresh[2])])),
+            ],
+            [
+                (0, .push(shard: 1, records: [handoff], kind: .handoff)),
+                (1, .ack(entries: [RecordVersion(handoff)])),
+                (1, .iwant(ids: [handoff.id, held[1].id])),
+            ],
+            [
+                (1, .reconcile(shard: 0, ranges: [root], complete: [])),
+                (0, .items(shard: 0, prefix: .root, entries: [RecordSummary(RecordVersion(fresh[2]))], reply: false)),
+                (0, .push(shard: 0, records: [fresh[2]], kind: .response)),
+            ],
+            Array(repeating: (0, .push(shard: 0, records: [forged], kind: .eager)), count: 6)
+                + [(0, .push(shard: 0, records: [fresh[0]], kind: .eager)), (1, .iwant(ids: [fresh[0].id]))],
+        ]
+        return sessions.map(GossipFuzzing.sessionBytes)
+    }
+
     // MARK: API bodies
 
     static func json(_ value: some Encodable) -> [UInt8] {

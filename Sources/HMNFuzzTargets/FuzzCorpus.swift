@@ -29,6 +29,7 @@ public enum FuzzCorpus {
         case .handshake: [Array(repeating: 0, count: 40) + [0xFF] + Array(repeating: 1, count: 100)]
         case .nodeMessage: nodeMessages
         case .gossipMessage: gossipMessages
+        case .gossipSession: gossipSessions
         case .apiTransaction: apiTransactions
         case .apiMemory: apiMemoryRecords
         case .apiSearch: apiSearches

@@ -31,6 +31,7 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     case handshake
     case nodeMessage
     case gossipMessage
+    case gossipSession
     case apiTransaction
     case apiMemory
     case apiSearch
@@ -53,14 +54,15 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         case .handshake: TransportFuzzing.handshake(bytes)
         case .nodeMessage: NodeMessageFuzzing.message(bytes)
         case .gossipMessage: GossipFuzzing.message(bytes)
+        case .gossipSession: GossipFuzzing.session(bytes)
         case .apiTransaction: _ = APIFuzzing.transaction(bytes)
         case .apiMemory: _ = APIFuzzing.memory(bytes)
         case .apiSearch: _ = APIFuzzing.search(bytes)
         }
     }
 
-    /// Whether the target's decoder accepts `bytes` (transport targets, which are stream state
-    /// machines rather than decoders, answer true; API targets answer whether the request passes
+    /// Whether the target's decoder accepts `bytes` (transport and gossip-session targets, which
+    /// drive state machines with a stream rather than decode, answer true; API targets answer whether the request passes
     /// every check the target models). Used to check that seeds are valid and near misses are not.
     public func accepts(_ bytes: [UInt8]) -> Bool {
         switch self {
@@ -74,7 +76,7 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         case .memoryRecord: (try? MemoryRecord(canonicalBytes: bytes)) != nil
         case .memoryProof: (try? MemoryProof(canonicalBytes: bytes)) != nil
         case .coherenceState: (try? CoherenceState(canonicalBytes: bytes)) != nil
-        case .transportFrames, .handshake: true
+        case .transportFrames, .handshake, .gossipSession: true
         case .nodeMessage: NodeMessageFuzzing.decode(bytes) != nil
         case .gossipMessage: GossipFuzzing.decode(bytes) != nil
         case .apiTransaction: APIFuzzing.transaction(bytes)

@@ -4,7 +4,8 @@ import Logging
 
 /// Memory-mesh gossip from a peer's bytes on: ``GossipMessage``'s size-limited decoder, then the
 /// whole ``MeshGossip`` surface of a node that already holds records and knows two peers, followed
-/// by one timer tick so queued answers go out.
+/// by one timer tick so queued answers go out — one message (`gossipMessage`) or a session of up to
+/// ``maxSessionMessages`` from two peers (`gossipSession`).
 ///
 /// Oracle, beyond "does not crash":
 /// - accepted bytes re-encode identically (the encoding is canonical);
@@ -41,30 +42,74 @@ enum GossipFuzzing {
     /// Runs one input; returns whether the message decoded.
     @discardableResult
     static func message(_ bytes: [UInt8]) -> Bool {
+        var gossip = prepared
+        return deliver(bytes, from: sender, to: &gossip, nowMilliseconds: 100, tickMilliseconds: 1_000)
+    }
+
+    /// Longest session: enough for announce → request → answer → acknowledge chains.
+    static let maxSessionMessages = 16
+
+    /// A sequence of messages from bob and carol, each followed by a tick 40 ms later, so the
+    /// engine's state between messages (expected announcements, deferred requests, queued answers,
+    /// handoffs, scores) is explored too. Input: frames of [peer: 1 byte, even = bob, odd = carol]
+    /// [length: 2 bytes, big-endian] [message bytes]; a last frame shorter than its length takes
+    /// what remains.
+    @discardableResult
+    static func session(_ input: [UInt8]) -> MeshGossip {
+        var gossip = prepared
+        var now: UInt64 = 100
+        var offset = 0
+        for _ in 0..<maxSessionMessages where offset + 3 <= input.count {
+            let peer = input[offset] & 1 == 0 ? FuzzCorpus.bob.publicKey : FuzzCorpus.carol.publicKey
+            let length = Int(input[offset + 1]) << 8 | Int(input[offset + 2])
+            let end = min(input.count, offset + 3 + length)
+            deliver(
+                Array(input[(offset + 3)..<end]), from: peer, to: &gossip, nowMilliseconds: now,
+                tickMilliseconds: now + 40)
+            offset = end
+            now += 40
+        }
+        return gossip
+    }
+
+    /// The frames of a session (the inverse of ``session(_:)``'s framing), for seeds.
+    static func sessionBytes(_ messages: [(peer: UInt8, message: GossipMessage)]) -> [UInt8] {
+        messages.flatMap { peer, message -> [UInt8] in
+            let bytes = message.canonicalBytes
+            return [peer, UInt8(bytes.count >> 8), UInt8(bytes.count & 0xFF)] + bytes
+        }
+    }
+
+    /// Hands `bytes` from `peer` to `gossip`, then ticks at `tickMilliseconds`, checking every
+    /// output; returns whether the bytes decoded.
+    @discardableResult
+    static func deliver(
+        _ bytes: [UInt8], from peer: PublicKey, to gossip: inout MeshGossip, nowMilliseconds: UInt64,
+        tickMilliseconds: UInt64
+    ) -> Bool {
         let decoded = decode(bytes)
         if let decoded {
             precondition(decoded.canonicalBytes == bytes, "GossipMessage accepted a non-canonical encoding")
         }
-        var gossip = prepared
-        let outputs = gossip.receive(bytes, from: sender, nowMilliseconds: 100)
+        let storeBefore = gossip.engine.store
+        let outputs = gossip.receive(bytes, from: peer, nowMilliseconds: nowMilliseconds)
         if decoded == nil {
             for output in outputs {
                 switch output {
-                case .rejected(let peer, let error):
+                case .rejected(let from, let error):
                     precondition(
-                        peer == sender && (error.code == .malformedMessage || error.code == .oversizeMessage),
+                        from == peer && (error.code == .malformedMessage || error.code == .oversizeMessage),
                         "undecodable bytes were answered with \(error)")
-                case .graylisted(let peer): precondition(peer == sender, "graylisted a bystander")
+                case .graylisted(let from): precondition(from == peer, "graylisted a bystander")
                 default: preconditionFailure("undecodable bytes caused \(output)")
                 }
             }
-            precondition(gossip.engine.store == prepared.engine.store, "undecodable bytes changed the store")
-            return false
+            precondition(gossip.engine.store == storeBefore, "undecodable bytes changed the store")
+        } else {
+            for output in outputs { check(output, gossip.engine) }
         }
-        for output in outputs + gossip.handle(.tick, nowMilliseconds: 1_000) {
-            check(output, gossip.engine)
-        }
-        return true
+        for output in gossip.handle(.tick, nowMilliseconds: tickMilliseconds) { check(output, gossip.engine) }
+        return decoded != nil
     }
 
     static func check(_ output: MeshGossip.Output, _ engine: GossipEngine) {

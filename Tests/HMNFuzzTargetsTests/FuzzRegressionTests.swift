@@ -1,5 +1,6 @@
 import Foundation
-import HMNFuzzTargets
+@testable import HMNFuzzTargets
+import HMNMesh
 import HMNPrimitives
 import Testing
 
@@ -44,6 +45,20 @@ import Testing
         ])
     func nodeTargetsHaveNearMisses(_ target: FuzzTarget) {
         #expect(FuzzCorpus.nearMisses(for: target).count >= 5)
+    }
+
+    /// The session seeds reach the states they are meant to start the fuzzer from.
+    @Test func gossipSessionSeedsReachTheirStates() throws {
+        let sessions = FuzzCorpus.seeds(for: .gossipSession)
+        let announced = GossipFuzzing.session(sessions[0]).engine
+        for record in [FuzzCorpus.newRecords[0], FuzzCorpus.newRecords[2]] {
+            #expect(announced.store.version(of: record.id) == RecordVersion(record))
+        }
+        let handedOff = GossipFuzzing.session(sessions[1]).engine
+        #expect(handedOff.store.record(FuzzCorpus.meshRecord(33, [0, 1, 0, 0.5], by: FuzzCorpus.bob).id) != nil)
+        let graylisted = GossipFuzzing.session(sessions[3]).engine
+        #expect(try #require(graylisted.peers[FuzzCorpus.bob.publicKey]).isGraylisted)
+        #expect(graylisted.store.record(FuzzCorpus.newRecords[0].id) == nil)
     }
 
     @Test(arguments: FuzzTarget.allCases)
