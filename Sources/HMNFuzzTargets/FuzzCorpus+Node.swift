@@ -108,7 +108,8 @@ extension FuzzCorpus {
     }
 
     /// Sessions from bob (0) and carol (1): announce → request → answer; a handoff and its ack;
-    /// repair; a peer graylisted for forged proofs whose valid data is then ignored.
+    /// repair; a peer graylisted for forged proofs whose valid data is then ignored; then each
+    /// single-message seed as a session of one.
     static var gossipSessions: [[UInt8]] {
         let held = heldRecords
         let fresh = newRecords
@@ -137,7 +138,8 @@ extension FuzzCorpus {
             Array(repeating: (0, .push(shard: 0, records: [forged], kind: .eager)), count: 6)
                 + [(0, .push(shard: 0, records: [fresh[0]], kind: .eager)), (1, .iwant(ids: [fresh[0].id]))],
         ]
-        return sessions.map(GossipFuzzing.sessionBytes)
+        // Every single-message seed as a one-message session too, so sessions start from every kind.
+        return sessions.map(GossipFuzzing.sessionBytes) + gossipMessages.map { GossipFuzzing.frame($0, from: 0) }
     }
 
     // MARK: API bodies

@@ -74,10 +74,12 @@ enum GossipFuzzing {
 
     /// The frames of a session (the inverse of ``session(_:)``'s framing), for seeds.
     static func sessionBytes(_ messages: [(peer: UInt8, message: GossipMessage)]) -> [UInt8] {
-        messages.flatMap { peer, message -> [UInt8] in
-            let bytes = message.canonicalBytes
-            return [peer, UInt8(bytes.count >> 8), UInt8(bytes.count & 0xFF)] + bytes
-        }
+        messages.flatMap { frame($1.canonicalBytes, from: $0) }
+    }
+
+    /// One frame: `bytes` (under 64 KiB) from `peer` (even = bob, odd = carol).
+    static func frame(_ bytes: [UInt8], from peer: UInt8) -> [UInt8] {
+        [peer, UInt8(bytes.count >> 8), UInt8(bytes.count & 0xFF)] + bytes
     }
 
     /// Hands `bytes` from `peer` to `gossip`, then ticks at `tickMilliseconds`, checking every
