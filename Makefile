@@ -59,7 +59,8 @@ simulate-night: deps
 # land in Fuzz/Findings/<target>/ — move them to Fuzz/Regressions/<target>/ once fixed.
 FUZZ_SECONDS ?= 60
 FUZZ_TARGETS := transaction block vote commitCertificate evidence consensusMessage walRecord memoryRecord \
-	memoryProof coherenceState transportFrames handshake
+	memoryProof coherenceState transportFrames handshake nodeMessage gossipMessage \
+	gossipSession apiTransaction apiMemory apiSearch
 FUZZ_BIN := Fuzz/.build/debug/hmn-fuzz
 .PHONY: fuzz fuzz-build fuzz-corpus tsan asan
 fuzz-build: deps
@@ -72,7 +73,8 @@ fuzz: fuzz-build
 	@for t in $(FUZZ_TARGETS); do \
 		mkdir -p Fuzz/Findings/$$t /tmp/hmn-fuzz-corpus/$$t; \
 		echo "== $$t ($(FUZZ_SECONDS) s)"; \
-		HMN_FUZZ_TARGET=$$t $(FUZZ_BIN) /tmp/hmn-fuzz-corpus/$$t Fuzz/Corpus/$$t \
+		dict=""; case $$t in api*) dict="-dict=Fuzz/Dictionaries/api-json.dict";; esac; \
+		HMN_FUZZ_TARGET=$$t $(FUZZ_BIN) /tmp/hmn-fuzz-corpus/$$t Fuzz/Corpus/$$t $$dict \
 			-max_total_time=$(FUZZ_SECONDS) -max_len=65536 -artifact_prefix=Fuzz/Findings/$$t/ \
 			-print_final_stats=1 2>&1 | grep -E "^(stat::number_of_executed_units|stat::new_units_added|==[0-9]+==ERROR|SUMMARY)" ; \
 	done; \

@@ -145,6 +145,8 @@ let package = Package(
             name: "HMNFuzzTargets",
             dependencies: [
                 "HMNPrimitives", "HMNLedger", "HMNCoherence", "HMNMesh", "HMNConsensus", "HMNTransport",
+                "HMNNode", "HMNNodeHTTP",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings

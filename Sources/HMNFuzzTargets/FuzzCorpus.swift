@@ -5,7 +5,7 @@ import HMNMesh
 import HMNPrimitives
 
 /// Valid encodings of each target's type, built from fixed keys: the fuzzer's starting corpus
-/// (written to `Fuzz/Corpus/<target>/` by `hmn-bench fuzz-corpus`) and the base of the in-process
+/// (written to `Fuzz/Corpus/<target>/` by `make fuzz-corpus`) and the base of the in-process
 /// mutation test. Valid seeds matter because a fuzzer that only ever sees garbage stays at the
 /// first length check.
 public enum FuzzCorpus {
@@ -27,6 +27,26 @@ public enum FuzzCorpus {
         case .coherenceState: [coherence.canonicalBytes]
         case .transportFrames: [[5, 0, 0, 0, 3, 1, 2, 3, 0, 0, 0, 0, 0, 0, 1, 0, 0xAA]]
         case .handshake: [Array(repeating: 0, count: 40) + [0xFF] + Array(repeating: 1, count: 100)]
+        case .nodeMessage: nodeMessages
+        case .gossipMessage: gossipMessages
+        case .gossipSession: gossipSessions
+        case .apiTransaction: apiTransactions
+        case .apiMemory: apiMemoryRecords
+        case .apiSearch: apiSearches
+        }
+    }
+
+    /// Inputs one check away from valid (a bad tag, a wrong dimension, an out-of-range number…) that
+    /// the target must refuse: they start the fuzzer next to each refusal path. Written to the
+    /// corpus beside the seeds.
+    public static func nearMisses(for target: FuzzTarget) -> [[UInt8]] {
+        switch target {
+        case .nodeMessage: nodeMessageNearMisses
+        case .gossipMessage: gossipNearMisses
+        case .apiTransaction: apiTransactionNearMisses
+        case .apiMemory: apiMemoryNearMisses
+        case .apiSearch: apiSearchNearMisses
+        default: []
         }
     }
 
@@ -86,8 +106,9 @@ public enum FuzzCorpus {
 
     static var records: [MemoryRecord] {
         [
-            MemoryRecord(id: Hash256.of([1]), vector: [0.5, -1, 2, 0], payload: Array("note".utf8),
-                         author: alice.publicKey, proof: proof),
+            MemoryRecord(
+                id: Hash256.of([1]), vector: [0.5, -1, 2, 0], payload: Array("note".utf8),
+                author: alice.publicKey, proof: proof),
             MemoryRecord(id: Hash256.of([3]), vector: [1, 0, 0, 0], author: bob.publicKey, version: 4),
         ]
     }

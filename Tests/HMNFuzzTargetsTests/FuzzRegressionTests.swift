@@ -1,5 +1,6 @@
 import Foundation
-import HMNFuzzTargets
+@testable import HMNFuzzTargets
+import HMNMesh
 import HMNPrimitives
 import Testing
 
@@ -28,6 +29,38 @@ import Testing
         }
     }
 
+    /// Near misses start the fuzzer next to each refusal path; each must really be refused.
+    @Test(arguments: FuzzTarget.allCases)
+    func nearMissesAreRefused(_ target: FuzzTarget) {
+        for (index, input) in FuzzCorpus.nearMisses(for: target).enumerated() {
+            #expect(!target.accepts(input), "near miss \(index) of \(target) is accepted")
+            target.run(input)
+        }
+    }
+
+    @Test(
+        "The node-level targets have near misses",
+        arguments: [
+            FuzzTarget.nodeMessage, .gossipMessage, .apiTransaction, .apiMemory, .apiSearch,
+        ])
+    func nodeTargetsHaveNearMisses(_ target: FuzzTarget) {
+        #expect(FuzzCorpus.nearMisses(for: target).count >= 5)
+    }
+
+    /// The session seeds reach the states they are meant to start the fuzzer from.
+    @Test func gossipSessionSeedsReachTheirStates() throws {
+        let sessions = FuzzCorpus.seeds(for: .gossipSession)
+        let announced = GossipFuzzing.session(sessions[0]).engine
+        for record in [FuzzCorpus.newRecords[0], FuzzCorpus.newRecords[2]] {
+            #expect(announced.store.version(of: record.id) == RecordVersion(record))
+        }
+        let handedOff = GossipFuzzing.session(sessions[1]).engine
+        #expect(handedOff.store.record(FuzzCorpus.meshRecord(33, [0, 1, 0, 0.5], by: FuzzCorpus.bob).id) != nil)
+        let graylisted = GossipFuzzing.session(sessions[3]).engine
+        #expect(try #require(graylisted.peers[FuzzCorpus.bob.publicKey]).isGraylisted)
+        #expect(graylisted.store.record(FuzzCorpus.newRecords[0].id) == nil)
+    }
+
     @Test(arguments: FuzzTarget.allCases)
     func checkedInCorpusAndCrashesReplay(_ target: FuzzTarget) {
         let corpus = Self.files("Corpus", target)
@@ -35,12 +68,12 @@ import Testing
         for input in corpus + Self.files("Regressions", target) { target.run(input) }
     }
 
-    /// 400 seeded mutations of each seed: bit flips, truncations, insertions, and big-endian length
+    /// 400 seeded mutations of each seed and near miss: bit flips, truncations, insertions, and big-endian length
     /// fields bumped, the mutations that find over-reads and unchecked allocations.
     @Test(arguments: FuzzTarget.allCases)
     func seededMutations(_ target: FuzzTarget) {
         var generator = SeededGenerator(seed: 0xF022 &+ UInt64(target.rawValue.utf8.count))
-        for seed in FuzzCorpus.seeds(for: target) {
+        for seed in FuzzCorpus.seeds(for: target) + FuzzCorpus.nearMisses(for: target) {
             for _ in 0..<400 {
                 target.run(Self.mutate(seed, using: &generator))
             }

@@ -57,11 +57,24 @@ public final class MemoryMeshService: Sendable {
         return MemoryPutResult(id: record.id, proofSubmitted: true, proofTransactionID: transactionID)
     }
 
-    /// The checks that need no write: vector shape, payload size, version order, proof signature.
+    /// The checks that need no write: the record's own checks, then version order.
     func precheck(_ record: MemoryRecord) throws(NodeError) {
-        guard record.vector.count == store.dimension else {
+        try Self.check(record, dimension: store.dimension, maxPayloadBytes: store.maxPayloadBytes, chainID: chainID)
+        if let existing = store.record(id: record.id), existing.version >= record.version {
             throw NodeError(
-                .invalidVector, "vector has \(record.vector.count) components; the store holds \(store.dimension)")
+                .rejected, "record \(record.id.short) already has version \(existing.version) ≥ \(record.version)")
+        }
+    }
+
+    /// The checks on a client's record that need no store lookup: vector length `dimension`, finite
+    /// and non-zero; payload within `maxPayloadBytes`; a proof, when present, signed for this record
+    /// on `chainID`. Static so the API fuzz target runs exactly the node's checks.
+    public static func check(_ record: MemoryRecord, dimension: Int, maxPayloadBytes: Int, chainID: String)
+        throws(NodeError)
+    {
+        guard record.vector.count == dimension else {
+            throw NodeError(
+                .invalidVector, "vector has \(record.vector.count) components; the store holds \(dimension)")
         }
         guard record.vector.allSatisfy(\.isFinite) else {
             throw NodeError(.invalidVector, "vector has a NaN or infinite component")
@@ -69,13 +82,8 @@ public final class MemoryMeshService: Sendable {
         guard record.vector.contains(where: { $0 != 0 }) else {
             throw NodeError(.invalidVector, "zero vector has no direction")
         }
-        guard record.payload.count <= store.maxPayloadBytes else {
-            throw NodeError(
-                .invalidVector, "payload of \(record.payload.count) bytes exceeds \(store.maxPayloadBytes)")
-        }
-        if let existing = store.record(id: record.id), existing.version >= record.version {
-            throw NodeError(
-                .rejected, "record \(record.id.short) already has version \(existing.version) ≥ \(record.version)")
+        guard record.payload.count <= maxPayloadBytes else {
+            throw NodeError(.invalidVector, "payload of \(record.payload.count) bytes exceeds \(maxPayloadBytes)")
         }
         if let proof = record.proof {
             do {

@@ -28,12 +28,7 @@ enum JSONBody {
         APIError(.payloadTooLarge, "request body exceeds the limit of \(limit) bytes")
     }
 
-    /// Reads the body and decodes it as `T`.
-    static func decode<T: Decodable>(_ type: T.Type, from request: Request, limit: Int) async throws(APIError) -> T {
-        let bytes = try await collect(request, limit: limit)
-        return try decode(type, from: bytes)
-    }
-
+    /// Decodes collected body bytes as `T`.
     static func decode<T: Decodable>(_ type: T.Type, from bytes: [UInt8]) throws(APIError) -> T {
         guard !bytes.isEmpty else {
             throw APIError(.invalidJSON, "the request body is empty; a JSON object is required")

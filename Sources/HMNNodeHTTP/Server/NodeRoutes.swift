@@ -27,10 +27,8 @@ struct NodeRoutes<Node: NodeAPI>: Sendable {
     // MARK: Ledger
 
     func submitTransaction(_ request: Request) async throws(APIError) -> Response {
-        let body = try await JSONBody.decode(
-            SubmitTransactionRequest.self, from: request, limit: configuration.maxBodyBytes)
-        let bytes = try WireFormat.bytes(hex: body.tx, field: "tx")
-        guard !bytes.isEmpty else { throw APIError(.invalidValue, "tx is empty", field: "tx") }
+        let body = try await JSONBody.collect(request, limit: configuration.maxBodyBytes)
+        let bytes = try APIRequestBody.transaction(body)
         let id = try await calling { () async throws(NodeError) in try await node.submitTransaction(bytes) }
         return JSONBody.response(SubmitTransactionResponse(id: id.hex), status: .accepted)
     }
@@ -72,8 +70,8 @@ struct NodeRoutes<Node: NodeAPI>: Sendable {
     // MARK: Memory
 
     func putMemory(_ request: Request) async throws(APIError) -> Response {
-        let body = try await JSONBody.decode(MemoryRecordJSON.self, from: request, limit: configuration.maxBodyBytes)
-        let record = try body.record(maxDimension: configuration.maxVectorDimension)
+        let body = try await JSONBody.collect(request, limit: configuration.maxBodyBytes)
+        let record = try APIRequestBody.memoryRecord(body, configuration: configuration)
         let result = try await calling { () async throws(NodeError) in try await node.putMemory(record) }
         let answer = MemoryPutResponse(
             id: result.id.hex, contentHash: record.contentHash.hex, proofSubmitted: result.proofSubmitted,
@@ -82,11 +80,10 @@ struct NodeRoutes<Node: NodeAPI>: Sendable {
     }
 
     func searchMemory(_ request: Request) async throws(APIError) -> Response {
-        let body = try await JSONBody.decode(
-            MemorySearchRequest.self, from: request, limit: configuration.maxBodyBytes)
-        let query = try body.query(maxDimension: configuration.maxVectorDimension, maxK: configuration.maxSearchK)
+        let body = try await JSONBody.collect(request, limit: configuration.maxBodyBytes)
+        let (query, includeVectors) = try APIRequestBody.memorySearch(body, configuration: configuration)
         let result = try await calling { () async throws(NodeError) in try await node.searchMemory(query) }
-        return JSONBody.response(MemorySearchResponse(result, includeVectors: body.includeVectors ?? false))
+        return JSONBody.response(MemorySearchResponse(result, includeVectors: includeVectors))
     }
 
     func memoryProof(_ context: some RequestContext) async throws(APIError) -> Response {
