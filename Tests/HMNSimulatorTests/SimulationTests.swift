@@ -44,7 +44,7 @@ struct SimulationTests {
         var checkedRejection = false
         var expectedActions: [UInt64: [EmergencyAction]] = [:]
         var nonEmptyEmergencyBlocks = 0
-        simulation.onFinalized = { node, finalized in
+        simulation.onFinalized = { [unowned simulation] node, finalized in
             guard let app = simulation.nodes[node].application as? KVApplication else { return }
             if let start = emergencyStarts[finalized.height], node == 0 {
                 emergencyLatencies.append(simulation.now - start)
