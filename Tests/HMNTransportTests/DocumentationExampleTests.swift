@@ -43,5 +43,6 @@ struct DocumentationExampleTests {
         try await node.value
         #expect(await eventually { await !peer.isConnected(to: nodeKey.publicKey) })
         await peer.stop()
+        sink.finish()
     }
 }

@@ -25,6 +25,9 @@ struct InMemoryTransportTests {
         {
             try await a.send([9], to: b.localKey)
         }
+        // Shutting the network down finishes the streams: the recorders' reading tasks end.
+        await network.shutdown()
+        await #expect(throws: TransportError.self) { try await a.send([9], to: b.localKey) }
     }
 
     @Test("a full inbound buffer makes send throw queueFull instead of growing")
@@ -63,5 +66,6 @@ struct InMemoryTransportTests {
         await network.connectAll()
         try await ping(a, to: b.localKey)
         #expect(await eventually { inbox.all == [InboundMessage(peer: a.localKey, bytes: Array("ping".utf8))] })
+        await network.shutdown()
     }
 }

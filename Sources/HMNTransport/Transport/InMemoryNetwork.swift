@@ -67,6 +67,17 @@ public actor InMemoryNetwork {
         for peer in peers(of: key) { disconnect(key, peer) }
     }
 
+    /// Ends the network: every link is cut and every node's message and event streams finish, so
+    /// the tasks reading them end too (nothing stays suspended on a network nobody uses).
+    public func shutdown() {
+        for link in links { disconnect(link.low, link.high) }
+        for node in nodes.values {
+            node.messages.finish()
+            node.events.finish()
+        }
+        nodes = [:]
+    }
+
     func peers(of key: PublicKey) -> Set<PublicKey> {
         Set(links.compactMap { link in link.low == key ? link.high : link.high == key ? link.low : nil })
     }
