@@ -1,7 +1,7 @@
+import Foundation
 import HMNConsensus
 import HMNLedger
 import HMNMesh
-import Foundation
 import HMNStorage
 import Logging
 
