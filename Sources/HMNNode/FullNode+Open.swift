@@ -49,6 +49,7 @@ extension FullNode {
             let cal = try CALEngine(policy: policy, parameters: parameters)
             let engine = CoherenceLayer2Engine(parameters: parameters, cal: cal)
             let ledger = try openLedger(home: home, engine: engine, check: options.storageCheck, logger: logger)
+            let floor = try signingFloor(home: home, ledgerHeight: ledger.height, logger: logger)
             let application = LedgerApplication(ledger: ledger, logger: logger)
             let wal = try openWAL(home: home, logger: logger)
             let driver: ConsensusDriver
@@ -56,7 +57,7 @@ extension FullNode {
                 driver = try ConsensusDriver(
                     configuration: options.consensus ?? configuration.timeouts.consensus, signingKey: home.signingKey,
                     application: application, wal: wal, clock: options.clock,
-                    nowMilliseconds: options.nowMilliseconds, cal: cal, logger: logger)
+                    nowMilliseconds: options.nowMilliseconds, cal: cal, signingFloorHeight: floor, logger: logger)
             } catch {
                 let mismatch = error.code == .walCorrupt || error.code == .walBehindApplication
                 throw mismatch

@@ -65,6 +65,25 @@ extension FullNode {
         }
     }
 
+    /// The signing floor a reset left (0 if none, or once the ledger has passed it and it is removed).
+    static func signingFloor(home: NodeHome, ledgerHeight: UInt64, logger: Logger) throws(NodeError) -> UInt64 {
+        let floor: UInt64?
+        do {
+            floor = try home.signingFloorHeight()
+        } catch {
+            throw NodeError(.internalError, error.description)
+        }
+        guard let floor else { return 0 }
+        guard ledgerHeight < floor else {
+            home.clearSigningFloor()
+            return 0
+        }
+        logger.notice(
+            "after a reset this node signs nothing until it has resynced past the heights it may have signed at",
+            metadata: ["signingFloor": "\(floor)", "height": "\(ledgerHeight)"])
+        return floor
+    }
+
     /// A failed row check, or SQLite's `SQLITE_CORRUPT` / `SQLITE_NOTADB`.
     static func isCorruption(_ error: StorageError) -> Bool {
         let primary = error.sqliteCode.map { $0 & 0xFF }

@@ -105,3 +105,41 @@ struct WALDamageTests {
         #expect(try wal.records() == Array(records.dropLast()))
     }
 }
+
+/// After its data is reset a validator no longer remembers what it signed; the signing floor keeps
+/// it from signing again at those heights while it resyncs them.
+@Suite("Signing floor after a reset")
+struct SigningFloorTests {
+    @Test("no vote at or below the floor; the same events sign without one")
+    func votes() throws {
+        for floor in [UInt64(0), 1] {
+            var h = try EngineHarness(signingFloorHeight: floor)
+            var actions = h.start()
+            let block = MockApplication.block("B")
+            actions += h.deliver(h.proposal(round: 0, block: block))
+            for key in h.others {
+                actions += h.deliver(h.vote(key, .prevote, round: 0, block: block.id), from: key)
+            }
+            actions += h.fire(.propose, round: 0)
+            #expect(actions.persistedVotes.isEmpty == (floor == 1), "floor \(floor)")
+            #expect(actions.broadcastVotes.isEmpty == (floor == 1), "floor \(floor)")
+        }
+    }
+
+    @Test("no proposal at or below the floor")
+    func proposals() throws {
+        let keys = EngineHarness.keys(4)
+        let set = try ValidatorSet(keys.map { ValidatorPower(publicKey: $0.publicKey, power: 1) })
+        let proposer = keys.firstIndex { $0.publicKey == set.proposer(forRound: 0) }!
+        for floor in [UInt64(0), 1] {
+            var h = try EngineHarness(me: proposer, signingFloorHeight: floor)
+            var actions = h.start()
+            actions += h.fire(.propose, round: 0)
+            let proposed = actions.contains {
+                if case .broadcast(.proposal) = $0 { return true }
+                return false
+            }
+            #expect(proposed == (floor == 0), "floor \(floor)")
+        }
+    }
+}

@@ -252,8 +252,12 @@ struct StorageFaultTests {
         #expect(FileManager.default.fileExists(atPath: home.ledgerPath), "a refused reset moves nothing")
 
         let when = Date(timeIntervalSince1970: 1_795_000_000)
-        let moved = try #require(try home.resetData(now: when))
+        let reset = try #require(try home.resetData(now: when))
+        let moved = reset.movedTo
         #expect(moved == home.dataDirectory + ".corrupt-20261118T110640Z")
+        // The node may have signed at the height after its tip: it signs nothing up to there.
+        #expect(reset.signingFloorHeight == pristine.height + 1)
+        #expect(try home.signingFloorHeight() == pristine.height + 1)
         #expect(FileManager.default.fileExists(atPath: moved + "/ledger.sqlite"))
         #expect(!FileManager.default.fileExists(atPath: home.ledgerPath))
         #expect(try home.resetData(now: when) == nil, "nothing left to move")
@@ -264,6 +268,23 @@ struct StorageFaultTests {
         let status = await node.status()
         #expect(status.height == 0 && status.chainID == home.genesis.chainID)
         #expect(status.nodeKey == home.signingKey.publicKey)
+        #expect(await node.driver.signingFloorHeight == pristine.height + 1)
+    }
+
+    @Test("with neither ledger nor WAL readable, reset needs a signing floor from the operator")
+    func resetNeedsFloor() async throws {
+        let home = try await Pristine.shared.value.clone()
+        defer { Self.remove(home) }
+        try Self.write(atPath: home.ledgerPath, contents: Data(repeating: 0xAB, count: 8192))
+        try FileManager.default.removeItem(atPath: home.walPath)
+        do {
+            try home.resetData()
+            Issue.record("reset without a known signing floor")
+        } catch {
+            #expect(error.code == .invalidValue && error.message.contains("signing floor"))
+        }
+        #expect(FileManager.default.fileExists(atPath: home.ledgerPath), "nothing moved")
+        #expect(try home.resetData(signingFloorHeight: 40)?.signingFloorHeight == 40)
     }
 
     @Test("four validators: one node's ledger is damaged, it refuses to start, is reset and resyncs the same blocks")
@@ -283,12 +304,18 @@ struct StorageFaultTests {
             } catch let error as NodeError {
                 #expect(error.code == .corruptStorage && error.message.contains(net.homes[3].ledgerPath))
             }
-            #expect(try net.homes[3].resetData() != nil)
+            let floor = try #require(try net.homes[3].resetData()).signingFloorHeight
             try net.start(3)
-            let target = await net.height(0) + 1
+            #expect(await net.node(3).driver.signingFloorHeight == floor)
+            let target = max(await net.height(0) + 1, floor + 1)
             try await LocalTestnet.eventually("the reset node resyncs past height \(target)") {
                 await net.height(3) >= target
             }
+            // Past its floor the floor file is gone: the next open signs normally.
+            await net.stop(3)
+            try net.start(3)
+            #expect(await net.node(3).driver.signingFloorHeight == 0)
+            #expect(try net.homes[3].signingFloorHeight() == nil)
             for height in UInt64(1)...target {
                 let reference = try #require(try await net.node(0).block(atHeight: height)).id
                 #expect(try await net.node(3).block(atHeight: height)?.id == reference, "height \(height)")
