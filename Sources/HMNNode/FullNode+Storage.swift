@@ -15,7 +15,8 @@ extension FullNode {
             if check != .quick {
                 let clock = ContinuousClock()
                 let start = clock.now
-                let blocks = try ledger.checkStorage(verifyingSignatures: check == .full, integrityCheck: check == .full)
+                let blocks = try ledger.checkStorage(
+                    verifyingSignatures: check == .full, integrityCheck: check == .full)
                 logger.info(
                     "ledger storage checked",
                     metadata: ["blocks": "\(blocks)", "check": "\(check)", "took": "\(clock.now - start)"])

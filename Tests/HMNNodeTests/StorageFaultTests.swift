@@ -83,7 +83,8 @@ struct StorageFaultTests {
     }
 
     static func remove(_ home: NodeHome) {
-        try? FileManager.default.removeItem(atPath: URL(fileURLWithPath: home.directory).deletingLastPathComponent().path)
+        try? FileManager.default.removeItem(
+            atPath: URL(fileURLWithPath: home.directory).deletingLastPathComponent().path)
     }
 
     static func flipBlockRow(_ home: NodeHome, height: Int64, generator: inout SeededGenerator) throws {
@@ -92,8 +93,10 @@ struct StorageFaultTests {
         let read = try database.statement("SELECT block FROM blocks WHERE height = ?").bind(.integer(height))
         #expect(try read.step())
         var bytes = read.blob(0)
-        bytes[Int.random(in: 0..<bytes.count, using: &generator)] ^= UInt8(1 << Int.random(in: 0..<8, using: &generator))
-        try database.statement("UPDATE blocks SET block = ? WHERE height = ?").bind(.blob(bytes), .integer(height)).run()
+        bytes[Int.random(in: 0..<bytes.count, using: &generator)] ^= UInt8(
+            1 << Int.random(in: 0..<8, using: &generator))
+        try database.statement("UPDATE blocks SET block = ? WHERE height = ?").bind(.blob(bytes), .integer(height))
+            .run()
     }
 
     @Test("a flipped bit in a stored block row: the open refuses; a quick open serves the rest, never that block")
@@ -131,7 +134,8 @@ struct StorageFaultTests {
         for trial in 0..<24 {
             var damaged = original
             for _ in 0..<Int.random(in: 1...4, using: &generator) {
-                damaged[Int.random(in: 100..<damaged.count, using: &generator)] ^= UInt8.random(in: 1...255, using: &generator)
+                damaged[Int.random(in: 100..<damaged.count, using: &generator)] ^= UInt8.random(
+                    in: 1...255, using: &generator)
             }
             for suffix in ["-wal", "-shm"] { try? FileManager.default.removeItem(atPath: home.ledgerPath + suffix) }
             try Self.write(atPath: home.ledgerPath, contents: Data(damaged))
@@ -234,7 +238,8 @@ struct StorageFaultTests {
         _ = try await Self.expectRefused(home, naming: home.memoryPath)
     }
 
-    @Test("reset refuses while the node runs, moves the data aside, and the home reopens at height 0, same chain and key")
+    @Test(
+        "reset refuses while the node runs, moves the data aside, and the home reopens at height 0, same chain and key")
     func reset() async throws {
         let pristine = try await Pristine.shared.value
         let home = try pristine.clone()

@@ -29,11 +29,13 @@ struct RecordChecksumTests {
             #expect(try read.step())
             let original = read.blob(0)
             var damaged = original
-            damaged[Int.random(in: 0..<damaged.count, using: &generator)] ^= UInt8(1 << Int.random(in: 0..<8, using: &generator))
+            damaged[Int.random(in: 0..<damaged.count, using: &generator)] ^= UInt8(
+                1 << Int.random(in: 0..<8, using: &generator))
             try database.statement("UPDATE records SET record = ? WHERE id = ?").bind(.blob(damaged), .blob(id)).run()
             database.close()
             do {
-                _ = try VectorStore(path: path, configuration: VectorStoreTests.configuration(), logger: TestSupport.logger())
+                _ = try VectorStore(
+                    path: path, configuration: VectorStoreTests.configuration(), logger: TestSupport.logger())
                 Issue.record("a damaged record was loaded")
             } catch let error as StorageError {
                 #expect(error.code == .corrupt, "\(error)")
@@ -42,7 +44,8 @@ struct RecordChecksumTests {
             try repair.statement("UPDATE records SET record = ? WHERE id = ?").bind(.blob(original), .blob(id)).run()
             repair.close()
         }
-        let store = try VectorStore(path: path, configuration: VectorStoreTests.configuration(), logger: TestSupport.logger())
+        let store = try VectorStore(
+            path: path, configuration: VectorStoreTests.configuration(), logger: TestSupport.logger())
         #expect(store.count == vectors.count)
         #expect(store.record(id: TestSupport.id(7))?.payload == Array("payload 7".utf8))
     }
@@ -54,13 +57,16 @@ struct RecordChecksumTests {
         do {
             let store = try VectorStore(
                 path: path, configuration: VectorStoreTests.configuration(), logger: TestSupport.logger())
-            for (number, vector) in vectors.enumerated() { try store.upsert(TestSupport.record(number, vector: vector)) }
+            for (number, vector) in vectors.enumerated() {
+                try store.upsert(TestSupport.record(number, vector: vector))
+            }
             try store.close()
         }
         let database = try HMNStorageAccess.open(path)
         try database.execute("UPDATE records SET record_hash = NULL")
         database.close()
-        let store = try VectorStore(path: path, configuration: VectorStoreTests.configuration(), logger: TestSupport.logger())
+        let store = try VectorStore(
+            path: path, configuration: VectorStoreTests.configuration(), logger: TestSupport.logger())
         #expect(store.count == 5)
     }
 }
