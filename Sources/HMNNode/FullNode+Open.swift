@@ -35,7 +35,7 @@ extension FullNode {
     /// Damaged storage is refused with ``NodeError/Code/corruptStorage`` naming the file and the
     /// recovery (`hmn reset`, then resync from peers): a ledger row or SQLite page failing its check
     /// (how much is checked: ``Options/storageCheck``), a consensus WAL damaged before its tail or
-    /// not matching the ledger, a memory store whose rows do not decode. A torn WAL tail — what a
+    /// not matching the ledger, a memory store whose rows fail their checksum. A torn WAL tail — what a
     /// crash during an append leaves — is dropped and logged, and the node starts.
     public static func open(
         home: NodeHome, transport: any MessageTransport, options: Options = Options(), logger: Logger

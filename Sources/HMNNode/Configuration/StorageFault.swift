@@ -33,12 +33,12 @@ enum StorageFault {
     }
 
     /// The WAL holds the votes this node signed at its current height; after a reset it no longer
-    /// remembers them, so it must not vote at that height again.
+    /// remembers them, so the reset's signing floor keeps it from voting at that height again.
     static func wal(_ detail: String, home: NodeHome) -> NodeError {
         corrupt(
             "the consensus write-ahead log", path: home.walPath, detail: detail, home: home.directory,
-            extra: " Before starting it again, check with `hmn status` that the other validators have committed "
-                + "past the height this node was at: it no longer remembers the votes it signed there.")
+            extra: " The reset records the height this node was at; it signs nothing up to there (it no longer "
+                + "remembers the votes it signed) and only follows the chain until it has resynced past it.")
     }
 
     static func memory(_ detail: String, home: NodeHome) -> NodeError {
