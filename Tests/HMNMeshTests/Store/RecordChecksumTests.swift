@@ -69,4 +69,36 @@ struct RecordChecksumTests {
             path: path, configuration: VectorStoreTests.configuration(), logger: TestSupport.logger())
         #expect(store.count == 5)
     }
+
+    @Test("quantized codes carry their own hash: a flipped code is refused on open")
+    func flippedQuantizedCodes() throws {
+        let path = TestSupport.temporaryPath("quantized.sqlite")
+        let now: UInt64 = 10 * 86_400_000
+        do {
+            let store = try VectorStore(
+                path: path, configuration: VectorStoreTests.configuration(), logger: TestSupport.logger())
+            // Untouched for ten days at importance 0.5: low value, so compression quantizes them.
+            for (number, vector) in VectorStoreTests.vectors(12, seed: 21).enumerated() {
+                try store.upsert(TestSupport.record(number, vector: vector, lastAccess: 0))
+            }
+            #expect(try store.compress(nowMilliseconds: now).quantized > 0)
+            try store.close()
+        }
+        let database = try HMNStorageAccess.open(path)
+        let read = try database.statement(
+            "SELECT id, quantized FROM records WHERE quantized IS NOT NULL AND quantized_hash IS NOT NULL LIMIT 1")
+        #expect(try read.step())
+        let id = read.blob(0)
+        var codes = read.blob(1)
+        codes[codes.count / 3] ^= 0x01
+        try database.statement("UPDATE records SET quantized = ? WHERE id = ?").bind(.blob(codes), .blob(id)).run()
+        database.close()
+        do {
+            _ = try VectorStore(
+                path: path, configuration: VectorStoreTests.configuration(), logger: TestSupport.logger())
+            Issue.record("damaged quantized codes were loaded")
+        } catch let error as StorageError {
+            #expect(error.code == .corrupt && error.message.contains("quantized codes"), "\(error)")
+        }
+    }
 }
