@@ -59,10 +59,11 @@ extension FullNode {
                     application: application, wal: wal, clock: options.clock,
                     nowMilliseconds: options.nowMilliseconds, cal: cal, signingFloorHeight: floor, logger: logger)
             } catch {
-                let mismatch = error.code == .walCorrupt || error.code == .walBehindApplication
-                throw mismatch
-                    ? StorageFault.wal("it does not match the ledger (\(error.message))", home: home)
-                    : NodeError(.internalError, "starting consensus in \(home.directory): \(error)")
+                switch error.code {
+                case .walBehindApplication: throw StorageFault.mismatch(error.message, home: home)
+                case .walCorrupt: throw StorageFault.wal(error.message, home: home)
+                default: throw NodeError(.internalError, "starting consensus in \(home.directory): \(error)")
+                }
             }
             let store = try openMemoryStore(home: home, logger: logger)
             return FullNode(

@@ -186,7 +186,50 @@ struct StorageFaultTests {
 
         // An emptied WAL no longer matches the ledger: refused too, never restarted from genesis.
         try Self.write(atPath: home.walPath, contents: Data())
-        _ = try await Self.expectRefused(home, naming: home.walPath)
+        let mismatch = try await Self.expectRefused(home, naming: home.walPath)
+        #expect(mismatch.message.contains("disagree"))
+    }
+
+    @Test("a damaged frame in the ledger's SQLite WAL after a crash: SQLite drops it silently, the node refuses")
+    func damagedLedgerSQLiteWAL() async throws {
+        let net = try await LocalTestnet(validators: 1)
+        var image: NodeHome?
+        do {
+            try await LocalTestnet.eventually("height 4") { await net.height(0) >= 4 }
+            // A crash image: the files copied while the node runs, so its recent blocks are still in
+            // ledger.sqlite-wal. Copies racing a commit can straddle two heights; retake until the
+            // undamaged image opens (the precondition), then damage it.
+            for _ in 0..<10 where image == nil {
+                let copy = Pristine.temporary("crash")
+                try FileManager.default.copyItem(atPath: net.directory, toPath: copy)
+                let home = try NodeHome.load(copy + "/node0")
+                let backup = copy + "-undamaged"
+                try FileManager.default.copyItem(atPath: home.dataDirectory, toPath: backup)
+                if (try? await Self.open(home, check: .quick)) != nil {
+                    try FileManager.default.removeItem(atPath: home.dataDirectory)
+                    try FileManager.default.moveItem(atPath: backup, toPath: home.dataDirectory)
+                    image = home
+                } else {
+                    try? FileManager.default.removeItem(atPath: copy)
+                    try? FileManager.default.removeItem(atPath: backup)
+                }
+            }
+        } catch {
+            await net.shutdown()
+            throw error
+        }
+        await net.shutdown()
+        let home = try #require(image, "no consistent crash image in 10 tries")
+        defer { Self.remove(home) }
+        let sqliteWAL = home.ledgerPath + "-wal"
+        var bytes = [UInt8](try #require(FileManager.default.contents(atPath: sqliteWAL)))
+        let pageSize = bytes[8..<12].reduce(0) { $0 << 8 | Int($1) }
+        let frames = (bytes.count - 32) / (24 + pageSize)
+        #expect(frames >= 4, "recent blocks are in the SQLite WAL (\(frames) frames)")
+        bytes[32 + (frames / 2) * (24 + pageSize) + 24 + 10] ^= 0x08
+        try Self.write(atPath: sqliteWAL, contents: Data(bytes))
+        let error = try await Self.expectRefused(home, naming: home.ledgerPath)
+        #expect(error.message.contains("disagree") && error.message.contains("-wal"), "\(error.message)")
     }
 
     @Test("a torn WAL tail (a crash during an append) is dropped and the node opens at its height")

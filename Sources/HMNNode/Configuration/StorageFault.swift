@@ -41,6 +41,19 @@ enum StorageFault {
                 + "remembers the votes it signed) and only follows the chain until it has resynced past it.")
     }
 
+    /// The ledger and the consensus WAL disagree about the height: one of them lost committed
+    /// records. After a crash the usual cause is SQLite discarding damaged frames of the ledger's
+    /// own WAL (`ledger.sqlite-wal`), which it does silently; the consensus WAL is the cross-check.
+    static func mismatch(_ detail: String, home: NodeHome) -> NodeError {
+        corrupt(
+            "the ledger and the consensus write-ahead log", path: "\(home.ledgerPath) and \(home.walPath)",
+            detail: "they disagree (\(detail)), so one of them lost committed records (SQLite drops damaged "
+                + "frames of \(home.ledgerPath)-wal at recovery; or the consensus WAL was damaged)",
+            home: home.directory,
+            extra: " The reset records the height this node was at; it signs nothing up to there and only follows "
+                + "the chain until it has resynced past it.")
+    }
+
     static func memory(_ detail: String, home: NodeHome) -> NodeError {
         corrupt(
             "the memory store", path: home.memoryPath, detail: detail, home: home.directory,
