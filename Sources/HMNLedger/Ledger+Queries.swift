@@ -106,6 +106,7 @@ extension Ledger {
             previousTime = parent.block.header.timeMilliseconds
         }
         var checked: UInt64 = 0
+        var indexedTransactions = 0
         for height in stride(from: first, through: tip.height, by: 1) {
             guard let stored = try block(atHeight: height) else {
                 throw LedgerError(.corrupt, "block \(height) is missing below the tip \(tip.height)")
@@ -127,9 +128,15 @@ extension Ledger {
                 }
             }
             try verifyTransactionIndex(of: stored.block)
+            indexedTransactions += stored.block.transactions.count
             previousID = stored.id
             previousTime = header.timeMilliseconds
             checked += 1
+        }
+        // Every block's transactions have their rows (checked per block); no row belongs to none.
+        // One count over the index, not one per block: the index has no height column index.
+        guard try store.transactionCount(fromHeight: first) == indexedTransactions else {
+            throw LedgerError(.corrupt, "the transaction index holds rows that belong to no block from height \(first)")
         }
         guard tip.height == 0 || first > tip.height || previousID == tip.blockID, state.stateRoot == tip.appHash else {
             throw LedgerError(.corrupt, "state does not match the last committed header")

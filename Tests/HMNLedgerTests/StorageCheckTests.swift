@@ -54,6 +54,23 @@ struct StorageCheckTests {
         #expect(try chain.ledger.checkStorage() == 3)
     }
 
+    @Test("an index row that belongs to no block is found")
+    func strayIndexRow() throws {
+        let chain = try chain()
+        chain.ledger.close()
+        let database = try SQLiteDatabase(path: chain.path)
+        try database.statement("INSERT INTO transactions (id, height, position, result) VALUES (?, 2, 9, ?)")
+            .bind(.blob(Hash256.of([1, 2, 3]).bytes), .blob([0])).run()
+        database.close()
+        chain.ledger = try Ledger.open(path: chain.path, logger: TestChain.quiet)
+        do {
+            try chain.ledger.checkStorage()
+            Issue.record("a stray index row passed")
+        } catch {
+            #expect(error.code == .corrupt && error.message.contains("belong to no block"), "\(error)")
+        }
+    }
+
     @Test("a file that is not a database, or whose pages are damaged, is reported as corrupt")
     func damagedFile() throws {
         let chain = try chain(blocks: 6)
