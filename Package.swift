@@ -123,7 +123,7 @@ let package = Package(
         .target(
             name: "HMNNode",
             dependencies: [
-                "HMNPrimitives", "HMNLedger", "HMNCoherence", "HMNMesh", "HMNConsensus", "HMNTransport",
+                "HMNPrimitives", "HMNStorage", "HMNLedger", "HMNCoherence", "HMNMesh", "HMNConsensus", "HMNTransport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -260,7 +260,8 @@ let package = Package(
         .testTarget(
             name: "HMNNodeTests",
             dependencies: [
-                "HMNNode", "HMNLedger", "HMNCoherence", "HMNMesh", "HMNConsensus", "HMNTransport", "HMNPrimitives",
+                "HMNNode", "HMNStorage", "HMNLedger", "HMNCoherence", "HMNMesh", "HMNConsensus", "HMNTransport",
+                "HMNPrimitives",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

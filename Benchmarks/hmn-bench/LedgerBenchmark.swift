@@ -154,6 +154,7 @@ struct LedgerBenchmark: ParsableCommand {
                 format: "  per block: decode %.1f ms, signature batch %.1f ms (1 thread) / %.1f ms (%d threads)",
                 decodeSeconds * 1_000 / Double(blocks), verifySeconds1 * 1_000 / Double(blocks),
                 verifySecondsN * 1_000 / Double(blocks), cores))
+        try Self.measureStorageCheck(path: directory.appendingPathComponent("ledger-sync.sqlite").path, logger: logger)
     }
 
     static func seconds(_ start: DispatchTime, _ end: DispatchTime) -> Double {

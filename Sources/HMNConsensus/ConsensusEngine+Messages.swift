@@ -113,8 +113,20 @@ extension ConsensusEngine {
         output.append(.send(.blockRequest(height: height), to: peer))
     }
 
+    /// Serves a committed block. One the application cannot read (a stored row failing its
+    /// integrity check) is not sent, and is logged; the requester retries later.
     mutating func answerBlockRequest(_ requested: UInt64, from peer: PublicKey, _ app: any ConsensusApplication) {
-        guard requested < height, let committed = try? app.committedBlock(atHeight: requested) else { return }
+        guard requested < height else { return }
+        let committed: CommittedBlock?
+        do {
+            committed = try app.committedBlock(atHeight: requested)
+        } catch {
+            logger.error(
+                "block sync: cannot serve a committed block",
+                metadata: ["height": "\(requested)", "peer": "\(peer.short)", "error": "\(error)"])
+            return
+        }
+        guard let committed else { return }
         output.append(.send(.blockResponse(committed), to: peer))
     }
 

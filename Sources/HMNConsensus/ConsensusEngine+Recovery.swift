@@ -11,11 +11,15 @@ extension ConsensusEngine {
     ///   the double-sign guard and the lock; received messages restore the vote tallies).
     /// - With a checkpoint one height behind (a crash between the application's commit and the
     ///   checkpoint): the next height's sets are derived from the checkpoint and `info()`.
+    ///
+    /// - Parameter signingFloorHeight: sign nothing at heights up to this one (see
+    ///   ``signingFloorHeight``).
     public init(
         configuration: ConsensusConfiguration, signingKey: SigningKey?, application: any ConsensusApplication,
-        walRecords: [WALRecord], logger: Logger
+        walRecords: [WALRecord], signingFloorHeight: UInt64 = 0, logger: Logger
     ) throws(ConsensusError) {
         try configuration.validate()
+        self.signingFloorHeight = signingFloorHeight
         let info: ApplicationInfo
         do {
             info = try application.info()

@@ -8,7 +8,7 @@ extension ConsensusEngine {
         step = .propose
         isStarted = true
         if !isReplaying { output.append(.persist(.roundStarted(height: height, round: newRound))) }
-        if let key = signingKey, cachedProposer(forRound: newRound) == key.publicKey {
+        if let key = signingKey, height > signingFloorHeight, cachedProposer(forRound: newRound) == key.publicKey {
             propose(app, key: key)
         }
         schedule(ConsensusTimeout(height: height, round: newRound, step: .propose))
@@ -178,7 +178,8 @@ extension ConsensusEngine {
 
     /// Signs and broadcasts a vote, unless the double-sign guard forbids it.
     mutating func signVote(_ type: VoteType, blockID: Hash256?, _ app: any ConsensusApplication) {
-        guard let key = signingKey, let power = validators.power(of: key.publicKey) else { return }
+        guard let key = signingKey, height > signingFloorHeight, let power = validators.power(of: key.publicKey)
+        else { return }
         let stepNumber: UInt8 = type == .prevote ? 2 : 3
         let extensionData =
             type == .precommit && blockID != nil

@@ -51,6 +51,10 @@ public struct ConsensusEngine: Sendable {
     public let configuration: ConsensusConfiguration
     public let chainID: String
     let signingKey: SigningKey?
+    /// This node signs no proposal and no vote at heights at or below this one (0: no floor).
+    /// Set after its data was reset (`hmn reset`): it no longer remembers what it signed at the
+    /// heights it had reached, so it resyncs them by block sync and signs only above them.
+    public let signingFloorHeight: UInt64
     let logger: Logger
 
     public internal(set) var height: UInt64

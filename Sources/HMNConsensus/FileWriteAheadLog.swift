@@ -8,11 +8,16 @@ import HMNPrimitives
 
 /// A write-ahead log in one file: every append is written and fsynced before it returns; a
 /// checkpoint writes a new file, fsyncs it and renames it over the old one (atomic on POSIX).
-/// Opening truncates a torn or corrupt tail, so a crash mid-write loses at most the record being
-/// written — which was never acknowledged, so nothing that followed it was sent.
+/// Opening truncates a torn tail, so a crash mid-write loses at most the record being written —
+/// which was never acknowledged, so nothing that followed it was sent. Damage with intact records
+/// after it is not a crash: opening throws ``ConsensusError/Code/walCorrupt`` and leaves the file
+/// as it is (see ``WALFraming/scan(_:)``).
 public final class FileWriteAheadLog: WriteAheadLog {
     public let path: String
     private var descriptor: Int32
+    /// Bytes of torn tail dropped since this log was opened (0 after a clean shutdown), so the
+    /// owner can log the recovery.
+    public private(set) var truncatedTailBytes = 0
 
     public init(path: String) throws(ConsensusError) {
         self.path = path
@@ -59,13 +64,15 @@ public final class FileWriteAheadLog: WriteAheadLog {
             guard count > 0 else { throw Self.ioError("pread", path) }
             offset += count
         }
-        let (records, validLength) = WALFraming.unframe(bytes)
-        if validLength < bytes.count {
-            guard ftruncate(descriptor, off_t(validLength)) == 0, fsync(descriptor) == 0 else {
+        let scan = WALFraming.scan(bytes)
+        if let error = scan.corruption(in: path) { throw error }
+        if scan.validLength < bytes.count {
+            guard ftruncate(descriptor, off_t(scan.validLength)) == 0, fsync(descriptor) == 0 else {
                 throw Self.ioError("truncate torn tail of", path)
             }
+            truncatedTailBytes += bytes.count - scan.validLength
         }
-        return records
+        return scan.records
     }
 
     private func syncDirectory() {

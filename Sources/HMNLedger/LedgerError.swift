@@ -81,8 +81,12 @@ public struct LedgerError: Error, Hashable, Sendable, CustomStringConvertible {
         LedgerError(.malformed, "\(what): \(error.description)")
     }
 
+    /// SQLite's `SQLITE_CORRUPT` and `SQLITE_NOTADB` (a damaged page, a file that is not a
+    /// database) are corruption like a failed row check; other SQLite failures are `storage`.
     static func from(_ error: StorageError) -> LedgerError {
-        LedgerError(error.code == .corrupt ? .corrupt : .storage, error.description)
+        let primary = error.sqliteCode.map { $0 & 0xFF }
+        let corrupt = error.code == .corrupt || primary == 11 || primary == 26
+        return LedgerError(corrupt ? .corrupt : .storage, error.description)
     }
 
     /// Wraps any error from a storage closure, keeping ledger errors as they are.

@@ -215,9 +215,10 @@ final class LedgerStore {
         }
     }
 
-    func transactionCount(atHeight height: UInt64) throws(LedgerError) -> Int {
+    /// Index rows of heights ≥ `height` (one scan of the index: it is keyed by transaction id).
+    func transactionCount(fromHeight height: UInt64) throws(LedgerError) -> Int {
         do {
-            let statement = try database.statement("SELECT COUNT(*) FROM transactions WHERE height = ?")
+            let statement = try database.statement("SELECT COUNT(*) FROM transactions WHERE height >= ?")
                 .bind(.unsigned(height))
             return try statement.step() ? Int(statement.int64(0)) : 0
         } catch {

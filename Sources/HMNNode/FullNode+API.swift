@@ -99,6 +99,13 @@ extension FullNode {
             return try await driver.read(body)
         } catch let error as NodeError {
             throw error
+        } catch let error as LedgerError where error.code == .corrupt {
+            // The row failed its check and was not served; the operator must resync (`hmn reset`).
+            logger.critical("ledger storage is damaged", metadata: ["error": "\(error)"])
+            throw NodeError(
+                .corruptStorage,
+                "\(error.message). Damaged data is not served; stop the node, run `hmn reset` on its home and "
+                    + "start it again to resync from peers")
         } catch {
             throw NodeError(.internalError, "\(error)")
         }

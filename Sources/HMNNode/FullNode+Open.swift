@@ -22,6 +22,8 @@ extension FullNode {
         public var metrics: NodeMetrics = NodeMetrics()
         /// Overrides the configuration's peer list (e.g. peers bound to ephemeral ports in tests).
         public var dialPeers: [PeerAddress]?
+        /// How much of the ledger is checked before the node starts (default: every block row).
+        public var storageCheck: StorageCheck = .standard
 
         public init() {}
     }
@@ -29,6 +31,12 @@ extension FullNode {
     /// Opens (or creates) the node's ledger, WAL and vector store from `home` and composes the
     /// standard node: `LedgerApplication` with the ``CoherenceLayer2Engine``, the configured λ policy
     /// in a ``CALEngine``, a ``ConsensusDriver`` over a `FileWriteAheadLog`, a `VectorStore`.
+    ///
+    /// Damaged storage is refused with ``NodeError/Code/corruptStorage`` naming the file and the
+    /// recovery (`hmn reset`, then resync from peers): a ledger row or SQLite page failing its check
+    /// (how much is checked: ``Options/storageCheck``), a consensus WAL damaged before its tail or
+    /// not matching the ledger, a memory store whose rows fail their checksum. A torn WAL tail — what a
+    /// crash during an append leaves — is dropped and logged, and the node starts.
     public static func open(
         home: NodeHome, transport: any MessageTransport, options: Options = Options(), logger: Logger
     ) throws(NodeError) -> FullNode {
@@ -40,18 +48,24 @@ extension FullNode {
             // the engine proposes the chain's current λ.
             let cal = try CALEngine(policy: policy, parameters: parameters)
             let engine = CoherenceLayer2Engine(parameters: parameters, cal: cal)
-            let ledger = try Ledger(path: home.ledgerPath, genesis: home.genesis, engine: engine, logger: logger)
+            let ledger = try openLedger(home: home, engine: engine, check: options.storageCheck, logger: logger)
+            let floor = try signingFloor(home: home, ledgerHeight: ledger.height, logger: logger)
             let application = LedgerApplication(ledger: ledger, logger: logger)
-            let wal = try FileWriteAheadLog(path: home.walPath)
-            let driver = try ConsensusDriver(
-                configuration: options.consensus ?? configuration.timeouts.consensus, signingKey: home.signingKey,
-                application: application, wal: wal, clock: options.clock, nowMilliseconds: options.nowMilliseconds,
-                cal: cal, logger: logger)
-            let store = try VectorStore(
-                path: home.memoryPath,
-                configuration: VectorStoreConfiguration(
-                    dimension: configuration.vectorDimension, chainID: home.genesis.chainID),
-                logger: logger)
+            let wal = try openWAL(home: home, logger: logger)
+            let driver: ConsensusDriver
+            do {
+                driver = try ConsensusDriver(
+                    configuration: options.consensus ?? configuration.timeouts.consensus, signingKey: home.signingKey,
+                    application: application, wal: wal, clock: options.clock,
+                    nowMilliseconds: options.nowMilliseconds, cal: cal, signingFloorHeight: floor, logger: logger)
+            } catch {
+                switch error.code {
+                case .walBehindApplication: throw StorageFault.mismatch(error.message, home: home)
+                case .walCorrupt: throw StorageFault.wal(error.message, home: home)
+                default: throw NodeError(.internalError, "starting consensus in \(home.directory): \(error)")
+                }
+            }
+            let store = try openMemoryStore(home: home, logger: logger)
             return FullNode(
                 driver: driver, transport: transport, store: store, replicator: options.replicator, cal: cal,
                 chainID: home.genesis.chainID, coherenceParameters: parameters,

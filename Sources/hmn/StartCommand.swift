@@ -39,6 +39,13 @@ struct StartCommand: AsyncParsableCommand {
             throw CommandFailure("cannot load home \(home): \(error.description)")
         }
         logger[metadataKey: "node"] = "\(nodeHome.configuration.moniker)"
+        // Held until the process exits: `hmn reset` and a second `hmn start` on this home refuse.
+        let lock: DataDirectoryLock
+        do {
+            lock = try DataDirectoryLock.acquire(nodeHome)
+        } catch {
+            throw CommandFailure("cannot start from \(home): \(error.description)")
+        }
         let transport: NetworkTransportHandle
         do {
             transport = NetworkTransportHandle(try await FullNode.bindNetworkTransport(home: nodeHome, logger: logger))
@@ -54,6 +61,7 @@ struct StartCommand: AsyncParsableCommand {
         do {
             node = try FullNode.open(home: nodeHome, transport: transport.transport, logger: logger)
         } catch {
+            // A corruptStorage message names the damaged file and the recovery (`hmn reset`).
             throw CommandFailure("cannot open the node: \(error.description)")
         }
         let extra = StartHooks.extraServices(node, nodeHome, logger, httpHost: httpHost, metrics: metrics)
@@ -70,5 +78,6 @@ struct StartCommand: AsyncParsableCommand {
                     + extra.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) },
                 gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
+        withExtendedLifetime(lock) {}
     }
 }

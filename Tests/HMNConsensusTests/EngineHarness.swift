@@ -27,7 +27,10 @@ struct EngineHarness {
     }
 
     /// `me` defaults to a validator that proposes none of rounds 0–2 at height 1.
-    init(powers: [UInt64] = [1, 1, 1, 1], me: Int? = nil, wal: [WALRecord] = [], app: MockApplication? = nil) throws {
+    init(
+        powers: [UInt64] = [1, 1, 1, 1], me: Int? = nil, wal: [WALRecord] = [], app: MockApplication? = nil,
+        signingFloorHeight: UInt64 = 0
+    ) throws {
         keys = Self.keys(powers.count)
         let validators = zip(keys, powers).map { ValidatorPower(publicKey: $0.publicKey, power: $1) }
         let app = app ?? MockApplication(validators: validators)
@@ -38,7 +41,7 @@ struct EngineHarness {
         self.me = keys[chosen]
         engine = try ConsensusEngine(
             configuration: Self.testConfiguration, signingKey: keys[chosen], application: app, walRecords: wal,
-            logger: Self.logger)
+            signingFloorHeight: signingFloorHeight, logger: Self.logger)
     }
 
     var chainID: String { app.chainID }

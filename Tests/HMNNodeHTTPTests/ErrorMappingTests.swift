@@ -8,7 +8,7 @@ import Testing
 struct ErrorMappingTests {
     static let mapping: [(NodeError.Code, Int)] = [
         (.malformed, 400), (.badSignature, 400), (.wrongChain, 400), (.invalidVector, 400), (.rejected, 422),
-        (.overloaded, 429), (.unavailable, 503), (.internalError, 500),
+        (.overloaded, 429), (.unavailable, 503), (.internalError, 500), (.corruptStorage, 500),
     ]
 
     @Test("every node error code reaches the client with its status, code and message", arguments: mapping)
@@ -38,7 +38,7 @@ struct ErrorMappingTests {
         for code in APIError.Code.allCases {
             let status = Int(code.status.code)
             #expect((400..<600).contains(status), "\(code)")
-            #expect((status >= 500) == [.unavailable, .internalError].contains(code), "\(code)")
+            #expect((status >= 500) == [.unavailable, .internalError, .corruptStorage].contains(code), "\(code)")
         }
     }
 }

@@ -89,9 +89,11 @@ extension VectorStore {
                 try putAlias.bind(.blob(alias.bytes), .blob(target.bytes)).run()
             }
             for survivor in survivors { try writeBookkeeping(metadata[survivor]!.metadata) }
-            let setCodes = try database.statement("UPDATE records SET quantized = ? WHERE id = ?")
+            let setCodes = try database.statement(
+                "UPDATE records SET quantized = ?, quantized_hash = ? WHERE id = ?")
             for item in toQuantize {
-                try setCodes.bind(.blob(Self.encodeQuantized(item.codes)), .blob(item.id.bytes)).run()
+                let codes = Self.encodeQuantized(item.codes)
+                try setCodes.bind(.blob(codes), .blob(Hash256.of(codes).bytes), .blob(item.id.bytes)).run()
             }
         }
         for absorbed in mergedInto.keys { graph.remove(label: metadata[absorbed]!.label) }

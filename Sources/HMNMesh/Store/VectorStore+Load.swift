@@ -24,14 +24,24 @@ extension VectorStore {
         var floats: [(label: UInt64, vector: [Float])] = []
         var maxLabel: UInt64 = 0
         let rows = try database.statement(
-            "SELECT id, label, record, quantized, importance, access_count, last_access FROM records")
+            """
+            SELECT id, label, record, quantized, importance, access_count, last_access, record_hash, quantized_hash
+            FROM records
+            """)
         while try rows.step() {
             let label = rows.uint64(1)
+            try verifyHash(of: rows.blob(2), against: rows, column: 7, what: "record row with label \(label)")
+            if !rows.isNull(3) {
+                try verifyHash(of: rows.blob(3), against: rows, column: 8, what: "quantized codes of label \(label)")
+            }
             var record: MemoryRecord
             do {
                 record = try MemoryRecord(canonicalBytes: rows.blob(2))
             } catch {
                 throw StorageError(.corrupt, "record row with label \(label) does not decode: \(error)")
+            }
+            guard record.id.bytes == rows.blob(0) else {
+                throw StorageError(.corrupt, "record row with label \(label) holds another record's id")
             }
             record.importance = FixedPoint(raw: rows.int64(4))
             record.accessCount = rows.uint64(5)
@@ -76,6 +86,16 @@ extension VectorStore {
         return Loaded(
             graph: graph, records: records, idOfLabel: idOfLabel, aliases: aliases,
             nextLabel: max(storedNext, maxLabel + 1), reinserted: reinserted)
+    }
+
+    /// Checks a blob against its stored BLAKE2b-256 (NULL for rows written before schema version 2).
+    private static func verifyHash(
+        of bytes: [UInt8], against row: SQLiteStatement, column: Int32, what: String
+    ) throws(StorageError) {
+        guard !row.isNull(column) else { return }
+        guard Hash256.of(bytes).bytes == row.blob(column) else {
+            throw StorageError(.corrupt, "\(what) fails its checksum")
+        }
     }
 
     /// The graph checkpoint if present and intact, else an empty graph (rebuilt by reconciliation).

@@ -25,15 +25,17 @@ extension VectorStore {
             try database.transaction {
                 let insert = try database.statement(
                     """
-                    INSERT OR REPLACE INTO records(id, label, record, quantized, importance, access_count, last_access)
-                    VALUES(?, ?, ?, NULL, ?, ?, ?)
+                    INSERT OR REPLACE INTO records(
+                        id, label, record, quantized, importance, access_count, last_access, record_hash)
+                    VALUES(?, ?, ?, NULL, ?, ?, ?, ?)
                     """)
                 let dropAlias = try database.statement("DELETE FROM aliases WHERE alias = ?")
                 for (record, _) in prepared {
+                    let bytes = record.canonicalBytes
                     try insert.bind(
-                        .blob(record.id.bytes), .unsigned(label), .blob(record.canonicalBytes),
+                        .blob(record.id.bytes), .unsigned(label), .blob(bytes),
                         .integer(record.importance.raw), .unsigned(record.accessCount),
-                        .unsigned(record.lastAccessMilliseconds)
+                        .unsigned(record.lastAccessMilliseconds), .blob(Hash256.of(bytes).bytes)
                     ).run()
                     try dropAlias.bind(.blob(record.id.bytes)).run()
                     labels.append(label)

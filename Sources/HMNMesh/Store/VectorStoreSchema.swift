@@ -8,6 +8,10 @@
 /// - `aliases`: ids merged into another record by compression, still resolvable.
 /// - `meta`: the store's shape and the next label.
 /// - `graph`: the latest HNSW checkpoint image, its checksum, and the label watermark it covers.
+/// - Version 2 adds `records.record_hash` and `records.quantized_hash`: BLAKE2b-256 of the
+///   `record` and `quantized` blobs, written with them and checked when the store opens, so a
+///   flipped byte in a stored vector or payload is reported (`StorageError.corrupt`) and never served. Rows written before version 2 have NULL hashes and
+///   are checked only by decoding. The bookkeeping columns are not covered.
 enum VectorStoreSchema {
     static let migrations = [
         """
@@ -28,6 +32,10 @@ enum VectorStoreSchema {
             checksum BLOB NOT NULL,
             image BLOB NOT NULL
         );
+        """,
         """
+        ALTER TABLE records ADD COLUMN record_hash BLOB;
+        ALTER TABLE records ADD COLUMN quantized_hash BLOB;
+        """,
     ]
 }

@@ -18,6 +18,9 @@ public struct NodeError: Error, Hashable, Sendable, CustomStringConvertible {
         case unavailable
         /// A storage or internal failure on the node's side.
         case internalError
+        /// Stored data failed its integrity check (a ledger row, an SQLite page, the consensus WAL,
+        /// the memory store). It is never served; the message names the file and how to recover.
+        case corruptStorage
     }
 
     public var code: Code

@@ -9,6 +9,8 @@ public struct NodeConfigurationError: Error, Hashable, Sendable, CustomStringCon
         case invalidValue
         /// A file or directory could not be read or written.
         case io
+        /// Another process (a running node) holds the data directory's lock.
+        case locked
     }
 
     public var code: Code

@@ -49,24 +49,28 @@ public actor ConsensusDriver {
     /// One notice per committed block. Single consumer (the node's services).
     public nonisolated let commitNotices: AsyncStream<CommitNotice>
     public nonisolated let publicKey: PublicKey
+    /// No proposal or vote is signed at or below this height (0: none; set after `hmn reset`).
+    public var signingFloorHeight: UInt64 { engine.signingFloorHeight }
 
     /// Builds the engine from the application's committed position and the WAL's records.
     ///
     /// - Parameters:
     ///   - clock: the clock timers sleep on (tests may pass a fast or manual one).
     ///   - nowMilliseconds: wall time in milliseconds since the Unix epoch, for block times.
+    ///   - signingFloorHeight: sign nothing at heights up to this one (set after `hmn reset`; see
+    ///     `ConsensusEngine.signingFloorHeight`).
     public init(
         configuration: ConsensusConfiguration, signingKey: SigningKey, application: sending any NodeApplication,
         wal: sending any WriteAheadLog, clock: any Clock<Duration> = ContinuousClock(),
         nowMilliseconds: @escaping @Sendable () -> UInt64 = WallClock.nowMilliseconds, cal: CALEngine? = nil,
-        logger: Logger
+        signingFloorHeight: UInt64 = 0, logger: Logger
     ) throws(ConsensusError) {
         let records = try wal.records()
         let collector = LateCommitCollector()
         let view = ProposingApplication(inner: application, collector: collector)
         engine = try ConsensusEngine(
             configuration: configuration, signingKey: signingKey, application: view, walRecords: records,
-            logger: logger)
+            signingFloorHeight: signingFloorHeight, logger: logger)
         self.engineView = view
         self.lateCommits = collector
         self.application = application

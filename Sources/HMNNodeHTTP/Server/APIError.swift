@@ -28,6 +28,7 @@ public struct APIError: Error, Hashable, Sendable, CustomStringConvertible {
         case overloaded
         case unavailable
         case internalError
+        case corruptStorage
 
         /// The HTTP status this code is answered with.
         public var status: HTTPResponse.Status {
@@ -41,7 +42,7 @@ public struct APIError: Error, Hashable, Sendable, CustomStringConvertible {
             case .rejected: .unprocessableContent
             case .overloaded: .tooManyRequests
             case .unavailable: .serviceUnavailable
-            case .internalError: .internalServerError
+            case .internalError, .corruptStorage: .internalServerError
             }
         }
     }
@@ -68,6 +69,7 @@ public struct APIError: Error, Hashable, Sendable, CustomStringConvertible {
             case .overloaded: .overloaded
             case .unavailable: .unavailable
             case .internalError: .internalError
+            case .corruptStorage: .corruptStorage
             }
         self.init(code, error.message)
     }
