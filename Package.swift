@@ -165,7 +165,9 @@ let package = Package(
         ),
         .target(
             name: "HMNDevnet",
-            dependencies: ["HMNPrimitives", "HMNLedger", "HMNNode", "HMNNodeHTTP"],
+            dependencies: [
+                "HMNPrimitives", "HMNLedger", "HMNNode", "HMNNodeHTTP", .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
 
@@ -267,7 +269,9 @@ let package = Package(
         ),
         .testTarget(
             name: "HMNDevnetTests",
-            dependencies: ["HMNDevnet", "HMNNode", "HMNNodeHTTP", "HMNPrimitives"],
+            dependencies: [
+                "HMNDevnet", "HMNNode", "HMNNodeHTTP", "HMNPrimitives", .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -9,6 +9,7 @@ struct HMNCommand: AsyncParsableCommand {
         subcommands: [
             KeygenCommand.self, TestnetCommand.self, StartCommand.self, DevnetCommand.self, StatusCommand.self,
             TxCommand.self, MemoryCommand.self, SimulateCommand.self, DemoCommand.self, LedgerCrashWorkerCommand.self,
+            CampaignCommand.self,
         ]
     )
 }
