@@ -65,12 +65,12 @@ actor CampaignLoad {
         }
     }
 
-    /// One sender's loop until the task is cancelled.
-    func runSender(_ index: Int, seed: UInt64) async {
+    /// One sender's loop until `stop` is set.
+    func runSender(_ index: Int, seed: UInt64, stop: CampaignStop) async {
         var generator = SeededGenerator(seed: seed)
         let key = senders[index]
         var nonce: UInt64?
-        while !Task.isCancelled {
+        while !stop.isSet {
             guard let node = live.randomElement(using: &generator) else {
                 try? await Task.sleep(for: .milliseconds(500))
                 continue
@@ -100,7 +100,7 @@ actor CampaignLoad {
                 AcknowledgedTransaction(
                     id: id, sender: key.publicKey.hex, nonce: current, node: node,
                     acknowledgedAtMilliseconds: elapsedMilliseconds()))
-            if await waitUntilCommitted(transaction.id, generator: &generator) {
+            if await waitUntilCommitted(transaction.id, generator: &generator, stop: stop) {
                 nonce = current + 1
             } else {
                 nonce = nil
@@ -109,10 +109,10 @@ actor CampaignLoad {
     }
 
     /// Polls random live nodes until one reports `id` committed (true), or the commit timeout or
-    /// cancellation (false).
-    private func waitUntilCommitted(_ id: Hash256, generator: inout SeededGenerator) async -> Bool {
+    /// the stop (false).
+    private func waitUntilCommitted(_ id: Hash256, generator: inout SeededGenerator, stop: CampaignStop) async -> Bool {
         let deadline = ContinuousClock.now + commitTimeout
-        while ContinuousClock.now < deadline, !Task.isCancelled {
+        while ContinuousClock.now < deadline, !stop.isSet {
             try? await Task.sleep(for: .milliseconds(400))
             guard let node = live.randomElement(using: &generator) else { continue }
             if (try? await clients[node].transaction(id: id)) != nil {
@@ -130,12 +130,13 @@ actor CampaignLoad {
         }
     }
 
-    /// Puts a memory record on a random live node every `interval` until cancelled.
-    func runMemories(_ devnet: DevnetLoad, dimension: Int, interval: Duration, seed: UInt64) async {
+    /// Puts a memory record on a random live node every `interval` until `stop` is set.
+    func runMemories(_ devnet: DevnetLoad, dimension: Int, interval: Duration, seed: UInt64, stop: CampaignStop) async {
         var generator = SeededGenerator(seed: seed)
         var count = 0
-        while !Task.isCancelled {
-            try? await Task.sleep(for: interval)
+        while !stop.isSet {
+            await CampaignStop.sleep(interval) { stop.isSet }
+            if stop.isSet { break }
             guard let node = live.randomElement(using: &generator) else { continue }
             if (try? await devnet.putMemory(dimension: dimension, via: node, note: "campaign \(count)")) != nil {
                 memoriesAcknowledged += 1

@@ -51,12 +51,12 @@ actor CampaignRecorder {
         return polled.indices.filter { polled[$0] != nil }
     }
 
-    /// Samples once a second until cancelled, telling `load` which nodes answer.
-    func run(updating load: CampaignLoad) async {
-        while !Task.isCancelled {
+    /// Samples once a second until `stop` is set, telling `load` which nodes answer.
+    func run(updating load: CampaignLoad, stop: CampaignStop) async {
+        while !stop.isSet {
             let live = await sample()
             await load.setLive(live)
-            try? await Task.sleep(for: .seconds(1))
+            await CampaignStop.sleep(.seconds(1)) { stop.isSet }
         }
     }
 }

@@ -50,14 +50,19 @@ struct CampaignSession: Sendable {
 
         let devnet = DevnetLoad(cluster: cluster, seed: settings.seed)
         let dimension = cluster.configurations[0].vectorDimension
+        let stop = CampaignStop()
         let applied = await withTaskGroup(of: Void.self) { group in
-            group.addTask { await recorder.run(updating: load) }
+            group.addTask { await recorder.run(updating: load, stop: stop) }
             for index in 0..<campaign.senders {
-                group.addTask { await load.runSender(index, seed: settings.seed &+ UInt64(index) &* 7_919) }
+                group.addTask { await load.runSender(index, seed: settings.seed &+ UInt64(index) &* 7_919, stop: stop) }
             }
-            group.addTask { await load.runMemories(devnet, dimension: dimension, interval: .seconds(3), seed: settings.seed) }
+            group.addTask {
+                await load.runMemories(devnet, dimension: dimension, interval: .seconds(3), seed: settings.seed, stop: stop)
+            }
             let applied = await applyFaults(stopRequested: stopRequested)
-            group.cancelAll()
+            // A flag, not cancelAll(): see CampaignStop.
+            stop.set()
+            await group.waitForAll()
             return applied
         }
         report.faults = applied.sorted { $0.index < $1.index }
@@ -79,13 +84,11 @@ struct CampaignSession: Sendable {
         return await withTaskGroup(of: CampaignReport.AppliedFault.self) { group in
             for fault in campaign.plan.faults {
                 let due = phaseStart + .milliseconds(Int64(fault.atMilliseconds))
-                while ContinuousClock.now < due, !stopRequested() {
-                    try? await Task.sleep(for: min(.milliseconds(250), due - ContinuousClock.now))
-                }
+                await CampaignStop.sleep(due - ContinuousClock.now, unless: stopRequested)
                 if stopRequested() { break }
-                group.addTask { await apply(fault, phaseStart: phaseStart) }
+                group.addTask { await apply(fault, phaseStart: phaseStart, stopRequested: stopRequested) }
             }
-            while ContinuousClock.now < end, !stopRequested() { try? await Task.sleep(for: .milliseconds(250)) }
+            await CampaignStop.sleep(end - ContinuousClock.now, unless: stopRequested)
             var applied: [CampaignReport.AppliedFault] = []
             for await fault in group { applied.append(fault) }
             return applied
@@ -93,7 +96,9 @@ struct CampaignSession: Sendable {
     }
 
     /// Applies one fault and undoes it after its down time.
-    private func apply(_ fault: PlannedFault, phaseStart: ContinuousClock.Instant) async -> CampaignReport.AppliedFault {
+    private func apply(
+        _ fault: PlannedFault, phaseStart: ContinuousClock.Instant, stopRequested: @escaping @Sendable () -> Bool
+    ) async -> CampaignReport.AppliedFault {
         let at = (ContinuousClock.now - phaseStart).milliseconds
         let down = Duration.milliseconds(Int64(fault.downMilliseconds))
         var notes: [String] = []
@@ -109,13 +114,13 @@ struct CampaignSession: Sendable {
                     notes.append("node\(node) ignored SIGTERM for 15 s and was killed")
                 }
             }
-            try? await Task.sleep(for: down)
+            await CampaignStop.sleep(down, unless: stopRequested)
             for node in fault.nodes {
                 do { try cluster.nodes[node].start() } catch { notes.append("restart of node\(node) failed: \(error)") }
             }
         case .pause:
             for node in fault.nodes { cluster.nodes[node].send(SIGSTOP) }
-            try? await Task.sleep(for: down)
+            await CampaignStop.sleep(down, unless: stopRequested)
             for node in fault.nodes { cluster.nodes[node].send(SIGCONT) }
         case .partition:
             guard let network else {
@@ -123,7 +128,7 @@ struct CampaignSession: Sendable {
                 break
             }
             do { try network.partition(fault.nodes) } catch { notes.append("\(error)") }
-            try? await Task.sleep(for: down)
+            await CampaignStop.sleep(down, unless: stopRequested)
             do { try network.heal(fault.nodes) } catch { notes.append("\(error)") }
         }
         return CampaignReport.AppliedFault(
