@@ -7,7 +7,8 @@ import Logging
 struct CampaignCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "campaign",
-        abstract: "Run N validator processes under load, crash, freeze, restart and partition them, then check agreement.",
+        abstract:
+            "Run N validator processes under load, crash, freeze, restart and partition them, then check agreement.",
         discussion: """
             Creates a fresh testnet in --dir, starts one `hmn start` process per validator, submits \
             transfers and memory records, and applies a seeded schedule of faults for --duration \
@@ -65,7 +66,10 @@ struct CampaignCommand: AsyncParsableCommand {
         let plan = FaultPlan(settings)
         if planOnly {
             for fault in plan.faults {
-                print("\(fault.atMilliseconds) ms  \(fault.kind.rawValue)  nodes \(fault.nodes)  for \(fault.downMilliseconds) ms")
+                print(
+                    "\(fault.atMilliseconds) ms  \(fault.kind.rawValue)  nodes \(fault.nodes)  "
+                        + "for \(fault.downMilliseconds) ms"
+                )
             }
             print("\(plan.faults.count) faults, at most \(plan.peakFaulty) validators faulty at once")
             return
@@ -78,13 +82,16 @@ struct CampaignCommand: AsyncParsableCommand {
         let stop = StopSignal()
         stop.install()
         defer { stop.uninstall() }
-        let directory = dir.hasPrefix("/")
+        let directory =
+            dir.hasPrefix("/")
             ? dir : (FileManager.default.currentDirectoryPath as NSString).appendingPathComponent(dir)
         var campaign = FaultCampaign(
             plan: plan, directory: directory, executable: try DevnetCommand.ownExecutable(), basePort: basePort,
             build: build, logger: Logger(label: "hmn.campaign"))
         campaign.removeDirectoryWhenPassed = false
-        print("campaign: \(plan.faults.count) faults planned from seed \(seed), at most \(plan.peakFaulty) faulty at once")
+        print(
+            "campaign: \(plan.faults.count) faults planned from seed \(seed), at most \(plan.peakFaulty) faulty at once"
+        )
         let result = try await campaign.run(stopRequested: { stop.requested })
         print(result.summary)
         if let report {

@@ -7,7 +7,8 @@ import Testing
     func sameSeedSamePlan(seed: UInt64) {
         let settings = FaultPlan.Settings(validators: 7, durationSeconds: 300, seed: seed, partitions: true)
         #expect(FaultPlan(settings) == FaultPlan(settings))
-        #expect(FaultPlan(settings) != FaultPlan(FaultPlan.Settings(validators: 7, durationSeconds: 300, seed: seed + 1)))
+        #expect(
+            FaultPlan(settings) != FaultPlan(FaultPlan.Settings(validators: 7, durationSeconds: 300, seed: seed + 1)))
     }
 
     @Test("never more than maxFaulty validators faulty at once, all faults inside the duration", arguments: 4...7)

@@ -80,8 +80,14 @@ public struct TransactionOutcome: Codable, Hashable, Sendable {
     /// Not committed, but the node that acknowledged it was killed or restarted before it was seen
     /// committed: a pending transaction lives only in that node's memory (202 means "pending").
     public var lostWithCrashedNode = 0
-    /// Not committed because the sender later reused its nonce for another transaction that did commit.
+    /// Ids of those transactions, for the report.
+    public var lostWithCrashedNodeIDs: [String] = []
+    /// Not committed because another transaction of the same sender with the same nonce committed
+    /// (the sender reused the nonce after a refusal or a timed-out submission).
     public var superseded = 0
+    public var supersededIDs: [String] = []
+    /// Indeterminate submissions (no answer) that turned out committed.
+    public var indeterminateCommitted = 0
     public var violations: [CampaignViolation] = []
 
     public init() {}
@@ -127,20 +133,23 @@ public enum CampaignChecker {
         return violations
     }
 
-    /// Classifies every acknowledged transaction. `locations[i][id]` is the block id node `i` reports
-    /// for transaction `id` (absent: not committed there); `crashes[n]` holds the run times (ms) at
-    /// which node `n` was killed or restarted.
+    /// Classifies every acknowledged transaction. `indeterminate` are submissions that got no answer:
+    /// each may or may not be committed, but where it is, it must be on every node in the same block,
+    /// and it explains an acknowledged transaction of the same sender and nonce that is not.
+    /// `locations[i][id]` is the block id node `i` reports for transaction `id` (absent: not committed
+    /// there); `crashes[n]` holds the run times (ms) at which node `n` was killed or restarted.
     public static func checkTransactions(
-        _ acknowledged: [AcknowledgedTransaction], locations: [[String: String]], crashes: [Int: [UInt64]]
+        _ acknowledged: [AcknowledgedTransaction], indeterminate: [AcknowledgedTransaction] = [],
+        locations: [[String: String]], crashes: [Int: [UInt64]]
     ) -> TransactionOutcome {
         var outcome = TransactionOutcome()
         var committedNonces: Set<String> = []
         var unplaced: [AcknowledgedTransaction] = []
-        for transaction in acknowledged {
+        for (transaction, isAcknowledged) in acknowledged.map({ ($0, true) }) + indeterminate.map({ ($0, false) }) {
             let blocks = locations.map { $0[transaction.id] }
             let found = blocks.compactMap { $0 }
             if found.isEmpty {
-                unplaced.append(transaction)
+                if isAcknowledged { unplaced.append(transaction) }
                 continue
             }
             if found.count != blocks.count {
@@ -154,23 +163,32 @@ public enum CampaignChecker {
                 outcome.violations.append(
                     CampaignViolation(
                         .transactionDisagreement,
-                        "transaction \(transaction.id.prefix(16)) is committed in \(Set(found).count) different blocks"))
-            } else {
+                        "transaction \(transaction.id.prefix(16)) is committed in \(Set(found).count) different blocks")
+                )
+            } else if isAcknowledged {
                 outcome.committed += 1
+            } else {
+                outcome.indeterminateCommitted += 1
             }
             committedNonces.insert("\(transaction.sender)/\(transaction.nonce)")
         }
         for transaction in unplaced {
-            let crashedAfter = (crashes[transaction.node] ?? []).contains { $0 >= transaction.acknowledgedAtMilliseconds }
+            let crashedAfter = (crashes[transaction.node] ?? []).contains {
+                $0 >= transaction.acknowledgedAtMilliseconds
+            }
             if let seen = transaction.seenCommittedAtMilliseconds {
                 outcome.violations.append(
                     CampaignViolation(
                         .lostTransaction,
-                        "transaction \(transaction.id.prefix(16)) was seen committed at \(seen) ms and is now on no node"))
-            } else if crashedAfter {
-                outcome.lostWithCrashedNode += 1
+                        "transaction \(transaction.id.prefix(16)) was seen committed at \(seen) ms "
+                            + "and is now on no node"
+                    ))
             } else if committedNonces.contains("\(transaction.sender)/\(transaction.nonce)") {
                 outcome.superseded += 1
+                outcome.supersededIDs.append(transaction.id)
+            } else if crashedAfter {
+                outcome.lostWithCrashedNode += 1
+                outcome.lostWithCrashedNodeIDs.append(transaction.id)
             } else {
                 outcome.violations.append(
                     CampaignViolation(
@@ -196,7 +214,9 @@ public enum CampaignChecker {
             violations.append(
                 CampaignViolation(
                     .noProgress,
-                    "no new block for \(Int(longestStallSeconds)) s (limit \(Int(limitSeconds)) s) with at most f faulty"))
+                    "no new block for \(Int(longestStallSeconds)) s (limit \(Int(limitSeconds)) s) "
+                        + "with at most f faulty"
+                ))
         }
         return violations
     }

@@ -21,6 +21,9 @@ actor CampaignLoad {
     private(set) var acknowledged: [AcknowledgedTransaction] = []
     private var position: [String: Int] = [:]
     private(set) var refused = 0
+    /// Submissions whose answer never came (timeout, connection reset): the node may or may not have
+    /// taken them — Jepsen's "indeterminate" operations. Looked up at the end like acknowledged ones.
+    private(set) var indeterminate: [AcknowledgedTransaction] = []
     private(set) var memoriesAcknowledged = 0
     /// A transaction not seen committed for this long is given up on and its nonce reused.
     private let commitTimeout: Duration
@@ -41,7 +44,8 @@ actor CampaignLoad {
     /// Milliseconds since the start of the run.
     func elapsedMilliseconds() -> UInt64 {
         let elapsed = ContinuousClock.now - started
-        return UInt64(max(0, elapsed.components.seconds * 1_000 + elapsed.components.attoseconds / 1_000_000_000_000_000))
+        return UInt64(
+            max(0, elapsed.components.seconds * 1_000 + elapsed.components.attoseconds / 1_000_000_000_000_000))
     }
 
     func setLive(_ nodes: [Int]) { live = nodes }
@@ -54,7 +58,8 @@ actor CampaignLoad {
             var ids: [Hash256] = []
             for sender in senders {
                 let transaction = SignedTransaction.make(
-                    chainID: chainID, key: faucet, nonce: nonce, body: .transfer(recipient: sender.publicKey, amount: amount))
+                    chainID: chainID, key: faucet, nonce: nonce,
+                    body: .transfer(recipient: sender.publicKey, amount: amount))
                 _ = try await client.submit(transaction)
                 ids.append(transaction.id)
                 nonce += 1
@@ -89,7 +94,14 @@ actor CampaignLoad {
             do {
                 _ = try await client.submit(transaction)
             } catch {
-                refused += 1
+                if error.code == .transport {
+                    indeterminate.append(
+                        AcknowledgedTransaction(
+                            id: transaction.id.hex, sender: key.publicKey.hex, nonce: current, node: node,
+                            acknowledgedAtMilliseconds: elapsedMilliseconds()))
+                } else {
+                    refused += 1
+                }
                 nonce = nil
                 try? await Task.sleep(for: .milliseconds(300))
                 continue
@@ -116,7 +128,9 @@ actor CampaignLoad {
             try? await Task.sleep(for: .milliseconds(400))
             guard let node = live.randomElement(using: &generator) else { continue }
             if (try? await clients[node].transaction(id: id)) != nil {
-                if let index = position[id.hex] { acknowledged[index].seenCommittedAtMilliseconds = elapsedMilliseconds() }
+                if let index = position[id.hex] {
+                    acknowledged[index].seenCommittedAtMilliseconds = elapsedMilliseconds()
+                }
                 return true
             }
         }

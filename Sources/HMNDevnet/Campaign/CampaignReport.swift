@@ -13,7 +13,9 @@ public struct CampaignReport: Codable, Hashable, Sendable {
         /// Empty when it went as planned; otherwise what went wrong applying or undoing it.
         public var note: String
 
-        public init(index: Int, kind: FaultKind, nodes: [Int], atMilliseconds: UInt64, downMilliseconds: UInt64, note: String) {
+        public init(
+            index: Int, kind: FaultKind, nodes: [Int], atMilliseconds: UInt64, downMilliseconds: UInt64, note: String
+        ) {
             self.index = index
             self.kind = kind
             self.nodes = nodes
@@ -43,6 +45,10 @@ public struct CampaignReport: Codable, Hashable, Sendable {
         public var superseded = 0
         /// Submissions a node refused (not acknowledged, so not promised).
         public var refused = 0
+        /// Submissions that got no answer (timeout); each may or may not have been taken.
+        public var indeterminate = 0
+        /// Of those, committed (on every node, in one block).
+        public var indeterminateCommitted = 0
         public var memoriesAcknowledged = 0
     }
 
@@ -90,9 +96,12 @@ public struct CampaignReport: Codable, Hashable, Sendable {
             "  heights: \(heights.atFaultStart) at fault start → \(heights.atFaultEnd) at fault end; "
                 + "1…\(heights.checked) compared on every node; longest stall "
                 + String(format: "%.1f", heights.longestStallSeconds) + " s",
-            "  transactions: \(transactions.acknowledged) acknowledged, \(transactions.committed) committed on every node, "
+            "  transactions: \(transactions.acknowledged) acknowledged, "
+                + "\(transactions.committed) committed on every node, "
                 + "\(transactions.lostWithCrashedNode) lost with a crashed node's mempool, "
-                + "\(transactions.superseded) superseded, \(transactions.refused) refused; "
+                + "\(transactions.superseded) superseded, \(transactions.refused) refused, "
+                + "\(transactions.indeterminate) indeterminate "
+                + "(\(transactions.indeterminateCommitted) of them committed); "
                 + "\(transactions.memoriesAcknowledged) memory records acknowledged",
             "  exit statuses at the final restart: "
                 + exitStatuses.map { $0.map(String.init) ?? "?" }.joined(separator: " "),

@@ -31,13 +31,16 @@ struct CampaignSession: Sendable {
         var generator = SeededGenerator(seed: campaign.plan.settings.seed ^ 0x5EED_10AD)
         let senders = (0..<campaign.senders).map { _ in
             // Any 32 bytes are a valid seed.
-            try! SigningKey(seed: (0..<SigningKey.seedByteCount).map { _ in UInt8.random(in: 0...255, using: &generator) })
+            try! SigningKey(
+                seed: (0..<SigningKey.seedByteCount).map { _ in UInt8.random(in: 0...255, using: &generator) })
         }
         load = CampaignLoad(
             clients: fastClients, chainID: cluster.chainID, faucet: cluster.faucet, senders: senders, started: started)
     }
 
-    func execute(into report: inout CampaignReport, stopRequested: @escaping @Sendable () -> Bool) async throws(DevnetError) {
+    func execute(into report: inout CampaignReport, stopRequested: @escaping @Sendable () -> Bool)
+        async throws(DevnetError)
+    {
         try cluster.startAll()
         try await cluster.waitForHeight(1, timeout: campaign.recoveryTimeout)
         logger.info("campaign: chain is running; funding \(campaign.senders) senders")
@@ -46,7 +49,11 @@ struct CampaignSession: Sendable {
         report.heights.atFaultStart = await recorder.maxHeight
         await recorder.resetStallClock()
         logger.info(
-            "campaign: \(campaign.plan.faults.count) faults over \(settings.durationSeconds) s from height \(report.heights.atFaultStart)")
+            """
+            campaign: \(campaign.plan.faults.count) faults over \(settings.durationSeconds) s \
+            from height \(report.heights.atFaultStart)
+            """
+        )
 
         let devnet = DevnetLoad(cluster: cluster, seed: settings.seed)
         let dimension = cluster.configurations[0].vectorDimension
@@ -57,7 +64,8 @@ struct CampaignSession: Sendable {
                 group.addTask { await load.runSender(index, seed: settings.seed &+ UInt64(index) &* 7_919, stop: stop) }
             }
             group.addTask {
-                await load.runMemories(devnet, dimension: dimension, interval: .seconds(3), seed: settings.seed, stop: stop)
+                await load.runMemories(
+                    devnet, dimension: dimension, interval: .seconds(3), seed: settings.seed, stop: stop)
             }
             let applied = await applyFaults(stopRequested: stopRequested)
             // A flag, not cancelAll(): see CampaignStop.
@@ -66,7 +74,9 @@ struct CampaignSession: Sendable {
             return applied
         }
         report.faults = applied.sorted { $0.index < $1.index }
-        report.notes += applied.filter { !$0.note.isEmpty }.map { "fault \($0.index) (\($0.kind.rawValue) \($0.nodes)): \($0.note)" }
+        report.notes += applied.filter { !$0.note.isEmpty }.map {
+            "fault \($0.index) (\($0.kind.rawValue) \($0.nodes)): \($0.note)"
+        }
         report.heights.atFaultEnd = await recorder.maxHeight
         report.heights.longestStallSeconds = await recorder.longestStall.seconds
         logger.info("campaign: faults done at height \(report.heights.atFaultEnd); healing")
@@ -102,7 +112,8 @@ struct CampaignSession: Sendable {
         let at = (ContinuousClock.now - phaseStart).milliseconds
         let down = Duration.milliseconds(Int64(fault.downMilliseconds))
         var notes: [String] = []
-        logger.info("campaign: fault \(fault.index) \(fault.kind.rawValue) on \(fault.nodes) for \(fault.downMilliseconds) ms")
+        logger.info(
+            "campaign: fault \(fault.index) \(fault.kind.rawValue) on \(fault.nodes) for \(fault.downMilliseconds) ms")
         switch fault.kind {
         case .crash, .restart:
             for node in fault.nodes {
@@ -188,7 +199,9 @@ struct CampaignSession: Sendable {
             report.violations.append(
                 CampaignViolation(
                     .nodeDidNotRecover,
-                    "after restarting every node, not all reached height \(before + 2): heights \(await recorder.heights)"))
+                    "after restarting every node, not all reached height \(before + 2): "
+                        + "heights \(await recorder.heights)"
+                ))
         }
     }
 
@@ -221,12 +234,19 @@ struct CampaignSession: Sendable {
         report.violations += CampaignChecker.checkChains(chains, through: checked)
 
         let acknowledged = await load.acknowledged
-        logger.info("campaign: looking up \(acknowledged.count) acknowledged transactions on every node")
+        let indeterminate = await load.indeterminate
+        let lookups = acknowledged + indeterminate
+        logger.info(
+            """
+            campaign: looking up \(acknowledged.count) acknowledged and \(indeterminate.count) indeterminate \
+            transactions on every node
+            """
+        )
         let locations = await withTaskGroup(of: (Int, [String: String]).self) { group in
             for (node, client) in slowClients.enumerated() {
                 group.addTask {
                     var found: [String: String] = [:]
-                    for transaction in acknowledged {
+                    for transaction in lookups {
                         guard let id = try? Hash256(hex: transaction.id),
                             let record = try? await client.transaction(id: id)
                         else { continue }
@@ -240,14 +260,35 @@ struct CampaignSession: Sendable {
             return locations
         }
         let outcome = CampaignChecker.checkTransactions(
-            acknowledged, locations: locations, crashes: await recorder.crashes)
+            acknowledged, indeterminate: indeterminate, locations: locations, crashes: await recorder.crashes)
         report.violations += outcome.violations
         report.transactions.acknowledged = acknowledged.count
         report.transactions.seenCommitted = acknowledged.filter { $0.seenCommittedAtMilliseconds != nil }.count
         report.transactions.committed = outcome.committed
         report.transactions.lostWithCrashedNode = outcome.lostWithCrashedNode
         report.transactions.superseded = outcome.superseded
+        let byID = Dictionary(acknowledged.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        let crashes = await recorder.crashes
+        for id in outcome.lostWithCrashedNodeIDs {
+            guard let transaction = byID[id] else { continue }
+            let crash = crashes[transaction.node]?.first { $0 >= transaction.acknowledgedAtMilliseconds } ?? 0
+            report.notes.append(
+                "transaction \(id.prefix(16)) (sender \(transaction.sender.prefix(8)) nonce \(transaction.nonce)) "
+                    + "acknowledged by node\(transaction.node) at \(transaction.acknowledgedAtMilliseconds) ms "
+                    + "died with "
+                    + "its mempool (node killed or restarted at \(crash) ms)")
+        }
+        for id in outcome.supersededIDs {
+            guard let transaction = byID[id] else { continue }
+            report.notes.append(
+                "transaction \(id.prefix(16)) acknowledged by node\(transaction.node) at "
+                    + "\(transaction.acknowledgedAtMilliseconds) ms lost nonce \(transaction.nonce) of sender "
+                    + "\(transaction.sender.prefix(8)) to another committed transaction"
+            )
+        }
         report.transactions.refused = await load.refused
+        report.transactions.indeterminate = indeterminate.count
+        report.transactions.indeterminateCommitted = outcome.indeterminateCommitted
         report.transactions.memoriesAcknowledged = await load.memoriesAcknowledged
 
         report.violations += CampaignChecker.checkLiveness(

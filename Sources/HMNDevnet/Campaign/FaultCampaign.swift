@@ -44,7 +44,9 @@ public struct FaultCampaign: Sendable {
 
     /// Runs the campaign; `stopRequested` ends the fault phase early (Ctrl-C), the checks still run.
     /// Throws only when the testnet cannot be set up; everything found later is in the report.
-    public func run(stopRequested: @escaping @Sendable () -> Bool = { false }) async throws(DevnetError) -> CampaignReport {
+    public func run(stopRequested: @escaping @Sendable () -> Bool = { false }) async throws(DevnetError)
+        -> CampaignReport
+    {
         let wallStart = Date()
         let started = ContinuousClock.now
         try? FileManager.default.removeItem(atPath: directory)
@@ -95,5 +97,7 @@ public struct FaultCampaign: Sendable {
 extension Duration {
     var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
 
-    var milliseconds: UInt64 { UInt64(max(0, components.seconds * 1_000 + components.attoseconds / 1_000_000_000_000_000)) }
+    var milliseconds: UInt64 {
+        UInt64(max(0, components.seconds * 1_000 + components.attoseconds / 1_000_000_000_000_000))
+    }
 }

@@ -55,7 +55,9 @@ public struct FaultPlan: Codable, Hashable, Sendable {
         /// No fault in the first seconds, so the chain is running when they begin.
         public var warmupMilliseconds: UInt64 = 3_000
 
-        public init(validators: Int, durationSeconds: Int, seed: UInt64, partitions: Bool = false, maxFaulty: Int? = nil) {
+        public init(
+            validators: Int, durationSeconds: Int, seed: UInt64, partitions: Bool = false, maxFaulty: Int? = nil
+        ) {
             self.validators = validators
             self.durationSeconds = durationSeconds
             self.seed = seed
@@ -97,7 +99,8 @@ public struct FaultPlan: Codable, Hashable, Sendable {
                 let nodes = Array(free.shuffled(using: &generator).prefix(count)).sorted()
                 for node in nodes { busyUntil[node] = time + down + settings.recoveryAllowanceMilliseconds }
                 faults.append(
-                    PlannedFault(index: faults.count, atMilliseconds: time, kind: kind, nodes: nodes, downMilliseconds: down))
+                    PlannedFault(
+                        index: faults.count, atMilliseconds: time, kind: kind, nodes: nodes, downMilliseconds: down))
             }
             time += UInt64.random(in: settings.intervalMilliseconds, using: &generator)
         }
@@ -110,7 +113,8 @@ public struct FaultPlan: Codable, Hashable, Sendable {
         for fault in faults {
             let t = fault.atMilliseconds
             let overlapping = faults.filter {
-                $0.atMilliseconds <= t && t < $0.atMilliseconds + $0.downMilliseconds + settings.recoveryAllowanceMilliseconds
+                $0.atMilliseconds <= t
+                    && t < $0.atMilliseconds + $0.downMilliseconds + settings.recoveryAllowanceMilliseconds
             }
             peak = max(peak, Set(overlapping.flatMap(\.nodes)).count)
         }
