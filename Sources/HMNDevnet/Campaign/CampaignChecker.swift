@@ -45,6 +45,7 @@ public struct AcknowledgedTransaction: Codable, Hashable, Sendable {
 
 /// One broken promise found by the ``CampaignChecker``.
 public struct CampaignViolation: Codable, Hashable, Sendable, CustomStringConvertible {
+    /// Which promise was broken.
     public enum Kind: String, Codable, Hashable, Sendable {
         /// Two nodes hold different blocks at one height.
         case fork
@@ -88,6 +89,7 @@ public struct TransactionOutcome: Codable, Hashable, Sendable {
     public var supersededIDs: [String] = []
     /// Indeterminate submissions (no answer) that turned out committed.
     public var indeterminateCommitted = 0
+    /// Disagreements and unexplained losses.
     public var violations: [CampaignViolation] = []
 
     public init() {}

@@ -75,13 +75,16 @@ actor CampaignLoad {
         var generator = SeededGenerator(seed: seed)
         let key = senders[index]
         var nonce: UInt64?
+        // The next nonce after the last transaction seen committed: a nonce read from a lagging node
+        // may be older, and reusing it would only make a transaction that can never commit.
+        var floor: UInt64 = 0
         while !stop.isSet {
             guard let node = live.randomElement(using: &generator) else {
                 try? await Task.sleep(for: .milliseconds(500))
                 continue
             }
             let client = clients[node]
-            if nonce == nil { nonce = try? await client.account(key.publicKey).nonce }
+            if nonce == nil { nonce = (try? await client.account(key.publicKey).nonce).map { max($0, floor) } }
             guard let current = nonce else {
                 try? await Task.sleep(for: .milliseconds(500))
                 continue
@@ -114,6 +117,7 @@ actor CampaignLoad {
                     acknowledgedAtMilliseconds: elapsedMilliseconds()))
             if await waitUntilCommitted(transaction.id, generator: &generator, stop: stop) {
                 nonce = current + 1
+                floor = current + 1
             } else {
                 nonce = nil
             }

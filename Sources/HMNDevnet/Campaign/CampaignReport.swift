@@ -25,6 +25,7 @@ public struct CampaignReport: Codable, Hashable, Sendable {
         }
     }
 
+    /// Heights during and after the faults.
     public struct Heights: Codable, Hashable, Sendable {
         /// Highest height any node had when the faults began and when they ended.
         public var atFaultStart: UInt64 = 0
@@ -35,6 +36,7 @@ public struct CampaignReport: Codable, Hashable, Sendable {
         public var longestStallSeconds: Double = 0
     }
 
+    /// How the load's transactions ended.
     public struct Transactions: Codable, Hashable, Sendable {
         public var acknowledged = 0
         /// Seen committed by the load (or in the settle phase) before the final check.
@@ -52,6 +54,7 @@ public struct CampaignReport: Codable, Hashable, Sendable {
         public var memoriesAcknowledged = 0
     }
 
+    /// The plan's settings (validators, duration, seed, partitions, max faulty).
     public var settings: FaultPlan.Settings
     /// `debug` or `release`, as the caller says.
     public var build: String
@@ -65,6 +68,7 @@ public struct CampaignReport: Codable, Hashable, Sendable {
     public var transactions = Transactions()
     /// Exit status of every node at the final graceful restart (0 expected).
     public var exitStatuses: [Int32?] = []
+    /// Every broken promise; empty when the run passed.
     public var violations: [CampaignViolation] = []
     /// Things worth reading that are not violations.
     public var notes: [String] = []
@@ -82,6 +86,7 @@ public struct CampaignReport: Codable, Hashable, Sendable {
         Dictionary(grouping: faults, by: \.kind).mapValues(\.count)
     }
 
+    /// Whether no violation was found.
     public var passed: Bool { violations.isEmpty }
 
     /// The human summary.

@@ -13,9 +13,13 @@ import Logging
 /// In the spirit of Jepsen's Tendermint analysis and CometBFT's e2e perturbations, on one machine.
 /// The fault schedule replays from the seed; the interleaving of real processes does not.
 public struct FaultCampaign: Sendable {
+    /// The seeded schedule to apply.
     public var plan: FaultPlan
+    /// The testnet directory; deleted and created afresh.
     public var directory: String
+    /// The `hmn` binary the nodes run.
     public var executable: String
+    /// Node `i` uses `basePort + 2i` (P2P) and `basePort + 2i + 1` (HTTP).
     public var basePort: Int
     /// `debug` or `release`, for the report.
     public var build: String
@@ -29,6 +33,7 @@ public struct FaultCampaign: Sendable {
     public var settleTimeout: Duration = .seconds(30)
     /// Deletes the directory after a run without violations.
     public var removeDirectoryWhenPassed = true
+    /// Progress of the phases and of every fault, at info.
     public var logger: Logger
 
     public init(plan: FaultPlan, directory: String, executable: String, basePort: Int, build: String, logger: Logger) {

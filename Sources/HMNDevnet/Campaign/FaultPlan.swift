@@ -39,6 +39,7 @@ public struct PlannedFault: Codable, Hashable, Sendable {
 /// f = ⌊(N − 1)/3⌋, which keeps a quorum alive, so the chain must keep finalizing; above f stalls are
 /// expected, forks never.
 public struct FaultPlan: Codable, Hashable, Sendable {
+    /// What a plan is drawn from.
     public struct Settings: Codable, Hashable, Sendable {
         public var validators: Int
         public var durationSeconds: Int
@@ -75,6 +76,7 @@ public struct FaultPlan: Codable, Hashable, Sendable {
     }
 
     public var settings: Settings
+    /// The faults in time order.
     public var faults: [PlannedFault]
 
     public init(settings: Settings, faults: [PlannedFault]) {
