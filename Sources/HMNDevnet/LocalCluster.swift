@@ -56,7 +56,9 @@ public final class LocalCluster: Sendable {
                 home: (directory as NSString).appendingPathComponent(name), executable: executable,
                 launchPrefix: launch.prefix, extraArguments: launch.extraArguments)
         }
-        clients = zip(configurations, launches).map { NodeClient(host: $1.apiHost, port: $0.httpPort, timeoutSeconds: 5) }
+        clients = zip(configurations, launches).map {
+            NodeClient(host: $1.apiHost, port: $0.httpPort, timeoutSeconds: 5)
+        }
     }
 
     /// Writes a new testnet with `Testnet.initialize` and opens it.
