@@ -147,6 +147,7 @@ public enum CampaignChecker {
         var outcome = TransactionOutcome()
         var committedNonces: Set<String> = []
         var unplaced: [AcknowledgedTransaction] = []
+        var missingByNodes: [String: [String]] = [:]
         for (transaction, isAcknowledged) in acknowledged.map({ ($0, true) }) + indeterminate.map({ ($0, false) }) {
             let blocks = locations.map { $0[transaction.id] }
             let found = blocks.compactMap { $0 }
@@ -155,12 +156,10 @@ public enum CampaignChecker {
                 continue
             }
             if found.count != blocks.count {
-                let missing = blocks.indices.filter { blocks[$0] == nil }.map { "node\($0)" }
-                outcome.violations.append(
-                    CampaignViolation(
-                        .transactionDisagreement,
-                        "transaction \(transaction.id.prefix(16)) is committed on \(found.count) nodes but not on "
-                            + missing.joined(separator: ", ")))
+                // Grouped by the nodes that lack them: one node stuck behind would otherwise give one
+                // violation per transaction.
+                let missing = blocks.indices.filter { blocks[$0] == nil }.map { "node\($0)" }.joined(separator: ", ")
+                missingByNodes[missing, default: []].append(transaction.id)
             } else if Set(found).count > 1 {
                 outcome.violations.append(
                     CampaignViolation(
@@ -173,6 +172,13 @@ public enum CampaignChecker {
                 outcome.indeterminateCommitted += 1
             }
             committedNonces.insert("\(transaction.sender)/\(transaction.nonce)")
+        }
+        for (nodes, ids) in missingByNodes.sorted(by: { $0.key < $1.key }) {
+            outcome.violations.append(
+                CampaignViolation(
+                    .transactionDisagreement,
+                    "\(ids.count) transaction(s) committed elsewhere are missing on \(nodes), e.g. \(ids[0].prefix(16))"
+                ))
         }
         for transaction in unplaced {
             let crashedAfter = (crashes[transaction.node] ?? []).contains {
