@@ -167,7 +167,9 @@ let package = Package(
         ),
         .target(
             name: "HMNDevnet",
-            dependencies: ["HMNPrimitives", "HMNLedger", "HMNNode", "HMNNodeHTTP"],
+            dependencies: [
+                "HMNPrimitives", "HMNLedger", "HMNNode", "HMNNodeHTTP", .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
 
@@ -270,7 +272,9 @@ let package = Package(
         ),
         .testTarget(
             name: "HMNDevnetTests",
-            dependencies: ["HMNDevnet", "HMNNode", "HMNNodeHTTP", "HMNPrimitives"],
+            dependencies: [
+                "HMNDevnet", "HMNNode", "HMNNodeHTTP", "HMNPrimitives", .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

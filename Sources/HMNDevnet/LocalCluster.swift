@@ -17,8 +17,10 @@ public final class LocalCluster: Sendable {
     /// The funded key `hmn testnet init` writes to `<dir>/faucet_key`.
     public let faucet: SigningKey
 
-    /// Opens an existing testnet directory (`node0`, `node1`, … and `faucet_key`).
-    public init(directory: String, executable: String) throws(DevnetError) {
+    /// Opens an existing testnet directory (`node0`, `node1`, … and `faucet_key`). `launches`, one per
+    /// node, runs nodes through a prefix (a network namespace) and reaches them at other addresses;
+    /// nil runs every node directly on loopback.
+    public init(directory: String, executable: String, launches: [NodeLaunch]? = nil) throws(DevnetError) {
         let names = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [])
             .filter { $0.hasPrefix("node") && Int($0.dropFirst(4)) != nil }
             .sorted { Int($0.dropFirst(4))! < Int($1.dropFirst(4))! }
@@ -42,11 +44,21 @@ public final class LocalCluster: Sendable {
         } catch {
             throw DevnetError(.invalidLayout, "\(directory)/faucet_key: \(error)")
         }
+        if let launches, launches.count != names.count {
+            throw DevnetError(.invalidLayout, "\(launches.count) launch settings for \(names.count) nodes")
+        }
+        let launches = launches ?? names.map { _ in NodeLaunch() }
         self.directory = directory
         self.chainID = chainID
         self.configurations = configurations
-        nodes = names.map { NodeProcess(home: (directory as NSString).appendingPathComponent($0), executable: executable) }
-        clients = configurations.map { NodeClient(host: "127.0.0.1", port: $0.httpPort, timeoutSeconds: 5) }
+        nodes = zip(names, launches).map { name, launch in
+            NodeProcess(
+                home: (directory as NSString).appendingPathComponent(name), executable: executable,
+                launchPrefix: launch.prefix, extraArguments: launch.extraArguments)
+        }
+        clients = zip(configurations, launches).map {
+            NodeClient(host: $1.apiHost, port: $0.httpPort, timeoutSeconds: 5)
+        }
     }
 
     /// Writes a new testnet with `Testnet.initialize` and opens it.

@@ -7,12 +7,19 @@ import Foundation
 public final class NodeProcess: @unchecked Sendable {
     public let home: String
     public let executable: String
+    /// A command the node is launched through, e.g. `["ip", "netns", "exec", "hmn12-n0"]` to run it
+    /// in a network namespace; the prefix must `exec` the node so signals reach it. Empty: run directly.
+    public let launchPrefix: [String]
+    /// Arguments after `start --home H` (e.g. `--http-host 10.0.0.1`).
+    public let extraArguments: [String]
     private let lock = NSLock()
     private var process: Process?
 
-    public init(home: String, executable: String) {
+    public init(home: String, executable: String, launchPrefix: [String] = [], extraArguments: [String] = []) {
         self.home = home
         self.executable = executable
+        self.launchPrefix = launchPrefix
+        self.extraArguments = extraArguments
     }
 
     public var logPath: String { (home as NSString).appendingPathComponent("node.log") }
@@ -36,8 +43,9 @@ public final class NodeProcess: @unchecked Sendable {
         }
         log.seekToEndOfFile()
         let child = Process()
-        child.executableURL = URL(fileURLWithPath: executable)
-        child.arguments = ["start", "--home", home]
+        let command = launchPrefix + [executable, "start", "--home", home] + extraArguments
+        child.executableURL = URL(fileURLWithPath: Self.resolve(command[0]))
+        child.arguments = Array(command.dropFirst())
         child.standardOutput = log
         child.standardError = log
         child.standardInput = FileHandle.nullDevice
@@ -47,6 +55,18 @@ public final class NodeProcess: @unchecked Sendable {
             throw DevnetError(.launchFailed, "cannot start \(executable) for \(home): \(error)")
         }
         process = child
+    }
+
+    /// An absolute path for `name`, looked up in `PATH` (and the sbin directories) when it has no slash.
+    static func resolve(_ name: String) -> String {
+        guard !name.contains("/") else { return name }
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? ""
+        let directories = path.split(separator: ":").map(String.init) + ["/usr/sbin", "/sbin", "/usr/bin", "/bin"]
+        for directory in directories {
+            let candidate = (directory as NSString).appendingPathComponent(name)
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+        }
+        return name
     }
 
     /// Sends `signal` (SIGTERM for a graceful stop, SIGKILL for a crash, SIGSTOP/SIGCONT to freeze).

@@ -10,6 +10,7 @@ struct HMNCommand: AsyncParsableCommand {
             KeygenCommand.self, TestnetCommand.self, StartCommand.self, DevnetCommand.self, StatusCommand.self,
             TxCommand.self, MemoryCommand.self, SimulateCommand.self, DemoCommand.self, LedgerCrashWorkerCommand.self,
             ResetCommand.self,
+            CampaignCommand.self,
         ]
     )
 }
