@@ -98,9 +98,12 @@ struct ClusterProcessTests {
         try await Self.withCluster(1) { cluster in
             try await cluster.waitForHeight(1, timeout: .seconds(60))
             let load = DevnetLoad(cluster: cluster, seed: 2)
+            // Stopped by a flag, not by cancellation: cancelling a task blocked in URLSession's
+            // `data(for:)` can deadlock or crash FoundationNetworking on Linux.
+            let stop = CampaignStop()
             let traffic = Task {
                 var round = 0
-                while !Task.isCancelled {
+                while !stop.isSet {
                     _ = try? await load.transfer(amount: 1, via: round % 3)
                     round += 1
                     try? await Task.sleep(for: .milliseconds(50))
@@ -115,7 +118,7 @@ struct ClusterProcessTests {
             try cluster.nodes[3].start()
             let target = await cluster.statuses()[0]?.height ?? 0
             try await cluster.waitForHeight(target, nodes: [3], timeout: .seconds(60))
-            traffic.cancel()
+            stop.set()
             _ = await traffic.value
 
             // Every acknowledged transfer commits, and node 3 (killed and restarted) has each one in

@@ -5,12 +5,14 @@ import Synchronization
 /// Not task cancellation: on Linux, cancelling a task while it awaits `URLSession.data(for:)` can
 /// deadlock FoundationNetworking (the cancel handler waits on the session queue while the queue
 /// resumes the task), which hung the first partition run. Loops check the flag between requests.
-final class CampaignStop: Sendable {
+public final class CampaignStop: Sendable {
     private let flag = Mutex(false)
 
-    var isSet: Bool { flag.withLock { $0 } }
+    public init() {}
 
-    func set() { flag.withLock { $0 = true } }
+    public var isSet: Bool { flag.withLock { $0 } }
+
+    public func set() { flag.withLock { $0 = true } }
 
     /// Sleeps `duration` in short steps, returning early once `condition` holds.
     static func sleep(_ duration: Duration, unless condition: () -> Bool) async {
