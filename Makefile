@@ -89,8 +89,10 @@ fuzz: fuzz-build
 	found=$$(find Fuzz/Findings -type f | wc -l); echo "findings: $$found"; test $$found -eq 0
 
 # The test suite under ThreadSanitizer and AddressSanitizer (separate build folders).
+# ThreadSanitizer over the in-process suites; the suppressions name a toolchain false positive only.
 tsan: deps
-	$(SWIFT) test --sanitize=thread --scratch-path .build-tsan
+	TSAN_OPTIONS=suppressions=$(CURDIR)/Scripts/tsan-suppressions.txt \
+	$(SWIFT) test --sanitize=thread --scratch-path .build-tsan --skip HMNDevnetTests
 
 # AddressSanitizer over the in-process suites (the process tests run the debug binaries under `make test`).
 # The suppression files name toolchain false positives and toolchain-held memory only (see their comments).
