@@ -19,6 +19,9 @@ struct ConsensusBench: ParsableCommand {
     @Option(help: "Replay one seed and print its report and trace hash.")
     var seed: UInt64?
 
+    @Option(help: "With --seed: allow this many virtual seconds after the heal for liveness (default 30), to tell a stuck run from a slow one.")
+    var livenessSeconds: UInt64?
+
     @Flag(help: "Print the figures: 4 validators on 1 ms links, 100 validators, virtual-to-wall ratio.")
     var figures = false
 
@@ -27,7 +30,9 @@ struct ConsensusBench: ParsableCommand {
 
     func run() throws {
         if let seed {
-            let report = try Simulation(configuration: .random(seed: seed)).run()
+            var configuration = SimulationConfiguration.random(seed: seed)
+            if let livenessSeconds { configuration.livenessBoundMilliseconds = livenessSeconds * 1_000 }
+            let report = try Simulation(configuration: configuration).run()
             print(report)
             print("trace hash \(report.traceHash)")
             if !report.passed { throw ExitCode.failure }
