@@ -21,9 +21,7 @@ public actor DevnetLoad {
 
     /// A fresh recipient key, derived from the seed.
     private func recipient() -> PublicKey {
-        let seed = (0..<SigningKey.seedByteCount).map { _ in UInt8.random(in: 0...255, using: &generator) }
-        // 32 random bytes always make a valid seed.
-        return try! SigningKey(seed: seed).publicKey
+        SigningKey(using: &generator).publicKey
     }
 
     /// Signs a faucet transfer of `amount` to a fresh key and submits it to node `index`.

@@ -39,11 +39,7 @@ public actor SenderPool {
     public init(cluster: LocalCluster, count: Int, seed: UInt64) {
         self.cluster = cluster
         var generator = SeededGenerator(seed: seed)
-        keys = (0..<count).map { _ in
-            let seed = (0..<SigningKey.seedByteCount).map { _ in UInt8.random(in: 0...255, using: &generator) }
-            // 32 random bytes always make a valid Ed25519 seed.
-            return try! SigningKey(seed: seed)
-        }
+        keys = (0..<count).map { _ in SigningKey(using: &generator) }
         nonces = Array(repeating: 0, count: count)
     }
 

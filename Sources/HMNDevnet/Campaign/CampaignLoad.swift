@@ -89,8 +89,7 @@ actor CampaignLoad {
                 try? await Task.sleep(for: .milliseconds(500))
                 continue
             }
-            let recipientSeed = (0..<SigningKey.seedByteCount).map { _ in UInt8.random(in: 0...255, using: &generator) }
-            let recipient = try! SigningKey(seed: recipientSeed).publicKey  // any 32 bytes are a seed
+            let recipient = SigningKey(using: &generator).publicKey
             let transaction = SignedTransaction.make(
                 chainID: chainID, key: key, nonce: current,
                 body: .transfer(recipient: recipient, amount: UInt64.random(in: 1...100, using: &generator)))

@@ -62,17 +62,14 @@ public enum Testnet {
             }
         }
         var generator = options.keySeed.map { SeededGenerator(seed: $0) }
-        func newKey() throws(NodeConfigurationError) -> SigningKey {
+        func newKey() -> SigningKey {
             guard var g = generator else { return SigningKey.generate() }
-            let seed = (0..<SigningKey.seedByteCount).map { _ in UInt8.random(in: 0...255, using: &g) }
-            generator = g
-            do { return try SigningKey(seed: seed) } catch {
-                throw NodeConfigurationError(.invalidValue, "key generation: \(error.message)")
-            }
+            defer { generator = g }
+            return SigningKey(using: &g)
         }
         var keys: [SigningKey] = []
-        for _ in 0..<count { keys.append(try newKey()) }
-        let faucet = try newKey()
+        for _ in 0..<count { keys.append(newKey()) }
+        let faucet = newKey()
         let genesisTime = options.genesisTimeMilliseconds ?? UInt64(Date().timeIntervalSince1970 * 1000)
         let document = GenesisDocument(
             chainID: chainID, genesisTimeMilliseconds: genesisTime,

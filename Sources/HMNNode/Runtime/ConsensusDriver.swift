@@ -42,6 +42,7 @@ public actor ConsensusDriver {
     public private(set) var lastFinalityMilliseconds: UInt64?
     /// Commit times of recent heights committed through consensus (bounded, see ``CommitTiming``).
     private var timings: [UInt64: CommitTiming] = [:]
+    private var latestTimedHeight: UInt64 = 0
     public private(set) var blocksSynced = 0
 
     /// Messages to send, in order. Single consumer (the node's sender).
@@ -206,8 +207,10 @@ public actor ConsensusDriver {
             lastFinalityMilliseconds = latency
             timings[finalized.height] = CommitTiming(
                 committedAtMilliseconds: now, finalityMilliseconds: latency, round: finalized.commit.round)
-            if timings.count > CommitTiming.retainedHeights, finalized.height > UInt64(CommitTiming.retainedHeights) {
-                timings = timings.filter { $0.key > finalized.height - UInt64(CommitTiming.retainedHeights) }
+            latestTimedHeight = finalized.height
+            // Pruned in batches (at twice the window), not on every commit: the lookup hides the rest.
+            if timings.count > 2 * CommitTiming.retainedHeights {
+                timings = timings.filter { isRetained($0.key) }
             }
         }
         if let signers = try? application.validatorSet(atHeight: finalized.height) {
@@ -229,7 +232,12 @@ public actor ConsensusDriver {
     }
 
     /// When this node committed `height` through consensus, if it is recent.
-    public func commitTiming(height: UInt64) -> CommitTiming? { timings[height] }
+    public func commitTiming(height: UInt64) -> CommitTiming? { isRetained(height) ? timings[height] : nil }
+
+    /// Whether `height` is within the last ``CommitTiming/retainedHeights`` heights committed here.
+    private func isRetained(_ height: UInt64) -> Bool {
+        height + UInt64(CommitTiming.retainedHeights) > latestTimedHeight
+    }
 
     // MARK: Application access
 
