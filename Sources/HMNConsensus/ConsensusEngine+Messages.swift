@@ -14,6 +14,7 @@ extension ConsensusEngine {
     mutating func receiveProposal(_ proposal: Proposal, from peer: PublicKey, _ app: any ConsensusApplication) {
         guard proposal.height == height else {
             if proposal.height > height { noteAhead(peer, height: proposal.height) }
+            if proposal.height < height { noteBehind(peer, height: proposal.height, app) }
             return
         }
         guard proposal.round <= round + Self.maxRoundLookahead, proposals[proposal.round] == nil else { return }
@@ -38,6 +39,7 @@ extension ConsensusEngine {
     mutating func receiveVote(_ vote: Vote, from peer: PublicKey, _ app: any ConsensusApplication) {
         guard vote.height == height else {
             if vote.height > height { noteAhead(peer, height: vote.height) }
+            if vote.height < height { noteBehind(peer, height: vote.height, app) }
             return
         }
         guard vote.round <= round + Self.maxRoundLookahead, let power = validators.power(of: vote.validator) else {
@@ -101,6 +103,22 @@ extension ConsensusEngine {
     mutating func noteAhead(_ peer: PublicKey, height peerHeight: UInt64) {
         peerHeights[peer] = max(peerHeights[peer] ?? 0, peerHeight)
         requestBlock(from: peer, force: false)
+    }
+
+    /// A peer still speaks about a height this node has committed: send it that block with its
+    /// certificate (CometBFT's catch-up). Without this a node that decided a height alone (the
+    /// others missed its precommit) leaves them stuck: it never speaks at their height again, and
+    /// if it left the validator set it never speaks at all, so they would never learn they are
+    /// behind. Late votes just after a commit are normal, so the previous height is only served once
+    /// the peer is still there a gossip interval later, and each peer at most once per interval.
+    mutating func noteBehind(_ peer: PublicKey, height peerHeight: UInt64, _ app: any ConsensusApplication) {
+        guard !isReplaying, peer != publicKey else { return }
+        let interval = configuration.gossipIntervalMilliseconds
+        if peerHeight + 1 == height, now < heightEnteredAtMilliseconds + interval { return }
+        if let last = catchUpSent[peer], last.height == peerHeight, now < last.atMilliseconds + interval { return }
+        if catchUpSent.count >= Self.maxCatchUpPeers { catchUpSent.removeAll() }
+        catchUpSent[peer] = (peerHeight, now)
+        answerBlockRequest(peerHeight, from: peer, app)
     }
 
     mutating func requestBlock(from peer: PublicKey, force: Bool) {

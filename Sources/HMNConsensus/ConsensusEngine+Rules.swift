@@ -105,7 +105,8 @@ extension ConsensusEngine {
                 return true
             }
             // Decided elsewhere but we lack the block: fetch it, with its commit, from a signer.
-            if let signer = votes.votes(for: blockID).map(\.validator).first(where: { $0 != publicKey }) {
+            // The lowest key, not the dictionary's first: the simulator needs the same choice every run.
+            if let signer = votes.votes(for: blockID).map(\.validator).filter({ $0 != publicKey }).min() {
                 requestBlock(from: signer, force: false)
             }
         }
@@ -238,6 +239,7 @@ extension ConsensusEngine {
         nextValidators = following
         lastCommit = commit
         height += 1
+        heightEnteredAtMilliseconds = now
         resetHeightState()
         isEmergency = response.nextHeightIsEmergency
         startDelayMilliseconds = isEmergency ? 0 : response.nextBlockDelayMilliseconds

@@ -47,6 +47,8 @@ public struct ConsensusEngine: Sendable {
 
     /// Proposals from rounds far ahead are ignored: computing their proposer costs O(rounds).
     static let maxRoundLookahead: UInt32 = 64
+    /// Peers remembered for catch-up rate limiting (the map is cleared when full).
+    static let maxCatchUpPeers = 1_024
 
     public let configuration: ConsensusConfiguration
     public let chainID: String
@@ -85,6 +87,10 @@ public struct ConsensusEngine: Sendable {
     public internal(set) var evidencePool: [DuplicateVoteEvidence] = []
     var peerHeights: [PublicKey: UInt64] = [:]
     var lastSyncRequest: (height: UInt64, atMilliseconds: UInt64)?
+    /// Last committed block sent to each lagging peer (``noteBehind(_:height:_:)``).
+    var catchUpSent: [PublicKey: (height: UInt64, atMilliseconds: UInt64)] = [:]
+    /// Local time at which this node entered ``height`` (0 after a restart).
+    var heightEnteredAtMilliseconds: UInt64 = 0
     public internal(set) var haltError: ConsensusError?
 
     var pendingReplay: [WALRecord]?
@@ -192,6 +198,13 @@ public struct ConsensusEngine: Sendable {
     /// Re-sends this node's own messages of the current and previous round, and of the rounds a
     /// proof of lock change refers to (lost-message repair, standing in for CometBFT's gossip of
     /// votes a peer lacks): without the latter a polka seen by few could never be re-assembled.
+    ///
+    /// When the current round's proposal is a re-proposal, the prevotes of its proof of lock change
+    /// that this node holds are relayed too, whoever signed them. Re-sending only one's own votes is
+    /// not enough: if a validator that helped form the polka is gone (crashed, partitioned, or past
+    /// this height), the validators that missed its prevote could never accept the re-proposal,
+    /// while the ones locked on it accept nothing else. Tendermint's liveness assumes exactly this
+    /// relay (every message a correct node received eventually reaches every correct node).
     mutating func gossip() {
         guard isStarted else { return }
         var rounds: Set<UInt32> = [round, round &- 1]
@@ -206,6 +219,19 @@ public struct ConsensusEngine: Sendable {
             default: continue
             }
             if rounds.contains(messageRound) { output.append(.broadcast(message)) }
+        }
+        relayProofOfLockChange()
+    }
+
+    /// Broadcasts the other validators' prevotes that make up the current re-proposal's polka.
+    mutating func relayProofOfLockChange() {
+        guard let proposal = proposals[round], let polkaRound = proposal.validRound, polkaRound < round,
+            let votes = prevotes[polkaRound]
+        else { return }
+        // Sorted: the vote set is a dictionary, and the simulator needs the same order every run.
+        for vote in votes.votes(for: proposal.block.id).sorted(by: { $0.validator < $1.validator })
+        where vote.validator != publicKey {
+            output.append(.broadcast(.vote(vote)))
         }
     }
 
