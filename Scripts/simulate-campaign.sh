@@ -5,7 +5,8 @@
 #
 # Runs seeds FIRST_SEED ..< FIRST_SEED+SEEDS of SimulationConfiguration.random in JOBS processes
 # (release build), one log per shard in .campaign/, then prints the summary: seeds run, seeds with
-# violations, and the command that replays each failing seed. Exit status 1 if any seed failed.
+# violations, and the command that replays each failing seed. Every failing seed, and every
+# 1,000th seed, is run twice and must give the same trace hash. Exit status 1 if any seed failed.
 set -euo pipefail
 SEEDS=${1:-100000}
 JOBS=${2:-$(nproc)}
@@ -28,6 +29,11 @@ status=0
 for pid in "${pids[@]}"; do wait "$pid" || status=1; done
 echo "== summary"
 grep -h "^campaign:" .campaign/shard-*.log
+grep -h "replay checks" .campaign/shard-*.log
+if grep -q "replay gave trace" .campaign/shard-*.log; then
+    echo "some seeds did not replay to the same trace (see 'replay gave trace' in the logs)"
+    status=1
+fi
 failing=$(grep -h "failing seeds:" .campaign/shard-*.log | sed 's/.*\[//; s/\]//' | tr ',' '\n' | tr -d ' ' | grep -v '^$' || true)
 if [[ -n "$failing" ]]; then
     echo "failing seeds (replay each with: $BIN consensus --seed N):"

@@ -102,10 +102,10 @@ public actor ConsensusDriver {
     public func deliver(_ message: ConsensusMessage, from peer: PublicKey) {
         guard started, !stopped else { return }
         if case .vote(let vote) = message, vote.type == .precommit, vote.height < engine.height {
-            // A precommit for a block already decided: the engine has no use for it, the next
-            // proposal's last commit does (see LateCommitCollector).
+            // A precommit for a block already decided: the next proposal's last commit has a use
+            // for it (see LateCommitCollector); the engine only learns that the peer is behind and,
+            // if it stays behind, sends it the committed block.
             lateCommits.offer(vote, chainID: application.chainID, application: application)
-            return
         }
         drive(.message(message, from: peer))
     }
