@@ -7,8 +7,8 @@
 # faults from SEED (default 1): kill -9, SIGSTOP/SIGCONT, SIGTERM + restart, and partitions in
 # network namespaces when run as root. Reports land in .fault-campaign/campaign-<N>.json, the
 # testnets (with every node's log) in .fault-campaign/net-<N>/. BUILD=release uses a release build
-# (default debug; the checks are about correctness, not speed). Exit status 1 if any run found a
-# violation.
+# (default debug; the checks are about correctness, not speed). ONE_WAY=1 adds one-way partitions.
+# Exit status 1 if any run found a violation.
 set -euo pipefail
 SECONDS_PER_RUN=${1:-120}
 SEED=${2:-1}
@@ -22,6 +22,8 @@ BIN="$(swift build -c "$BUILD" --show-bin-path)/hmn"
 PARTITIONS=()
 if [ "$(id -u)" = "0" ] && command -v ip >/dev/null && ip netns list >/dev/null 2>&1; then
     PARTITIONS=(--partitions)
+    # ONE_WAY=1 adds one-way partitions (nodes that hear nothing but are heard), which changes the schedule.
+    if [ "${ONE_WAY:-0}" = "1" ]; then PARTITIONS+=(--one-way-partitions); fi
 else
     echo "fault-campaign: not root or no iproute2: signal faults only, no partitions"
 fi

@@ -33,6 +33,9 @@ struct CampaignCommand: AsyncParsableCommand {
     @Flag(help: "Also partition nodes (network namespaces; needs root and iproute2).")
     var partitions = false
 
+    @Flag(help: "With --partitions: also one-way partitions, nodes that hear nothing while what they send still goes out (tc).")
+    var oneWayPartitions = false
+
     @Option(help: "Validators faulty at once (default f = ⌊(N−1)/3⌋; above f stalls are expected, forks never).")
     var maxFaulty: Int?
 
@@ -62,7 +65,8 @@ struct CampaignCommand: AsyncParsableCommand {
 
     func run() async throws {
         let settings = FaultPlan.Settings(
-            validators: validators, durationSeconds: duration, seed: seed, partitions: partitions, maxFaulty: maxFaulty)
+            validators: validators, durationSeconds: duration, seed: seed, partitions: partitions,
+            oneWayPartitions: partitions && oneWayPartitions, maxFaulty: maxFaulty)
         let plan = FaultPlan(settings)
         if planOnly {
             for fault in plan.faults {

@@ -7,16 +7,22 @@ import Testing
 /// (simulator seed 8230: it decided alone, then left the validator set and fell silent).
 @Suite("Lost-message repair: catch-up and proof-of-lock-change relay")
 struct LostMessageRepairTests {
+    /// A harness that has committed `block` at height 1 (by block sync) at time 0.
+    static func committedHeightOne(_ block: ProposedBlock) throws -> EngineHarness {
+        var h = try EngineHarness()
+        h.start()
+        h.deliver(.blockResponse(BlockSyncTests.committed(h, block, signers: h.others)))
+        return h
+    }
+
     static func relayedVotes(_ actions: [ConsensusAction], by me: PublicKey) -> [Vote] {
         actions.broadcastVotes.filter { $0.validator != me }
     }
 
     @Test("a node that committed a height sends it to a peer still voting there, once per gossip interval")
     func catchUpALaggingPeer() throws {
-        var h = try EngineHarness()
-        h.start()
         let block = MockApplication.block("B")
-        h.deliver(.blockResponse(BlockSyncTests.committed(h, block, signers: h.others)))
+        var h = try Self.committedHeightOne(block)
         #expect(h.engine.height == 2)
         let peer = h.others[0]
         // Just after the commit a late vote of height 1 is normal: the peer will decide by itself.
@@ -41,10 +47,7 @@ struct LostMessageRepairTests {
 
     @Test("the lagging peer commits the block it is sent, exactly as by block sync")
     func laggingPeerCommits() throws {
-        var ahead = try EngineHarness()
-        ahead.start()
-        let block = MockApplication.block("B")
-        ahead.deliver(.blockResponse(BlockSyncTests.committed(ahead, block, signers: ahead.others)))
+        var ahead = try Self.committedHeightOne(MockApplication.block("B"))
         var behind = try EngineHarness(me: ahead.keys.firstIndex { $0.publicKey != ahead.me.publicKey })
         behind.start()
         ahead.now = 10_000

@@ -40,6 +40,10 @@ import Testing
         #expect(Set(plain.faults.map(\.kind)) == [.crash, .pause, .restart])
         let partitioned = FaultPlan(FaultPlan.Settings(validators: 7, durationSeconds: 600, seed: 3, partitions: true))
         #expect(partitioned.faults.contains { $0.kind == .partition })
+        #expect(!partitioned.faults.contains { $0.kind == .deafen })
+        let oneWay = FaultPlan(
+            FaultPlan.Settings(validators: 7, durationSeconds: 600, seed: 3, partitions: true, oneWayPartitions: true))
+        #expect(Set(oneWay.faults.map(\.kind)) == [.crash, .pause, .restart, .partition, .deafen])
         #expect(!FaultPlan.Settings(validators: 4, durationSeconds: 60, seed: 1, maxFaulty: 2).withinTolerance)
     }
 }

@@ -133,12 +133,16 @@ struct CampaignSession: Sendable {
             for node in fault.nodes { cluster.nodes[node].send(SIGSTOP) }
             await CampaignStop.sleep(down, unless: stopRequested)
             for node in fault.nodes { cluster.nodes[node].send(SIGCONT) }
-        case .partition:
+        case .partition, .deafen:
             guard let network else {
                 notes.append("skipped: no network namespaces")
                 break
             }
-            do { try network.partition(fault.nodes) } catch { notes.append("\(error)") }
+            do {
+                if fault.kind == .partition { try network.partition(fault.nodes) } else { try network.deafen(fault.nodes) }
+            } catch {
+                notes.append("\(error)")
+            }
             await CampaignStop.sleep(down, unless: stopRequested)
             do { try network.heal(fault.nodes) } catch { notes.append("\(error)") }
         }

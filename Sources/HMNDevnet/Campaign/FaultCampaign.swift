@@ -75,6 +75,9 @@ public struct FaultCampaign: Sendable {
         if settings.partitions, network == nil {
             report.notes.append("partitions requested but network namespaces are unavailable (needs root and iproute2)")
         }
+        if settings.oneWayPartitions, network != nil, !NamespaceNetwork.supportsOneWay {
+            report.notes.append("one-way partitions requested but tc (iproute2) is unavailable: those faults are skipped")
+        }
         let cluster: LocalCluster
         do {
             try network?.rewriteConfigurations(directory: directory)

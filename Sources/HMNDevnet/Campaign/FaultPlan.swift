@@ -10,6 +10,10 @@ public enum FaultKind: String, Codable, CaseIterable, Hashable, Sendable {
     case restart
     /// The chosen nodes are cut off from the others (network namespaces) for the down time.
     case partition
+    /// A one-way partition: every packet toward the chosen nodes is dropped for the down time, while
+    /// what they send still goes out. Over TCP the others keep receiving what a deaf node sends until
+    /// its send window fills (their acknowledgements never reach it), and it hears nothing.
+    case deafen
 }
 
 /// One fault of a plan: at `atMilliseconds` after the start of the run, `kind` hits `nodes` for
@@ -46,6 +50,9 @@ public struct FaultPlan: Codable, Hashable, Sendable {
         public var seed: UInt64
         /// Whether partitions are among the faults (needs network namespaces).
         public var partitions: Bool
+        /// Whether one-way partitions (``FaultKind/deafen``) are among the faults too. A separate
+        /// switch so that the schedules of seeds drawn without them stay what they were.
+        public var oneWayPartitions: Bool
         /// Validators faulty at once; f = ⌊(N − 1)/3⌋ by default.
         public var maxFaulty: Int
         /// A new fault is considered every 2–6 s.
@@ -57,12 +64,14 @@ public struct FaultPlan: Codable, Hashable, Sendable {
         public var warmupMilliseconds: UInt64 = 3_000
 
         public init(
-            validators: Int, durationSeconds: Int, seed: UInt64, partitions: Bool = false, maxFaulty: Int? = nil
+            validators: Int, durationSeconds: Int, seed: UInt64, partitions: Bool = false,
+            oneWayPartitions: Bool = false, maxFaulty: Int? = nil
         ) {
             self.validators = validators
             self.durationSeconds = durationSeconds
             self.seed = seed
             self.partitions = partitions
+            self.oneWayPartitions = oneWayPartitions
             self.maxFaulty = maxFaulty ?? Self.tolerated(validators)
         }
 
@@ -72,7 +81,12 @@ public struct FaultPlan: Codable, Hashable, Sendable {
         /// Whether the plan stays within f (then the chain must stay live).
         public var withinTolerance: Bool { maxFaulty <= Self.tolerated(validators) }
 
-        public var kinds: [FaultKind] { partitions ? FaultKind.allCases : [.crash, .pause, .restart] }
+        public var kinds: [FaultKind] {
+            var kinds: [FaultKind] = [.crash, .pause, .restart]
+            if partitions { kinds.append(.partition) }
+            if oneWayPartitions { kinds.append(.deafen) }
+            return kinds
+        }
     }
 
     public var settings: Settings

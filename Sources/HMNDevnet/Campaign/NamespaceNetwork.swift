@@ -5,7 +5,9 @@ import HMNNode
 /// pair whose host end is a port of bridge `hmnb<run>a`; nodes and the supervisor (an address on the
 /// bridge) talk over `10.213.<run>.0/24`. A partition moves some nodes' host ends to a second bridge,
 /// `hmnb<run>b`, which has no route to the first: those nodes can reach each other but neither the
-/// rest nor the supervisor. Healing moves them back. Needs root and `ip` (iproute2); no iptables.
+/// rest nor the supervisor. Healing moves them back. A one-way partition (``deafen(_:)``) drops
+/// every packet toward a node with a zero-length queue on its host end (`tc`). Needs root and
+/// iproute2; no iptables.
 ///
 /// A class because it owns kernel objects; ``tearDown()`` removes every one of them (also what an
 /// interrupted earlier run with the same `run` number left).
@@ -67,9 +69,32 @@ public final class NamespaceNetwork: Sendable {
         for node in nodes { try Self.ip(["link", "set", hostEnd(node), "master", cutBridge]) }
     }
 
-    /// Reconnects `nodes` (every node when nil).
+    /// Reconnects `nodes` (every node when nil), both ways.
     public func heal(_ nodes: [Int]? = nil) throws(DevnetError) {
-        for node in nodes ?? Array(0..<count) { try Self.ip(["link", "set", hostEnd(node), "master", bridge]) }
+        for node in nodes ?? Array(0..<count) {
+            try Self.ip(["link", "set", hostEnd(node), "master", bridge])
+            hear(node)
+        }
+    }
+
+    /// One-way partition: every packet toward `nodes` is dropped, what they send still leaves.
+    /// A FIFO queue of length 0 on the host end of each node's veth drops whatever the bridge sends
+    /// it (this kernel has no netem and no tc classifiers; the plain FIFO needs neither).
+    public func deafen(_ nodes: [Int]) throws(DevnetError) {
+        for node in nodes {
+            try Self.run("tc", ["qdisc", "replace", "dev", hostEnd(node), "root", "pfifo", "limit", "0"])
+        }
+    }
+
+    /// Undoes ``deafen(_:)`` for one node; nothing to undo is not an error.
+    func hear(_ node: Int) {
+        _ = try? Self.run("tc", ["qdisc", "del", "dev", hostEnd(node), "root"])
+    }
+
+    /// Whether one-way partitions can be made here: namespaces, and `tc` accepts the queue.
+    public static var supportsOneWay: Bool {
+        guard isAvailable, (try? run("tc", ["-V"])) != nil else { return false }
+        return true
     }
 
     /// Deletes the namespaces (which deletes the node ends), the host ends and the bridges; ignores
@@ -125,9 +150,13 @@ public final class NamespaceNetwork: Sendable {
 
     /// Runs `ip arguments`, throwing with its error output when it fails.
     @discardableResult
-    static func ip(_ arguments: [String]) throws(DevnetError) -> String {
+    static func ip(_ arguments: [String]) throws(DevnetError) -> String { try run("ip", arguments) }
+
+    /// Runs an iproute2 tool (`ip`, `tc`), throwing with its error output when it fails.
+    @discardableResult
+    static func run(_ tool: String, _ arguments: [String]) throws(DevnetError) -> String {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: NodeProcess.resolve("ip"))
+        process.executableURL = URL(fileURLWithPath: NodeProcess.resolve(tool))
         process.arguments = arguments
         let output = Pipe()
         let errors = Pipe()
@@ -136,14 +165,14 @@ public final class NamespaceNetwork: Sendable {
         do {
             try process.run()
         } catch {
-            throw DevnetError(.launchFailed, "cannot run ip: \(error)")
+            throw DevnetError(.launchFailed, "cannot run \(tool): \(error)")
         }
         let outputData = output.fileHandleForReading.readDataToEndOfFile()
         let errorData = errors.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
             let message = String(decoding: errorData, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-            throw DevnetError(.io, "ip \(arguments.joined(separator: " ")): \(message)")
+            throw DevnetError(.io, "\(tool) \(arguments.joined(separator: " ")): \(message)")
         }
         return String(decoding: outputData, as: UTF8.self)
     }
