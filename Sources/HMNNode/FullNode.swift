@@ -36,6 +36,8 @@ public final class FullNode: Service, NodeAPI, Sendable {
     let logger: Logger
     let state = Mutex(RuntimeState())
     let messenger: TransportMessenger
+    /// Pending transactions sent to a newly connected peer (a quarter of a per-peer send queue).
+    static let maxPendingSentOnConnect = 256
 
     struct RuntimeState {
         var peers: Set<PublicKey> = []
@@ -126,6 +128,17 @@ public final class FullNode: Service, NodeAPI, Sendable {
             messenger.setPeers(state.withLock { $0.peers })
             metrics.peers.record(Double(count))
             logger.debug("peer \(event)")
+            if case .connected(let peer) = event { await sendPendingTransactions(to: peer) }
+        }
+    }
+
+    /// Transactions pending here go to a peer that just connected: a transaction is gossiped once,
+    /// on receipt, so a peer that was down, restarting or cut off at that moment never heard of it,
+    /// and it would reach the chain only if this node proposed before crashing. The peer drops what
+    /// it has already seen by content hash. Bounded per connection (oldest first).
+    private func sendPendingTransactions(to peer: PublicKey) async {
+        for bytes in await driver.pendingTransactionBytes(limit: Self.maxPendingSentOnConnect) {
+            await messenger.send(.transaction(bytes), to: peer)
         }
     }
 

@@ -211,3 +211,40 @@ struct FullNodeQuorumTests {
         await net.shutdown()
     }
 }
+
+@Suite("FullNode, transactions pending when a peer connects", .serialized)
+struct PendingTransactionGossipTests {
+    @Test("a transaction submitted while a peer was cut off reaches it when the link returns")
+    func pendingReachesReconnectedPeer() async throws {
+        let net = try await LocalTestnet()
+        do {
+            try await LocalTestnet.eventually("height 2 everywhere") {
+                for node in net.running where await node.status().height < 2 { return false }
+                return true
+            }
+            // Without a quorum nothing commits, so the transaction stays pending on node 0.
+            await net.stop(2)
+            await net.stop(3)
+            try await Task.sleep(for: .milliseconds(500))
+            let key0 = net.homes[0].signingKey.publicKey
+            let key1 = net.homes[1].signingKey.publicKey
+            await net.network.disconnect(key0, key1)
+            let transfer = SignedTransaction.make(
+                chainID: net.homes[0].genesis.chainID, key: net.layout.faucetKey, nonce: 0,
+                body: .transfer(recipient: SigningKey.derived(from: "late peer").publicKey, amount: 5))
+            _ = try await net.node(0).submitTransaction(transfer.canonicalBytes)
+            try await Task.sleep(for: .milliseconds(300))
+            #expect(await net.node(0).status().mempoolSize == 1)
+            // Gossiped once, on receipt, while node 1 was unreachable: it never heard of it.
+            #expect(await net.node(1).status().mempoolSize == 0)
+            await net.network.connect(key0, key1)
+            try await LocalTestnet.eventually("node 1 gets the pending transaction when the link returns", within: 60) {
+                await net.node(1).status().mempoolSize == 1
+            }
+        } catch {
+            await net.shutdown()
+            throw error
+        }
+        await net.shutdown()
+    }
+}

@@ -247,6 +247,11 @@ public actor ConsensusDriver {
         return application.checkTransaction(bytes)
     }
 
+    /// Up to `limit` pending transactions, oldest first, as gossip bytes (empty once stopped).
+    public func pendingTransactionBytes(limit: Int) -> [[UInt8]] {
+        stopped ? [] : application.pendingTransactionBytes(limit: limit)
+    }
+
     /// Signs `body` with the node key at the next free nonce (committed nonce plus the node's own
     /// pending transactions) and admits it to the mempool. Returns the canonical bytes to gossip.
     public func submitOwnTransaction(_ body: TransactionBody) -> Result<(id: Hash256, bytes: [UInt8]), NodeError> {

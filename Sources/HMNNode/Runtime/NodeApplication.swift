@@ -21,6 +21,9 @@ public protocol NodeApplication: ConsensusApplication {
     /// The validator set of a committed or the next two heights.
     func validatorSet(atHeight height: UInt64) throws -> [ValidatorPower]
     var mempoolSize: Int { get }
+    /// Canonical bytes of up to `limit` pending transactions, oldest first (sent to a newly
+    /// connected peer, which may have missed their gossip).
+    func pendingTransactionBytes(limit: Int) -> [[UInt8]]
     /// Pending transactions from `sender` (to pick the next nonce of the node's own transactions).
     func pendingCount(from sender: PublicKey) -> Int
     func account(_ key: PublicKey) -> Account?
@@ -57,6 +60,10 @@ extension LedgerApplication: NodeApplication {
     }
 
     public var mempoolSize: Int { mempool.count }
+
+    public func pendingTransactionBytes(limit: Int) -> [[UInt8]] {
+        mempool.transactions.prefix(max(0, limit)).map(\.canonicalBytes)
+    }
 
     public func validatorSet(atHeight height: UInt64) throws -> [ValidatorPower] {
         try ledger.validators(atHeight: height)
