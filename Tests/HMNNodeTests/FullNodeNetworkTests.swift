@@ -23,10 +23,7 @@ struct FullNodeNetworkTests {
     }
 
     func scenario(_ net: LocalTestnet) async throws {
-        try await LocalTestnet.eventually("every node commits height 2") {
-            for node in net.running where await node.status().height < 2 { return false }
-            return true
-        }
+        try await net.waitForHeight(2)
 
         // A transfer submitted to node 0 is committed and visible on all four.
         let faucet = net.layout.faucetKey
@@ -165,10 +162,7 @@ struct FullNodeQuorumTests {
     func quorumLostAndRegained() async throws {
         let net = try await LocalTestnet()
         do {
-            try await LocalTestnet.eventually("height 2 everywhere") {
-                for node in net.running where await node.status().height < 2 { return false }
-                return true
-            }
+            try await net.waitForHeight(2)
             await net.stop(2)
             await net.stop(3)
             // Without a quorum at most the height already precommitted can still complete.
@@ -218,10 +212,7 @@ struct PendingTransactionGossipTests {
     func pendingReachesReconnectedPeer() async throws {
         let net = try await LocalTestnet()
         do {
-            try await LocalTestnet.eventually("height 2 everywhere") {
-                for node in net.running where await node.status().height < 2 { return false }
-                return true
-            }
+            try await net.waitForHeight(2)
             // Without a quorum nothing commits, so the transaction stays pending on node 0.
             await net.stop(2)
             await net.stop(3)

@@ -339,10 +339,7 @@ struct StorageFaultTests {
     func resetAndResync() async throws {
         let net = try await LocalTestnet()
         do {
-            try await LocalTestnet.eventually("height 3 everywhere") {
-                for node in net.running where await node.status().height < 3 { return false }
-                return true
-            }
+            try await net.waitForHeight(3)
             await net.stop(3)
             var generator = SeededGenerator(seed: 0x4E7)
             try Self.flipBlockRow(net.homes[3], height: 1, generator: &generator)

@@ -101,4 +101,12 @@ final class LocalTestnet: @unchecked Sendable {
     }
 
     func height(_ index: Int) async -> UInt64 { await node(index).status().height }
+
+    /// Waits until every running node has committed `height`.
+    func waitForHeight(_ height: UInt64) async throws {
+        try await Self.eventually("height \(height) on every running node") {
+            for node in running where await node.status().height < height { return false }
+            return true
+        }
+    }
 }
