@@ -48,30 +48,12 @@ public actor SenderPool {
     /// Pays `amount` from the faucet to every sender and waits until the last payment is committed.
     public func fund(amount: UInt64, timeout: Duration = .seconds(60)) async throws(DevnetError) {
         let client = cluster.clients[0]
-        let faucetNonce: UInt64
         do {
-            faucetNonce = try await client.account(cluster.faucet.publicKey).nonce
+            try await client.fundFromFaucet(
+                keys.map(\.publicKey), amount: amount, faucet: cluster.faucet, chainID: cluster.chainID,
+                timeout: timeout, pollMilliseconds: 50)
         } catch {
-            throw DevnetError(.node, "node0: cannot read the faucet account: \(error)")
-        }
-        var last: Hash256?
-        for (offset, key) in keys.enumerated() {
-            let transaction = SignedTransaction.make(
-                chainID: cluster.chainID, key: cluster.faucet, nonce: faucetNonce + UInt64(offset),
-                body: .transfer(recipient: key.publicKey, amount: amount))
-            do {
-                _ = try await client.submit(transaction)
-            } catch {
-                throw DevnetError(.node, "node0 refused funding sender \(offset): \(error)")
-            }
-            last = transaction.id
-        }
-        guard let last else { return }
-        let seconds = Double(timeout.components.seconds)
-        do {
-            _ = try await client.waitForCommit(id: last, timeoutSeconds: seconds, pollMilliseconds: 50)
-        } catch {
-            throw DevnetError(.timeout, "funding the senders was not committed: \(error)")
+            throw DevnetError(error.code, "node0, funding the senders: \(error.message)")
         }
         for (index, key) in keys.enumerated() {
             nonces[index] = (try? await client.account(key.publicKey).nonce) ?? 0

@@ -52,19 +52,10 @@ actor CampaignLoad {
 
     /// Funds every sender from the faucet through node `via` and waits until all transfers commit.
     func fundSenders(amount: UInt64, via node: Int) async throws(DevnetError) {
-        let client = clients[node]
         do {
-            var nonce = try await client.account(faucet.publicKey).nonce
-            var ids: [Hash256] = []
-            for sender in senders {
-                let transaction = SignedTransaction.make(
-                    chainID: chainID, key: faucet, nonce: nonce,
-                    body: .transfer(recipient: sender.publicKey, amount: amount))
-                _ = try await client.submit(transaction)
-                ids.append(transaction.id)
-                nonce += 1
-            }
-            for id in ids { _ = try await client.waitForCommit(id: id, timeoutSeconds: 90, pollMilliseconds: 250) }
+            try await clients[node].fundFromFaucet(
+                senders.map(\.publicKey), amount: amount, faucet: faucet, chainID: chainID,
+                timeout: .seconds(90), pollMilliseconds: 250)
         } catch {
             throw DevnetError(.node, "node\(node) did not fund the campaign's senders: \(error)")
         }

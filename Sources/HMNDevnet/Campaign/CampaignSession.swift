@@ -209,6 +209,16 @@ struct CampaignSession: Sendable {
         }
     }
 
+    /// Runs `body` with every node's client at once; the results in node order.
+    private func onEveryNode<T: Sendable>(_ body: @escaping @Sendable (NodeClient) async -> T) async -> [T] {
+        await withTaskGroup(of: (Int, T).self) { group in
+            for (node, client) in slowClients.enumerated() { group.addTask { (node, await body(client)) } }
+            var results = [T?](repeating: nil, count: slowClients.count)
+            for await (node, result) in group { results[node] = result }
+            return results.map { $0! }
+        }
+    }
+
     /// Reads every height and every acknowledged transaction from every node and runs the checker.
     private func check(into report: inout CampaignReport) async throws(DevnetError) {
         await recorder.sample()
@@ -216,24 +226,17 @@ struct CampaignSession: Sendable {
         let checked = heights.compactMap { $0 }.min() ?? 0
         report.heights.checked = checked
         logger.info("campaign: comparing heights 1…\(checked) on \(cluster.count) nodes")
-        let chains = await withTaskGroup(of: (Int, [HeightRecord]).self) { group in
-            for (node, client) in slowClients.enumerated() {
-                group.addTask {
-                    var records: [HeightRecord] = []
-                    guard checked >= 1 else { return (node, records) }
-                    for height in 1...checked {
-                        guard let block = try? await client.block(height: height) else { continue }
-                        records.append(
-                            HeightRecord(
-                                height: block.height, blockID: block.id, stateRoot: block.header.stateRoot,
-                                layer2Root: block.header.layer2Root))
-                    }
-                    return (node, records)
-                }
+        let chains = await onEveryNode { client in
+            var records: [HeightRecord] = []
+            guard checked >= 1 else { return records }
+            for height in 1...checked {
+                guard let block = try? await client.block(height: height) else { continue }
+                records.append(
+                    HeightRecord(
+                        height: block.height, blockID: block.id, stateRoot: block.header.stateRoot,
+                        layer2Root: block.header.layer2Root))
             }
-            var chains = [[HeightRecord]](repeating: [], count: slowClients.count)
-            for await (node, records) in group { chains[node] = records }
-            return chains
+            return records
         }
         report.violations += CampaignChecker.checkChains(chains, through: checked)
 
@@ -246,25 +249,18 @@ struct CampaignSession: Sendable {
             transactions on every node
             """
         )
-        let locations = await withTaskGroup(of: (Int, [String: String]).self) { group in
-            for (node, client) in slowClients.enumerated() {
-                group.addTask {
-                    var found: [String: String] = [:]
-                    for transaction in lookups {
-                        guard let id = try? Hash256(hex: transaction.id),
-                            let record = try? await client.transaction(id: id)
-                        else { continue }
-                        found[transaction.id] = record.blockId
-                    }
-                    return (node, found)
-                }
+        let locations = await onEveryNode { client in
+            var found: [String: String] = [:]
+            for transaction in lookups {
+                guard let id = try? Hash256(hex: transaction.id), let record = try? await client.transaction(id: id)
+                else { continue }
+                found[transaction.id] = record.blockId
             }
-            var locations = [[String: String]](repeating: [:], count: slowClients.count)
-            for await (node, found) in group { locations[node] = found }
-            return locations
+            return found
         }
+        let crashes = await recorder.crashes
         let outcome = CampaignChecker.checkTransactions(
-            acknowledged, indeterminate: indeterminate, locations: locations, crashes: await recorder.crashes)
+            acknowledged, indeterminate: indeterminate, locations: locations, crashes: crashes)
         report.violations += outcome.violations
         report.transactions.acknowledged = acknowledged.count
         report.transactions.seenCommitted = acknowledged.filter { $0.seenCommittedAtMilliseconds != nil }.count
@@ -272,7 +268,6 @@ struct CampaignSession: Sendable {
         report.transactions.lostWithCrashedNode = outcome.lostWithCrashedNode
         report.transactions.superseded = outcome.superseded
         let byID = Dictionary(acknowledged.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
-        let crashes = await recorder.crashes
         for id in outcome.lostWithCrashedNodeIDs {
             guard let transaction = byID[id] else { continue }
             let crash = crashes[transaction.node]?.first { $0 >= transaction.acknowledgedAtMilliseconds } ?? 0
