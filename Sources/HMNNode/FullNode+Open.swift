@@ -15,7 +15,9 @@ extension FullNode {
         public var nowMilliseconds: @Sendable () -> UInt64 = WallClock.nowMilliseconds
         /// Overrides the configuration's λ policy (e.g. a researcher's own type).
         public var lambdaPolicy: (any LambdaPolicy)?
-        public var replicator: any MemoryReplicator = PushToAllReplicator()
+        /// How memory records reach peers (default: a ``MeshGossipReplicator`` whose members are the
+        /// genesis validators and the configured peers).
+        public var replicator: (any MemoryReplicator)?
         /// Overrides the configuration's consensus timeouts.
         public var consensus: ConsensusConfiguration?
         /// Where metrics go (default: the process-wide `MetricsSystem`).
@@ -66,10 +68,16 @@ extension FullNode {
                 }
             }
             let store = try openMemoryStore(home: home, logger: logger)
+            let dialPeers = try options.dialPeers ?? configuration.peerAddresses()
+            let replicator = try options.replicator
+                ?? MeshGossipReplicator(
+                    store: store, signingKey: home.signingKey, chainID: home.genesis.chainID,
+                    members: Set(home.genesis.accounts.filter { $0.stake > 0 }.map(\.publicKey) + dialPeers.map(\.key)),
+                    clock: options.clock, nowMilliseconds: options.nowMilliseconds, logger: logger)
             return FullNode(
-                driver: driver, transport: transport, store: store, replicator: options.replicator, cal: cal,
+                driver: driver, transport: transport, store: store, replicator: replicator, cal: cal,
                 chainID: home.genesis.chainID, coherenceParameters: parameters,
-                dialPeers: try options.dialPeers ?? configuration.peerAddresses(),
+                dialPeers: dialPeers,
                 nowMilliseconds: options.nowMilliseconds, metrics: options.metrics, logger: logger)
         } catch let error as NodeError {
             throw error

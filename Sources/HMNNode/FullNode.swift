@@ -50,7 +50,8 @@ public final class FullNode: Service, NodeAPI, Sendable {
     ///
     /// - Parameters:
     ///   - store: the vector memory store.
-    ///   - replicator: how memory records reach peers (default: push to all).
+    ///   - replicator: how memory records reach peers (default: push to all; ``open(home:transport:options:logger:)``
+    ///     uses ``MeshGossipReplicator``).
     ///   - proofSink: where critical proofs go (default: a memory-proof transaction signed by the
     ///     node key through `driver`).
     ///   - dialPeers: peers a ``RunnableTransport`` keeps connections to.
@@ -99,6 +100,7 @@ public final class FullNode: Service, NodeAPI, Sendable {
             group.addTask { await self.inboundLoop() }
             group.addTask { await self.outboundLoop() }
             group.addTask { await self.commitLoop() }
+            group.addTask { await self.memory.replicator.run(messenger: self.messenger) }
             await driver.start()
             // Serve until graceful shutdown (ServiceGroup) or cancellation.
             try? await gracefulShutdown()
@@ -128,7 +130,13 @@ public final class FullNode: Service, NodeAPI, Sendable {
             messenger.setPeers(state.withLock { $0.peers })
             metrics.peers.record(Double(count))
             logger.debug("peer \(event)")
-            if case .connected(let peer) = event { await sendPendingTransactions(to: peer) }
+            switch event {
+            case .connected(let peer):
+                await sendPendingTransactions(to: peer)
+                await memory.replicator.peerConnected(peer, messenger: messenger)
+            case .disconnected(let peer):
+                await memory.replicator.peerDisconnected(peer)
+            }
         }
     }
 
@@ -166,6 +174,8 @@ public final class FullNode: Service, NodeAPI, Sendable {
             await receiveTransaction(bytes, from: inbound.peer)
         case .memoryRecord(let record):
             await memory.receive(record, from: inbound.peer, messenger: messenger)
+        case .meshGossip(let bytes):
+            await memory.replicator.receiveGossip(bytes, from: inbound.peer, messenger: messenger)
         }
     }
 
@@ -199,6 +209,7 @@ public final class FullNode: Service, NodeAPI, Sendable {
     private func commitLoop() async {
         for await notice in driver.commitNotices {
             state.withLock { $0.lastCommit = notice }
+            await memory.replicator.lambdaChanged(notice.lambda)
             metrics.committed(notice)
             metrics.memoryRecords.record(Double(memory.store.count))
             if let runnable = transport as? any RunnableTransport {

@@ -44,6 +44,10 @@ public struct MeshGossip: Sendable {
         }
     }
 
+    /// Seeds the replica state from persisted records, sending nothing (``GossipEngine/restore(_:)``).
+    @discardableResult
+    public mutating func restore(_ records: [MemoryRecord]) -> Int { engine.restore(records) }
+
     /// Any other event (start, tick, local write, peers, map, λ).
     public mutating func handle(_ event: GossipEvent, nowMilliseconds: UInt64) -> [Output] {
         run(event, nowMilliseconds)

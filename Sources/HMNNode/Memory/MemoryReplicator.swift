@@ -8,20 +8,41 @@ public protocol PeerMessenger: Sendable {
     func send(_ message: NodeMessage, to peer: PublicKey) async
 }
 
-/// How a locally written memory record reaches the other nodes. Small on purpose, so the mesh's
-/// gossip state machine (eager push to a mesh, lazy IHAVE/IWANT, digest repair — SPEC §9, issue 6)
-/// can replace the simple push below without touching the node.
+/// How memory records reach the other nodes. The node hands a replicator its local writes, the
+/// records and gossip bytes peers send, peer arrivals and departures and λ changes, and runs its
+/// timers; the replicator decides what to send. ``MeshGossipReplicator`` (the default of
+/// ``FullNode/open(home:transport:options:logger:)``) runs the memory mesh's gossip state machine;
+/// ``PushToAllReplicator`` is the minimal one.
 public protocol MemoryReplicator: Sendable {
     /// A record was written on this node: spread it.
     func replicate(_ record: MemoryRecord, messenger: any PeerMessenger) async
-    /// A peer pushed a record that this node stored (true) or already had (false); a relaying
-    /// replicator forwards new records here.
+    /// A peer pushed a record (`NodeMessage.memoryRecord`) that this node stored (true) or already
+    /// had (false); a relaying replicator forwards new records here.
     func received(_ record: MemoryRecord, from peer: PublicKey, stored: Bool, messenger: any PeerMessenger) async
+    /// Gossip bytes from a peer (`NodeMessage.meshGossip`).
+    func receiveGossip(_ bytes: [UInt8], from peer: PublicKey, messenger: any PeerMessenger) async
+    func peerConnected(_ peer: PublicKey, messenger: any PeerMessenger) async
+    func peerDisconnected(_ peer: PublicKey) async
+    /// The chain's λ after a commit (it paces gossip, SPEC §9).
+    func lambdaChanged(_ lambda: FixedPoint) async
+    /// Runs the replicator's timers until the task is cancelled.
+    func run(messenger: any PeerMessenger) async
+}
+
+extension MemoryReplicator {
+    /// Replicators without gossip ignore it.
+    public func receiveGossip(_ bytes: [UInt8], from peer: PublicKey, messenger: any PeerMessenger) async {}
+    public func peerConnected(_ peer: PublicKey, messenger: any PeerMessenger) async {}
+    public func peerDisconnected(_ peer: PublicKey) async {}
+    public func lambdaChanged(_ lambda: FixedPoint) async {}
+    /// Replicators without timers return at once.
+    public func run(messenger: any PeerMessenger) async {}
 }
 
 /// The simplest replicator: the writer pushes every record to all connected peers, which upsert it
-/// idempotently (an equal version is "already have it"). Correct for a full mesh of validators;
-/// records missed while a peer was down are not repaired (that is what issue 6's digests add).
+/// idempotently (an equal version is "already have it"). Correct for a full mesh of validators that
+/// never miss a push: a record written while a peer was down never reaches it, which is what
+/// ``MeshGossipReplicator``'s repair adds.
 public struct PushToAllReplicator: MemoryReplicator {
     public init() {}
 

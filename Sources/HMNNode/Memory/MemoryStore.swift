@@ -16,6 +16,12 @@ public protocol MemoryStore: Sendable {
     var maxPayloadBytes: Int { get }
     /// RΦV of a record at `nowMilliseconds` (SPEC §8).
     func value(of record: MemoryRecord, nowMilliseconds: UInt64) -> FixedPoint
+    /// Every live record exactly as written (original vector, proof intact), for replication.
+    func writtenRecords() throws -> [MemoryRecord]
+    /// One record exactly as written, or nil.
+    func writtenRecord(id: Hash256) throws -> MemoryRecord?
+    /// Removes a record; false when there was none.
+    func delete(id: Hash256) throws -> Bool
     /// Flushes and closes (graceful shutdown).
     func close() throws
 }

@@ -10,7 +10,10 @@ import HMNPrimitives
 ///   for each missing committed block with its certificate and commits it exactly as if it had
 ///   decided it);
 /// - `transaction`: a signed transaction that passed `checkTransaction` on the sender (gossip);
-/// - `memoryRecord`: a memory record pushed for replication (idempotent upsert on receipt).
+/// - `memoryRecord`: a memory record pushed for replication (idempotent upsert on receipt);
+/// - `meshGossip`: the wire bytes of one memory-mesh gossip message (HMNMesh's `GossipMessage`:
+///   push, IHAVE/IWANT, range reconciliation, ack), decoded and checked by the receiver's
+///   ``MeshGossipReplicator``, which penalizes the sender for bytes that do not decode.
 ///
 /// ``decode(_:maxBytes:)`` checks the size before reading anything and rejects unknown tags and
 /// trailing bytes with a typed ``NodeMessageError``; a receiver drops and logs such input.
@@ -19,14 +22,18 @@ public enum NodeMessage: Hashable, Sendable, CanonicalCodable {
     /// Canonical bytes of a `SignedTransaction`.
     case transaction([UInt8])
     case memoryRecord(MemoryRecord)
+    /// Wire bytes of a memory-mesh `GossipMessage`.
+    case meshGossip([UInt8])
 
     /// Default upper bound on one message: a block plus framing.
     public static let defaultMaxBytes = 8 << 20
     /// Upper bound on a gossiped transaction's bytes, checked before allocation.
     public static let maxTransactionBytes = 1 << 20
+    /// Upper bound on a gossip message's bytes (the gossip engine's own default limit).
+    public static let maxMeshGossipBytes = 4 << 20
 
     enum Tag: UInt8 {
-        case consensus = 1, transaction = 2, memoryRecord = 3
+        case consensus = 1, transaction = 2, memoryRecord = 3, meshGossip = 4
     }
 
     /// A short name for logs and metrics.
@@ -35,6 +42,7 @@ public enum NodeMessage: Hashable, Sendable, CanonicalCodable {
         case .consensus: "consensus"
         case .transaction: "transaction"
         case .memoryRecord: "memory-record"
+        case .meshGossip: "mesh-gossip"
         }
     }
 
@@ -61,6 +69,7 @@ public enum NodeMessage: Hashable, Sendable, CanonicalCodable {
         case .consensus: self = .consensus(try decoder.decode())
         case .transaction: self = .transaction(try decoder.decodeBytes(maxLength: Self.maxTransactionBytes))
         case .memoryRecord: self = .memoryRecord(try decoder.decode())
+        case .meshGossip: self = .meshGossip(try decoder.decodeBytes(maxLength: Self.maxMeshGossipBytes))
         case nil: throw CodecError(.unknownTag, offset: start, "unknown node message tag \(raw)")
         }
     }
@@ -76,6 +85,9 @@ public enum NodeMessage: Hashable, Sendable, CanonicalCodable {
         case .memoryRecord(let record):
             encoder.encode(Tag.memoryRecord.rawValue)
             encoder.encode(record)
+        case .meshGossip(let bytes):
+            encoder.encode(Tag.meshGossip.rawValue)
+            encoder.encodeBytes(bytes)
         }
     }
 }

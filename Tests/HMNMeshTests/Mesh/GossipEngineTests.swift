@@ -214,3 +214,24 @@ struct GossipEngineTests {
         #expect(extensionValue.isCanonical)
     }
 }
+
+@Suite("Gossip engine restore")
+struct GossipEngineRestoreTests {
+    let base = GossipEngineTests()
+
+    @Test("restore merges hosted records without sending; the restored engine's digest equals the writer's")
+    func restore() {
+        var writer = base.engine(0)
+        let records = (0..<10).map { base.record(by: 0, id: UInt8($0)) }
+        for record in records { _ = writer.handle(.localWrite(record), nowMilliseconds: 1) }
+        var restarted = base.engine(1)
+        #expect(restarted.restore(records + [records[0]]) == 10, "a duplicate merges once")
+        #expect(restarted.shardDigests() == writer.shardDigests())
+        var wrongShape = base.record(by: 0, id: 99)
+        wrongShape.vector = [1, 2]
+        #expect(restarted.restore([wrongShape]) == 0)
+        // Nothing was queued: the next tick sends only what a tick always sends.
+        let actions = restarted.handle(.tick, nowMilliseconds: 2)
+        #expect(!actions.contains { if case .send(_, .push) = $0 { true } else { false } })
+    }
+}

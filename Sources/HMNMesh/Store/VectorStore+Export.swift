@@ -1,0 +1,49 @@
+import HMNPrimitives
+import HMNStorage
+
+extension VectorStore {
+    /// Every live record exactly as it was written: the canonical bytes of each row, with the
+    /// original vector (``record(id:)`` returns the normalized or dequantized one the index holds)
+    /// and without later bookkeeping (access counts). A gossip engine that restarts seeds its
+    /// replica state from these, so content hashes and memory proofs match the other replicas'.
+    ///
+    /// Each row's checksum is verified: a damaged row throws `StorageError(.corrupt)`, never a
+    /// silently different record.
+    public func writtenRecords() throws -> [MemoryRecord] {
+        try writer.withLock { _ in
+            try readRecords(try database.statement("SELECT id, record, record_hash FROM records ORDER BY id"))
+        }
+    }
+
+    /// One record exactly as it was written (see ``writtenRecords()``), or nil. An alias is not
+    /// resolved: this is the row stored under `id`.
+    public func writtenRecord(id: Hash256) throws -> MemoryRecord? {
+        try writer.withLock { _ in
+            try readRecords(
+                try database.statement("SELECT id, record, record_hash FROM records WHERE id = ?").bind(.blob(id.bytes))
+            ).first
+        }
+    }
+
+    /// Decodes `rows` (id, record, record_hash), verifying each row's checksum and id.
+    private func readRecords(_ rows: SQLiteStatement) throws -> [MemoryRecord] {
+        var result: [MemoryRecord] = []
+        while try rows.step() {
+            let bytes = rows.blob(1)
+            guard rows.isNull(2) || Hash256.of(bytes).bytes == rows.blob(2) else {
+                throw StorageError(.corrupt, "a record row fails its checksum")
+            }
+            let record: MemoryRecord
+            do {
+                record = try MemoryRecord(canonicalBytes: bytes)
+            } catch {
+                throw StorageError(.corrupt, "a record row does not decode: \(error)")
+            }
+            guard record.id.bytes == rows.blob(0) else {
+                throw StorageError(.corrupt, "a record row holds another record's id")
+            }
+            result.append(record)
+        }
+        return result
+    }
+}

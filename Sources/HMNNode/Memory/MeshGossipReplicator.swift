@@ -1,0 +1,231 @@
+import HMNMesh
+import HMNPrimitives
+import Logging
+import Synchronization
+
+/// The node's memory replication through the memory mesh's gossip protocol (HMNMesh's
+/// ``MeshGossip``, SPEC §9): a local write is pushed eagerly to up to `meshDegree` replicas, the
+/// rest learn of it by IHAVE/IWANT at the λ pace, and every few ticks the node reconciles its
+/// records with one co-replica by range fingerprints. So a record written while a peer was down,
+/// restarting or cut off reaches it once the link returns, at a cost that grows with the
+/// difference, not with the store. A peer that sends records that fail validation loses score and
+/// is graylisted.
+///
+/// The shell around the state machine: it owns no protocol logic. Gossip travels as
+/// ``NodeMessage/meshGossip(_:)``; records the engine integrates are written to the node's
+/// ``MemoryStore`` (the engine's own record set lives in memory and is seeded from the store at
+/// start, ``init(store:signingKey:chainID:members:configuration:clock:nowMilliseconds:logger:)``).
+///
+/// Placement: one shard, replicated on every member (up to ``ShardMap/maxReplicationFactor``), so
+/// every node can answer every search from its local store. Members are the genesis validators, the
+/// configured peers and any peer that connects (the transport admits only those). Splitting vector
+/// space across nodes needs the shard map as Layer-2 state, which the node does not keep yet.
+public final class MeshGossipReplicator: MemoryReplicator {
+    let store: any MemoryStore
+    let identity: PublicKey
+    let dimension: Int
+    let clock: any Clock<Duration>
+    let nowMilliseconds: @Sendable () -> UInt64
+    let logger: Logger
+    private let gossip: Mutex<MeshGossip>
+    private let tally = Mutex(Counters())
+
+    /// What the replicator did so far (for tests, status and metrics).
+    public struct Counters: Hashable, Sendable {
+        /// Records received from peers and written to the store.
+        public var integrated = 0
+        /// Peer data the engine refused (bad record, bad proof, malformed bytes).
+        public var rejected = 0
+        /// Integrated records the store refused to write.
+        public var storeFailures = 0
+    }
+
+    /// - Parameters:
+    ///   - store: the node's vector store; its records seed the engine.
+    ///   - members: the nodes that replicate the memory (this node is added).
+    ///   - configuration: the gossip engine's parameters; its chain id must be the chain's.
+    public init(
+        store: any MemoryStore, signingKey: SigningKey, chainID: String, members: Set<PublicKey>,
+        configuration: GossipConfiguration? = nil, clock: any Clock<Duration> = ContinuousClock(),
+        nowMilliseconds: @escaping @Sendable () -> UInt64 = WallClock.nowMilliseconds, logger: Logger
+    ) throws(NodeError) {
+        self.store = store
+        self.identity = signingKey.publicKey
+        self.dimension = store.dimension
+        self.clock = clock
+        self.nowMilliseconds = nowMilliseconds
+        self.logger = logger
+        let map = try Self.map(dimension: store.dimension, members: members.union([signingKey.publicKey]), base: nil)
+        var gossip = MeshGossip(
+            configuration: configuration ?? GossipConfiguration(chainID: chainID), signingKey: signingKey, map: map,
+            lambda: .one, logger: logger)
+        let restored: Int
+        do {
+            restored = gossip.restore(try store.writtenRecords())
+        } catch {
+            throw NodeError(.internalError, "reading the memory store for gossip: \(error)")
+        }
+        self.gossip = Mutex(gossip)
+        if restored > 0 { logger.info("memory gossip restored records", metadata: ["records": "\(restored)"]) }
+    }
+
+    /// One shard (centroid at the origin: every vector is nearest to it) replicated on every member.
+    static func map(dimension: Int, members: Set<PublicKey>, base: ShardMap?) throws(NodeError) -> ShardMap {
+        let factor = UInt32(min(max(members.count, 1), Int(ShardMap.maxReplicationFactor)))
+        let current = base ?? ShardMap(dimension: dimension, replicationFactor: Int(factor))
+        var changes: [ShardMapChange] = []
+        if base == nil { changes.append(.setCentroids([[Float](repeating: 0, count: dimension)])) }
+        for key in members.sorted() where current.node(key) == nil {
+            changes.append(.upsertNode(MeshNodeInfo(key: key)))
+        }
+        if factor != current.replicationFactor { changes.append(.setReplicationFactor(factor)) }
+        do {
+            return try current.applying(ShardMapProposal(baseVersion: current.version, changes: changes))
+        } catch {
+            throw NodeError(.internalError, "building the memory shard map: \(error)")
+        }
+    }
+
+    /// What the replicator did so far.
+    public var counters: Counters { tally.withLock { $0 } }
+
+    /// Records the engine holds (hosted or being handed off).
+    public var heldRecordCount: Int { gossip.withLock { $0.engine.store.count } }
+
+    /// The engine's per-shard digests of what it holds (the values a vote extension would carry).
+    public var shardDigests: [ShardDigest] { gossip.withLock { $0.engine.shardDigests() } }
+
+    // MARK: MemoryReplicator
+
+    public func replicate(_ record: MemoryRecord, messenger: any PeerMessenger) async {
+        await perform(.localWrite(record), messenger: messenger)
+    }
+
+    /// Records pushed with ``NodeMessage/memoryRecord(_:)`` (by a ``PushToAllReplicator`` peer) are
+    /// already stored by the service; the engine learns of them so that it announces and repairs them.
+    public func received(_ record: MemoryRecord, from peer: PublicKey, stored: Bool, messenger: any PeerMessenger)
+        async
+    {
+        gossip.withLock { _ = $0.restore([record]) }
+    }
+
+    public func receiveGossip(_ bytes: [UInt8], from peer: PublicKey, messenger: any PeerMessenger) async {
+        let outputs = gossip.withLock { $0.receive(bytes, from: peer, nowMilliseconds: nowMilliseconds()) }
+        await execute(outputs, messenger: messenger)
+    }
+
+    public func peerConnected(_ peer: PublicKey, messenger: any PeerMessenger) async {
+        var outputs: [MeshGossip.Output] = []
+        do {
+            try gossip.withLock { (gossip: inout MeshGossip) throws(NodeError) in
+                let now = nowMilliseconds()
+                if gossip.engine.map.node(peer) == nil {
+                    let members = Set(gossip.engine.map.nodes.map(\.key)).union([peer])
+                    let map = try Self.map(dimension: dimension, members: members, base: gossip.engine.map)
+                    outputs += gossip.handle(.mapChanged(map), nowMilliseconds: now)
+                }
+                outputs += gossip.handle(.peerJoined(peer, rttMilliseconds: 0), nowMilliseconds: now)
+            }
+        } catch {
+            logger.error("memory gossip: could not add a peer", metadata: ["peer": "\(peer.short)", "error": "\(error)"])
+        }
+        await execute(outputs, messenger: messenger)
+    }
+
+    public func peerDisconnected(_ peer: PublicKey) async {
+        // A departed peer stays in the map (it may return); the engine stops sending to it.
+        _ = gossip.withLock { $0.handle(.peerLeft(peer), nowMilliseconds: nowMilliseconds()) }
+    }
+
+    public func lambdaChanged(_ lambda: FixedPoint) async {
+        _ = gossip.withLock { $0.handle(.lambdaChanged(lambda), nowMilliseconds: nowMilliseconds()) }
+    }
+
+    /// Ticks the engine at the pace it schedules (SPEC §9 tiers) until cancelled.
+    public func run(messenger: any PeerMessenger) async {
+        var delay = schedule(in: gossip.withLock { $0.handle(.start, nowMilliseconds: nowMilliseconds()) }) ?? 250
+        while !Task.isCancelled {
+            do {
+                try await clock.sleep(for: .milliseconds(delay))
+            } catch {
+                return
+            }
+            delay = await tick(messenger: messenger) ?? delay
+        }
+    }
+
+    /// One timer event: announcements, requests, retries and, every few ticks, a reconciliation
+    /// round. Returns the delay the engine asks for before the next one.
+    @discardableResult
+    func tick(messenger: any PeerMessenger) async -> UInt64? {
+        let outputs = gossip.withLock { $0.handle(.tick, nowMilliseconds: nowMilliseconds()) }
+        await execute(outputs, messenger: messenger)
+        return schedule(in: outputs)
+    }
+
+    // MARK: Shell
+
+    private func perform(_ event: GossipEvent, messenger: any PeerMessenger) async {
+        let outputs = gossip.withLock { $0.handle(event, nowMilliseconds: nowMilliseconds()) }
+        await execute(outputs, messenger: messenger)
+    }
+
+    private func schedule(in outputs: [MeshGossip.Output]) -> UInt64? {
+        outputs.reduce(nil) { last, output in
+            if case .schedule(let delay) = output { return delay }
+            return last
+        }
+    }
+
+    /// Carries out the engine's outputs in order. Timers are the tick loop's business.
+    private func execute(_ outputs: [MeshGossip.Output], messenger: any PeerMessenger) async {
+        for output in outputs {
+            switch output {
+            case .send(let peer, let bytes):
+                await messenger.send(.meshGossip(bytes), to: peer)
+            case .integrated(let record, _):
+                persist(record)
+            case .rejected(let peer, let error):
+                guard peer != identity else { continue }
+                tally.withLock { $0.rejected += 1 }
+                logger.debug("memory gossip: refused data", metadata: ["peer": "\(peer.short)", "error": "\(error)"])
+            case .graylisted(let peer):
+                logger.warning("memory gossip: peer graylisted for invalid data", metadata: ["peer": "\(peer.short)"])
+            case .commitProof:
+                // The engine signs a proof only for a critical record this node authored without one;
+                // the store refuses such a record before it reaches the replicator, so nothing to do.
+                break
+            case .schedule, .dropped:
+                break
+            }
+        }
+    }
+
+    /// Writes a record the engine accepted, unless the store already holds that version (a local
+    /// write, or a record restored at start). At an equal version with other content the engine's
+    /// deterministic tie-break has chosen this one; the store replaces only newer versions, so the
+    /// loser is deleted first.
+    private func persist(_ record: MemoryRecord) {
+        if let held = store.record(id: record.id), held.version >= record.version {
+            guard held.version == record.version, let written = try? store.writtenRecord(id: record.id),
+                written.contentHash != record.contentHash
+            else { return }
+            do {
+                _ = try store.delete(id: record.id)
+            } catch {
+                tally.withLock { $0.storeFailures += 1 }
+                logger.error("memory gossip: could not replace a record", metadata: ["error": "\(error)"])
+                return
+            }
+        }
+        do {
+            try store.upsert(record)
+            tally.withLock { $0.integrated += 1 }
+        } catch {
+            tally.withLock { $0.storeFailures += 1 }
+            logger.warning(
+                "memory gossip: the store refused a record",
+                metadata: ["record": "\(record.id.short)", "error": "\(error)"])
+        }
+    }
+}
