@@ -87,6 +87,10 @@ extension FullNode {
         return try memory.search(query, lambda: lambda, parameters: coherenceParameters)
     }
 
+    public func memoryRecord(id: Hash256) async throws(NodeError) -> MemoryRecord? {
+        try memory.record(id: id)
+    }
+
     public func memoryProof(id: Hash256) async throws(NodeError) -> MemoryProofStatus? {
         guard let (proof, transactionID) = memory.proof(of: id) else { return nil }
         let height = try await read { $0.memoryProofHeight(proofID: proof.proofID) }

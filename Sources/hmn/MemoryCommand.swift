@@ -3,10 +3,11 @@ import Foundation
 import HMNNodeHTTP
 import HMNPrimitives
 
-/// `hmn memory put|search`: write a memory record to a node, or search the mesh through it.
+/// `hmn memory put|get|search`: write a memory record to a node, read one back, or search the mesh through it.
 struct MemoryCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "memory", abstract: "Put and search memory records.", subcommands: [Put.self, Search.self])
+        commandName: "memory", abstract: "Put, get and search memory records.",
+        subcommands: [Put.self, Get.self, Search.self])
 
     struct Put: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Store a memory record (authored by the signing key).")
@@ -30,6 +31,20 @@ struct MemoryCommand: AsyncParsableCommand {
             let client = try options.client()
             let answer: MemoryPutResponse
             do { answer = try await client.putMemory(record) } catch { throw CleanExit.message("hmn memory put: \(error)") }
+            try printJSON(answer)
+        }
+    }
+
+    struct Get: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "One memory record by id, as it was written.")
+        @OptionGroup var options: ClientOptions
+        @Argument(help: "The record id (64 hex digits).") var id: String
+
+        func run() async throws {
+            guard let recordID = try? Hash256(hex: id) else { throw ValidationError("the id is not 64 hex digits") }
+            let client = try options.client()
+            let answer: MemoryRecordJSON
+            do { answer = try await client.memoryRecord(id: recordID) } catch { throw CleanExit.message("hmn memory get: \(error)") }
             try printJSON(answer)
         }
     }

@@ -101,4 +101,18 @@ import Testing
                 from: 5, to: 5, longestStallSeconds: 100, limitSeconds: 60, withinTolerance: false
             ).isEmpty)
     }
+
+    @Test("memory records: on every node counts; the nodes that lack some give one violation per set of nodes")
+    func memories() {
+        let ids = ["a", "b", "c", "d"]
+        let all = Set(ids)
+        let passed = CampaignChecker.checkMemories(ids, held: [all, all, all])
+        #expect(passed.replicated == 4 && passed.violations.isEmpty)
+        let failed = CampaignChecker.checkMemories(ids, held: [all, ["a", "b"], ["a", "b", "d"]])
+        #expect(failed.replicated == 2)
+        #expect(failed.violations.map(\.kind) == [.lostMemoryRecord, .lostMemoryRecord])
+        #expect(failed.violations[0].message.hasPrefix("1 acknowledged memory record(s) are missing on node1, e.g. d"))
+        #expect(failed.violations[1].message.hasPrefix("1 acknowledged memory record(s) are missing on node1, node2"))
+        #expect(CampaignChecker.checkMemories([], held: [[], []]).replicated == 0)
+    }
 }

@@ -80,6 +80,23 @@ struct MemoryRoutesTests {
         }
     }
 
+    @Test("a record is read back by id exactly as written; an unknown id is 404, a malformed one 400")
+    func recordByID() async throws {
+        let harness = try APIHarness()
+        let record = Fixtures.record(seed: 4, vector: [3, 0, 4, 0], author: 0, importance: 250_000)
+        try await harness.run { client in
+            #expect(try await client.post("/v1/memory", record).status == .created)
+            let answer = try await client.get("/v1/memory/\(record.id)")
+            #expect(answer.status == .ok)
+            let read = try answer.decode(MemoryRecordJSON.self)
+            #expect(read.vector == [3, 0, 4, 0])
+            #expect(read.payload == record.payload)
+            #expect(read.author == record.author)
+            #expect(try await client.get("/v1/memory/\(Hash256.of([43]).hex)").status == .notFound)
+            #expect(try await client.get("/v1/memory/not-a-hash").status == .badRequest)
+        }
+    }
+
     @Test("a record round-trips through its JSON form")
     func recordJSONRoundTrip() throws {
         let key = FakeNode.userKeys[0]

@@ -61,6 +61,9 @@ public struct CampaignViolation: Codable, Hashable, Sendable, CustomStringConver
         case noProgress
         /// A node did not come back or did not catch up after the heal.
         case nodeDidNotRecover
+        /// A memory record a node acknowledged is missing on some node after the heal and the
+        /// repair window (the memory mesh must bring every record to every replica).
+        case lostMemoryRecord
     }
 
     public var kind: Kind
@@ -206,6 +209,32 @@ public enum CampaignChecker {
             }
         }
         return outcome
+    }
+
+    /// Every acknowledged memory record must be held by every node: a node stores a record before it
+    /// acknowledges it (SQLite, synchronous), and the memory mesh's repair brings it to the others,
+    /// including nodes that were down or cut off when it was written. `held[i]` is the set of ids
+    /// node `i` holds. Returns how many are on every node, and one violation per set of nodes that
+    /// lack some (grouped, so one node that never repaired gives one violation).
+    public static func checkMemories(_ acknowledged: [String], held: [Set<String>]) -> (
+        replicated: Int, violations: [CampaignViolation]
+    ) {
+        var replicated = 0
+        var missingByNodes: [String: [String]] = [:]
+        for id in acknowledged {
+            let lacking = held.indices.filter { !held[$0].contains(id) }
+            if lacking.isEmpty {
+                replicated += 1
+            } else {
+                missingByNodes[lacking.map { "node\($0)" }.joined(separator: ", "), default: []].append(id)
+            }
+        }
+        let violations = missingByNodes.sorted { $0.key < $1.key }.map { nodes, ids in
+            CampaignViolation(
+                .lostMemoryRecord,
+                "\(ids.count) acknowledged memory record(s) are missing on \(nodes), e.g. \(ids[0].prefix(16))")
+        }
+        return (replicated, violations)
     }
 
     /// While at most f validators were faulty the chain must have advanced during the faults and

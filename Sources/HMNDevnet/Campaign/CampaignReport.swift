@@ -52,6 +52,8 @@ public struct CampaignReport: Codable, Hashable, Sendable {
         /// Of those, committed (on every node, in one block).
         public var indeterminateCommitted = 0
         public var memoriesAcknowledged = 0
+        /// Of those, held by every node at the final check.
+        public var memoriesOnEveryNode = 0
     }
 
     /// The plan's settings (validators, duration, seed, partitions, max faulty).
@@ -107,7 +109,8 @@ public struct CampaignReport: Codable, Hashable, Sendable {
                 + "\(transactions.superseded) superseded, \(transactions.refused) refused, "
                 + "\(transactions.indeterminate) indeterminate "
                 + "(\(transactions.indeterminateCommitted) of them committed); "
-                + "\(transactions.memoriesAcknowledged) memory records acknowledged",
+                + "\(transactions.memoriesAcknowledged) memory records acknowledged, "
+                + "\(transactions.memoriesOnEveryNode) of them on every node",
             "  exit statuses at the final restart: "
                 + exitStatuses.map { $0.map(String.init) ?? "?" }.joined(separator: " "),
             "  elapsed " + String(format: "%.0f", elapsedSeconds) + " s; "

@@ -84,6 +84,7 @@ struct CampaignSession: Sendable {
         try await heal(into: &report)
         try await restartEveryNode(into: &report)
         try await check(into: &report)
+        await checkMemories(await devnet.memories.map(\.hex), into: &report)
     }
 
     /// Applies the plan's faults at their offsets, each in its own task; returns what was applied.
@@ -209,10 +210,10 @@ struct CampaignSession: Sendable {
         }
     }
 
-    /// Runs `body` with every node's client at once; the results in node order.
-    private func onEveryNode<T: Sendable>(_ body: @escaping @Sendable (NodeClient) async -> T) async -> [T] {
+    /// Runs `body` with every node's index and client at once; the results in node order.
+    private func onEveryNode<T: Sendable>(_ body: @escaping @Sendable (Int, NodeClient) async -> T) async -> [T] {
         await withTaskGroup(of: (Int, T).self) { group in
-            for (node, client) in slowClients.enumerated() { group.addTask { (node, await body(client)) } }
+            for (node, client) in slowClients.enumerated() { group.addTask { (node, await body(node, client)) } }
             var results = [T?](repeating: nil, count: slowClients.count)
             for await (node, result) in group { results[node] = result }
             return results.map { $0! }
@@ -226,7 +227,7 @@ struct CampaignSession: Sendable {
         let checked = heights.compactMap { $0 }.min() ?? 0
         report.heights.checked = checked
         logger.info("campaign: comparing heights 1…\(checked) on \(cluster.count) nodes")
-        let chains = await onEveryNode { client in
+        let chains = await onEveryNode { _, client in
             var records: [HeightRecord] = []
             guard checked >= 1 else { return records }
             for height in 1...checked {
@@ -249,7 +250,7 @@ struct CampaignSession: Sendable {
             transactions on every node
             """
         )
-        let locations = await onEveryNode { client in
+        let locations = await onEveryNode { _, client in
             var found: [String: String] = [:]
             for transaction in lookups {
                 guard let id = try? Hash256(hex: transaction.id), let record = try? await client.transaction(id: id)
@@ -288,12 +289,39 @@ struct CampaignSession: Sendable {
         report.transactions.refused = await load.refused
         report.transactions.indeterminate = indeterminate.count
         report.transactions.indeterminateCommitted = outcome.indeterminateCommitted
-        report.transactions.memoriesAcknowledged = await load.memoriesAcknowledged
 
         report.violations += CampaignChecker.checkLiveness(
             from: report.heights.atFaultStart, to: report.heights.atFaultEnd,
             longestStallSeconds: report.heights.longestStallSeconds, limitSeconds: campaign.stallLimit.seconds,
             withinTolerance: settings.withinTolerance)
+    }
+
+    /// Waits (up to the recovery timeout) until every node holds every acknowledged memory record,
+    /// asking each node only for the ids it lacked last time, then runs the checker.
+    private func checkMemories(_ acknowledged: [String], into report: inout CampaignReport) async {
+        report.transactions.memoriesAcknowledged = acknowledged.count
+        logger.info("campaign: looking up \(acknowledged.count) acknowledged memory records on every node")
+        var held = [Set<String>](repeating: [], count: slowClients.count)
+        let deadline = ContinuousClock.now + campaign.recoveryTimeout
+        while true {
+            let known = held
+            let found = await onEveryNode { node, client in
+                var present: Set<String> = []
+                for id in acknowledged where !known[node].contains(id) {
+                    guard let hash = try? Hash256(hex: id), (try? await client.memoryRecord(id: hash)) != nil
+                    else { continue }
+                    present.insert(id)
+                }
+                return present
+            }
+            for node in held.indices { held[node].formUnion(found[node]) }
+            let complete = held.allSatisfy { $0.count == acknowledged.count }
+            if complete || ContinuousClock.now >= deadline { break }
+            try? await Task.sleep(for: .seconds(1))
+        }
+        let outcome = CampaignChecker.checkMemories(acknowledged, held: held)
+        report.transactions.memoriesOnEveryNode = outcome.replicated
+        report.violations += outcome.violations
     }
 
     /// Continues and stops every node (SIGKILL after a grace period).

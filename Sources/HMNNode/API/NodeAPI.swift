@@ -35,6 +35,11 @@ public protocol NodeAPI: Sendable {
     /// The `k` nearest memory records to `query`, with the routing report.
     func searchMemory(_ query: MemorySearchQuery) async throws(NodeError) -> MemorySearchResult
 
+    /// The memory record `id` as it was written (the vector the author sent, not the normalized
+    /// copy the index searches), or nil when this node does not hold it. A record merged into
+    /// another by compression is answered with the record it was merged into.
+    func memoryRecord(id: Hash256) async throws(NodeError) -> MemoryRecord?
+
     /// A memory record's proof and where it is committed on Layer 1, or nil when unknown.
     func memoryProof(id: Hash256) async throws(NodeError) -> MemoryProofStatus?
 

@@ -143,6 +143,21 @@ public final class MemoryMeshService: Sendable {
             servedShards: [0], routing: routing == .direct ? "direct" : "fallback")
     }
 
+    /// Record `id` as written, or (for an id compression merged away) the indexed record it
+    /// resolves to; nil when absent. A row failing its checksum is refused, never served.
+    public func record(id: Hash256) throws(NodeError) -> MemoryRecord? {
+        do {
+            if let written = try store.writtenRecord(id: id) { return written }
+        } catch {
+            logger.critical("memory store is damaged", metadata: ["record": "\(id.short)", "error": "\(error)"])
+            throw NodeError(
+                .corruptStorage,
+                "memory record \(id.short) failed its check and is not served: \(error). Stop the node, run "
+                    + "`hmn reset` on its home and start it again to resync from peers")
+        }
+        return store.record(id: id)
+    }
+
     /// The proof of record `id` and the id of the transaction this node submitted for it.
     public func proof(of id: Hash256) -> (proof: MemoryProof, transactionID: Hash256?)? {
         guard let proof = store.record(id: id)?.proof else { return nil }

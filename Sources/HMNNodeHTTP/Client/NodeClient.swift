@@ -88,6 +88,11 @@ public struct NodeClient: Sendable {
         try await post("/v1/memory/search", search)
     }
 
+    /// The record as written; a node that does not hold it answers 404 (``NodeClientError``).
+    public func memoryRecord(id: Hash256) async throws(NodeClientError) -> MemoryRecordJSON {
+        try await get("/v1/memory/\(id.hex)")
+    }
+
     public func memoryProof(id: Hash256) async throws(NodeClientError) -> MemoryProofStatusJSON {
         try await get("/v1/memory/\(id.hex)/proof")
     }

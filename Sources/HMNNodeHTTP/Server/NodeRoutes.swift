@@ -18,6 +18,7 @@ struct NodeRoutes<Node: NodeAPI>: Sendable {
         router.get("/v1/status") { _, _ in JSONBody.response(StatusJSON(await node.status())) }
         router.post("/v1/memory") { request, _ in try await putMemory(request) }
         router.post("/v1/memory/search") { request, _ in try await searchMemory(request) }
+        router.get("/v1/memory/{id}") { _, context in try await memoryRecord(context) }
         router.get("/v1/memory/{id}/proof") { _, context in try await memoryProof(context) }
         router.get("/health") { _, _ in
             JSONBody.response(HealthJSON(status: "ok", height: await node.status().height))
@@ -84,6 +85,13 @@ struct NodeRoutes<Node: NodeAPI>: Sendable {
         let (query, includeVectors) = try APIRequestBody.memorySearch(body, configuration: configuration)
         let result = try await calling { () async throws(NodeError) in try await node.searchMemory(query) }
         return JSONBody.response(MemorySearchResponse(result, includeVectors: includeVectors))
+    }
+
+    func memoryRecord(_ context: some RequestContext) async throws(APIError) -> Response {
+        let id = try WireFormat.hash(try parameter("id", context), field: "id")
+        guard let record = try await calling({ () async throws(NodeError) in try await node.memoryRecord(id: id) })
+        else { throw APIError(.notFound, "no memory record \(id.hex) on this node") }
+        return JSONBody.response(MemoryRecordJSON(record))
     }
 
     func memoryProof(_ context: some RequestContext) async throws(APIError) -> Response {

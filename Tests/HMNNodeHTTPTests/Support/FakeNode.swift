@@ -159,6 +159,11 @@ actor FakeNode: NodeAPI {
         return MemorySearchResult(hits: Array(hits.prefix(query.k)), servedShards: [0], routing: "direct")
     }
 
+    func memoryRecord(id: Hash256) async throws(NodeError) -> MemoryRecord? {
+        if let failure { throw failure }
+        return records[id]
+    }
+
     func memoryProof(id: Hash256) async throws(NodeError) -> MemoryProofStatus? {
         if let failure { throw failure }
         guard let proof = records[id]?.proof else { return nil }
