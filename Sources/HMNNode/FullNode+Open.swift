@@ -73,7 +73,8 @@ extension FullNode {
                 ?? MeshGossipReplicator(
                     store: store, signingKey: home.signingKey, chainID: home.genesis.chainID,
                     members: Set(home.genesis.accounts.filter { $0.stake > 0 }.map(\.publicKey) + dialPeers.map(\.key)),
-                    clock: options.clock, nowMilliseconds: options.nowMilliseconds, logger: logger)
+                    clock: options.clock, nowMilliseconds: options.nowMilliseconds, metrics: options.metrics,
+                    logger: logger)
             return FullNode(
                 driver: driver, transport: transport, store: store, replicator: replicator, cal: cal,
                 chainID: home.genesis.chainID, coherenceParameters: parameters,

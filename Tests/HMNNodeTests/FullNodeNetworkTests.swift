@@ -134,6 +134,8 @@ struct FullNodeNetworkTests {
         #expect(try !metrics.expectTimer("hmn_commit_latency_seconds").values.isEmpty)
         #expect(try metrics.expectCounter("hmn_gossip_bytes_total", [("direction", "in")]).totalValue > 0)
         #expect(try metrics.expectCounter("hmn_gossip_bytes_total", [("direction", "out")]).totalValue > 0)
+        // Node 0 got node 1's memory records through the mesh gossip and stored them.
+        #expect(try metrics.expectCounter("hmn_memory_gossip_records_total", [("outcome", "integrated")]).totalValue >= 2)
         let psiKey = String(net.homes[1].signingKey.publicKey.hex.prefix(8))
         #expect(try metrics.expectGauge("hmn_psi", [("validator", psiKey)]).lastValue ?? -1 >= 0)
 

@@ -14,7 +14,7 @@ import Synchronization
 /// The shell around the state machine: it owns no protocol logic. Gossip travels as
 /// ``NodeMessage/meshGossip(_:)``; records the engine integrates are written to the node's
 /// ``MemoryStore`` (the engine's own record set lives in memory and is seeded from the store at
-/// start, ``init(store:signingKey:chainID:members:configuration:clock:nowMilliseconds:logger:)``).
+/// start, ``init(store:signingKey:chainID:members:configuration:clock:nowMilliseconds:metrics:logger:)``).
 ///
 /// Placement: one shard, replicated on every member (up to ``ShardMap/maxReplicationFactor``), so
 /// every node can answer every search from its local store. Members are the genesis validators, the
@@ -27,6 +27,7 @@ public final class MeshGossipReplicator: MemoryReplicator {
     let clock: any Clock<Duration>
     let nowMilliseconds: @Sendable () -> UInt64
     let logger: Logger
+    let metrics: NodeMetrics
     private let gossip: Mutex<MeshGossip>
     private let tally = Mutex(Counters())
 
@@ -47,8 +48,10 @@ public final class MeshGossipReplicator: MemoryReplicator {
     public init(
         store: any MemoryStore, signingKey: SigningKey, chainID: String, members: Set<PublicKey>,
         configuration: GossipConfiguration? = nil, clock: any Clock<Duration> = ContinuousClock(),
-        nowMilliseconds: @escaping @Sendable () -> UInt64 = WallClock.nowMilliseconds, logger: Logger
+        nowMilliseconds: @escaping @Sendable () -> UInt64 = WallClock.nowMilliseconds,
+        metrics: NodeMetrics = NodeMetrics(), logger: Logger
     ) throws(NodeError) {
+        self.metrics = metrics
         self.store = store
         self.identity = signingKey.publicKey
         self.dimension = store.dimension
@@ -188,6 +191,7 @@ public final class MeshGossipReplicator: MemoryReplicator {
             case .rejected(let peer, let error):
                 guard peer != identity else { continue }
                 tally.withLock { $0.rejected += 1 }
+                metrics.memoryGossipRejected.increment()
                 logger.debug("memory gossip: refused data", metadata: ["peer": "\(peer.short)", "error": "\(error)"])
             case .graylisted(let peer):
                 logger.warning("memory gossip: peer graylisted for invalid data", metadata: ["peer": "\(peer.short)"])
@@ -221,6 +225,7 @@ public final class MeshGossipReplicator: MemoryReplicator {
         do {
             try store.upsert(record)
             tally.withLock { $0.integrated += 1 }
+            metrics.memoryGossipIntegrated.increment()
         } catch {
             tally.withLock { $0.storeFailures += 1 }
             logger.warning(

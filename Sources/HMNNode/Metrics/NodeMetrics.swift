@@ -5,7 +5,8 @@ import Metrics
 /// backend; without one they are no-ops). Names are part of the operator contract
 /// (Docs/OPERATIONS.md): `hmn_height`, `hmn_round`, `hmn_commit_latency_seconds`, `hmn_lambda`,
 /// `hmn_coherence`, `hmn_psi{validator}`, `hmn_gossip_bytes_total{direction}`,
-/// `hmn_send_queue_depth`, `hmn_mempool_size`, `hmn_peers`, `hmn_memory_records`.
+/// `hmn_send_queue_depth`, `hmn_mempool_size`, `hmn_peers`, `hmn_memory_records`,
+/// `hmn_memory_gossip_records_total{outcome}`.
 public struct NodeMetrics: Sendable {
     let factory: any MetricsFactory
     let height: Gauge
@@ -19,6 +20,10 @@ public struct NodeMetrics: Sendable {
     let mempoolSize: Gauge
     let peers: Gauge
     let memoryRecords: Gauge
+    /// Records from peers the memory gossip wrote to the store.
+    let memoryGossipIntegrated: Counter
+    /// Peer gossip the engine refused (undecodable, wrong shape, bad or missing proof).
+    let memoryGossipRejected: Counter
 
     /// Metrics created through `factory` (the global `MetricsSystem.factory` by default; tests
     /// inject a test factory so they need not bootstrap the process-wide system).
@@ -36,6 +41,10 @@ public struct NodeMetrics: Sendable {
         mempoolSize = Gauge(label: "hmn_mempool_size", factory: factory)
         peers = Gauge(label: "hmn_peers", factory: factory)
         memoryRecords = Gauge(label: "hmn_memory_records", factory: factory)
+        memoryGossipIntegrated = Counter(
+            label: "hmn_memory_gossip_records_total", dimensions: [("outcome", "integrated")], factory: factory)
+        memoryGossipRejected = Counter(
+            label: "hmn_memory_gossip_records_total", dimensions: [("outcome", "rejected")], factory: factory)
     }
 
     func committed(_ notice: CommitNotice) {

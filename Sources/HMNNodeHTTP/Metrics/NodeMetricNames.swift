@@ -25,12 +25,15 @@ public enum NodeMetricNames {
     public static let peers = "hmn_peers"
     /// Gauge: memory records held by this node.
     public static let memoryRecords = "hmn_memory_records"
+    /// Counter with label `outcome` (`integrated`/`rejected`): memory records from peers written to the
+    /// store, and peer gossip refused.
+    public static let memoryGossipRecordsTotal = "hmn_memory_gossip_records_total"
     /// Counter with labels `route`, `method`, `status`: HTTP requests served (counted by this module).
     public static let httpRequestsTotal = "hmn_http_requests_total"
 
     /// Every name above.
     public static let all = [
         height, round, commitLatencySeconds, lambda, coherence, psi, gossipBytesTotal, sendQueueDepth,
-        mempoolSize, peers, memoryRecords, httpRequestsTotal,
+        mempoolSize, peers, memoryRecords, memoryGossipRecordsTotal, httpRequestsTotal,
     ]
 }
