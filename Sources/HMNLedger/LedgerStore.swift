@@ -50,7 +50,7 @@ final class LedgerStore {
     func meta(_ key: String) throws(LedgerError) -> [UInt8]? {
         do {
             let statement = try database.statement("SELECT value FROM meta WHERE key = ?").bind(.text(key))
-            return try statement.step() ? statement.blob(0) : nil
+            return try statement.row { $0.blob(0) }
         } catch {
             throw LedgerError.from(error)
         }
@@ -136,8 +136,8 @@ final class LedgerStore {
         do {
             let statement = try database.statement("SELECT validators FROM validator_sets WHERE height = ?")
                 .bind(.unsigned(height))
-            guard try statement.step() else { return nil }
-            var decoder = CanonicalDecoder(statement.blob(0))
+            guard let bytes = try statement.row({ $0.blob(0) }) else { return nil }
+            var decoder = CanonicalDecoder(bytes)
             let validators: [ValidatorPower] = try decoder.decodeArray(maxCount: Self.maxValidators)
             try decoder.finish()
             return validators
@@ -152,8 +152,7 @@ final class LedgerStore {
         get throws(LedgerError) {
             do {
                 let statement = try database.statement("SELECT MAX(height) FROM blocks")
-                guard try statement.step(), !statement.isNull(0) else { return 0 }
-                return statement.uint64(0)
+                return try statement.row { $0.isNull(0) ? 0 : $0.uint64(0) } ?? 0
             } catch {
                 throw LedgerError.from(error)
             }
@@ -163,7 +162,7 @@ final class LedgerStore {
     func height(ofBlock id: Hash256) throws(LedgerError) -> UInt64? {
         do {
             let statement = try database.statement("SELECT height FROM blocks WHERE id = ?").bind(.blob(id.bytes))
-            return try statement.step() ? statement.uint64(0) : nil
+            return try statement.row { $0.uint64(0) }
         } catch {
             throw LedgerError.from(error)
         }
@@ -176,8 +175,8 @@ final class LedgerStore {
             let statement = try database.statement(
                 "SELECT id, block, commit_certificate, commit_hash FROM blocks WHERE height = ?"
             ).bind(.unsigned(height))
-            guard try statement.step() else { return nil }
-            row = (statement.blob(0), statement.blob(1), statement.blob(2), statement.blob(3))
+            guard let read = try statement.row({ ($0.blob(0), $0.blob(1), $0.blob(2), $0.blob(3)) }) else { return nil }
+            row = read
         } catch {
             throw LedgerError.from(error)
         }
@@ -208,8 +207,7 @@ final class LedgerStore {
         do {
             let statement = try database.statement("SELECT height, position, result FROM transactions WHERE id = ?")
                 .bind(.blob(id.bytes))
-            guard try statement.step() else { return nil }
-            return (statement.uint64(0), Int(statement.int64(1)), statement.blob(2))
+            return try statement.row { ($0.uint64(0), Int($0.int64(1)), $0.blob(2)) }
         } catch {
             throw LedgerError.from(error)
         }
@@ -220,7 +218,7 @@ final class LedgerStore {
         do {
             let statement = try database.statement("SELECT COUNT(*) FROM transactions WHERE height >= ?")
                 .bind(.unsigned(height))
-            return try statement.step() ? Int(statement.int64(0)) : 0
+            return try statement.row { Int($0.int64(0)) } ?? 0
         } catch {
             throw LedgerError.from(error)
         }

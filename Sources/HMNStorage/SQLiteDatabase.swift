@@ -106,10 +106,16 @@ public final class SQLiteDatabase {
     public var userVersion: Int64 {
         get throws(StorageError) {
             let statement = try statement("PRAGMA user_version")
+            defer { statement.reset() }
             guard try statement.step() else { return 0 }
             return statement.int64(0)
         }
     }
+
+    /// Cached statements that have started and not finished. Zero between operations: a busy
+    /// statement holds a read transaction that keeps the WAL from being restarted (see
+    /// ``SQLiteStatement/reset()``). For tests.
+    public var busyStatementCount: Int { statementCache.values.filter(\.isBusy).count }
 
     /// Applies `migrations[i]` for every `i ≥ user_version`, each in its own transaction with the
     /// version bump, so a crash mid-migration leaves the previous version intact.

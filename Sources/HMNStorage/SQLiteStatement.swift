@@ -12,9 +12,24 @@ public final class SQLiteStatement {
 
     deinit { sqlite3_finalize(raw) }
 
-    func reset() {
+    /// Finishes the statement (and clears its bindings). A statement that has returned a row and
+    /// was not stepped to the end keeps its connection's read transaction open; in WAL mode that
+    /// stops checkpoints from restarting the log, so the `-wal` file grows with every later write.
+    /// Callers that stop reading early call this (``row(_:)`` does it for single-row reads).
+    public func reset() {
         sqlite3_reset(raw)
         sqlite3_clear_bindings(raw)
+    }
+
+    /// Whether the statement has started and not finished (it holds a read transaction).
+    public var isBusy: Bool { sqlite3_stmt_busy(raw) != 0 }
+
+    /// Steps once and, when there is a row, reads it with `read`; the statement is finished
+    /// either way, so no read transaction stays open. For point lookups.
+    public func row<T>(_ read: (SQLiteStatement) -> T) throws(StorageError) -> T? {
+        defer { sqlite3_reset(raw) }
+        guard try step() else { return nil }
+        return read(self)
     }
 
     /// Binds values to parameters 1…n in order; returns self for chaining.
@@ -82,6 +97,7 @@ public final class SQLiteStatement {
     /// Collects every remaining row through `row`.
     public func all<T>(_ row: (SQLiteStatement) throws -> T) throws -> [T] {
         var result: [T] = []
+        defer { sqlite3_reset(raw) }
         while try step() { result.append(try row(self)) }
         return result
     }

@@ -28,6 +28,8 @@ extension VectorStore {
     /// Decodes `rows` (id, record, record_hash), verifying each row's checksum and id.
     private func readRecords(_ rows: SQLiteStatement) throws -> [MemoryRecord] {
         var result: [MemoryRecord] = []
+        // A damaged row ends the read early; finish the statement so it holds no read transaction.
+        defer { rows.reset() }
         while try rows.step() {
             let bytes = rows.blob(1)
             guard rows.isNull(2) || Hash256.of(bytes).bytes == rows.blob(2) else {

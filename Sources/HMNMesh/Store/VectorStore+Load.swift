@@ -107,10 +107,10 @@ extension VectorStore {
                 dimension: configuration.dimension, metric: configuration.metric,
                 parameters: configuration.hnsw, maxK: configuration.maxK)
         }
-        let row = try database.statement("SELECT checksum, image FROM graph WHERE slot = 1")
-        guard try row.step() else { return try fresh() }
-        let checksum = row.blob(0)
-        let image = row.blob(1)
+        guard
+            let (checksum, image) = try database.statement("SELECT checksum, image FROM graph WHERE slot = 1")
+                .row({ ($0.blob(0), $0.blob(1)) })
+        else { return try fresh() }
         guard Hash256.of(image).bytes == checksum else {
             logger.warning("vector store graph checkpoint fails its checksum; rebuilding")
             return try fresh()
@@ -147,7 +147,7 @@ extension VectorStore {
 
     private static func meta(_ database: SQLiteDatabase, _ key: String) throws -> Int64? {
         let row = try database.statement("SELECT value FROM meta WHERE key = ?").bind(.text(key))
-        return try row.step() ? row.int64(0) : nil
+        return try row.row { $0.int64(0) }
     }
 
     static func encodeQuantized(_ vector: ScalarQuantizedVector) -> [UInt8] {

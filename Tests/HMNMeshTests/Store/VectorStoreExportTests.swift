@@ -26,6 +26,25 @@ struct VectorStoreExportTests {
         let indexed = try #require(store.record(id: written[5].id))
         #expect(indexed.vector != written[5].vector, "the index copy is normalized (cosine)")
         #expect(indexed.contentHash != written[5].contentHash)
+        _ = try store.search(written[0].vector, k: 3)
+        try store.checkpoint()
+        #expect(store.database.busyStatementCount == 0, "no read transaction left open (it would pin the WAL)")
+    }
+
+    @Test("a store reopened from disk leaves no statement busy after loading")
+    func reopenedStoreIsIdle() throws {
+        let path = TestSupport.temporaryPath("idle.sqlite")
+        do {
+            let store = try VectorStore(path: path, configuration: VectorStoreTests.configuration(), logger: TestSupport.logger())
+            for (number, vector) in VectorStoreTests.vectors(8, seed: 3).enumerated() {
+                try store.upsert(TestSupport.record(number, vector: vector))
+            }
+            try store.close()
+        }
+        let reopened = try VectorStore(path: path, configuration: VectorStoreTests.configuration(), logger: TestSupport.logger())
+        #expect(reopened.count == 8)
+        #expect(reopened.database.busyStatementCount == 0)
+        try reopened.close()
     }
 
     @Test("a damaged row is reported as corrupt, never exported")
