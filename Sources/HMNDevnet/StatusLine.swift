@@ -7,7 +7,7 @@ public enum StatusLine {
         let lambda = status.lambda.value.map { String(format3($0)) } ?? "?"
         let coherence = status.coherence.value.map { String(format3($0)) } ?? "?"
         let finality = status.lastFinalityMilliseconds.map { "\($0) ms" } ?? "–"
-        let emergency = status.nextHeightIsEmergency ? "  EMERGENCY" : ""
+        let emergency = (status.syncing ? "  syncing" : "") + (status.nextHeightIsEmergency ? "  EMERGENCY" : "")
         return "\(name)  height \(pad(status.height, 6))  round \(status.round)  λ \(lambda)  Ĉ \(coherence)"
             + "  finality \(finality)  peers \(status.peers.count)  mempool \(status.mempoolSize)"
             + "  memories \(status.memoryRecords)\(emergency)"

@@ -8,6 +8,14 @@ extension FullNode {
             throw NodeError(
                 .malformed, "transaction of \(bytes.count) bytes exceeds \(NodeMessage.maxTransactionBytes)")
         }
+        if let last = lastCommit, last.viaBlockSync {
+            // Admission checks nonces and balances against this node's state, which is behind: an
+            // acknowledgement now could promise a transaction the chain has already made invalid.
+            throw NodeError(
+                .unavailable,
+                "this node is catching up by block sync (at height \(last.height)) and its state is not current; "
+                    + "retry shortly or submit to another node")
+        }
         switch await driver.checkTransaction(bytes) {
         case .accepted(let id):
             _ = markSeen(bytes)
@@ -75,6 +83,7 @@ extension FullNode {
         status.lastFinalityMilliseconds = finality
         status.peers = peers
         status.memoryRecords = records
+        status.syncing = lastCommit?.viaBlockSync ?? false
         return status
     }
 

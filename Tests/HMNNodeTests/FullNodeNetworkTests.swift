@@ -241,3 +241,51 @@ struct PendingTransactionGossipTests {
         await net.shutdown()
     }
 }
+
+@Suite("FullNode, transactions while catching up", .serialized)
+struct CatchingUpTests {
+    @Test("a node whose last commit came by block sync refuses transactions (unavailable) until it commits by consensus")
+    func refusesWhileSyncing() async throws {
+        let net = try await LocalTestnet()
+        do {
+            try await net.waitForHeight(2)
+            await net.stop(3)
+            let target = await net.height(0) + 5
+            try await LocalTestnet.eventually("the others move 5 heights on", within: 60) {
+                await net.height(0) >= target
+            }
+            // Without nodes 1 and 2 nothing more commits: node 3 can only catch up by block sync.
+            await net.stop(1)
+            await net.stop(2)
+            let halted = await net.height(0)
+            try net.start(3)
+            try await LocalTestnet.eventually("node 3 syncs to the halted tip", within: 60) {
+                await net.height(3) == halted
+            }
+            let status = await net.node(3).status()
+            #expect(status.syncing)
+            let transfer = SignedTransaction.make(
+                chainID: net.homes[0].genesis.chainID, key: net.layout.faucetKey, nonce: 0,
+                body: .transfer(recipient: SigningKey.derived(from: "while syncing").publicKey, amount: 5))
+            await #expect(throws: NodeError.self) { _ = try await net.node(3).submitTransaction(transfer.canonicalBytes) }
+            do {
+                _ = try await net.node(3).submitTransaction(transfer.canonicalBytes)
+            } catch {
+                #expect(error.code == .unavailable)
+            }
+            #expect(await !net.node(0).status().syncing, "node 0 committed by consensus")
+
+            // With the quorum back, node 3 commits by consensus and accepts again.
+            try net.start(1)
+            try net.start(2)
+            try await LocalTestnet.eventually("node 3 commits a height by consensus", within: 60) {
+                await !net.node(3).status().syncing
+            }
+            _ = try await net.node(3).submitTransaction(transfer.canonicalBytes)
+        } catch {
+            await net.shutdown()
+            throw error
+        }
+        await net.shutdown()
+    }
+}

@@ -24,12 +24,16 @@ public struct NodeStatus: Hashable, Sendable {
     public var peers: [PublicKey]
     public var mempoolSize: Int
     public var memoryRecords: Int
+    /// True while this node is catching up: its last commit came by block sync and it has not
+    /// committed a height through consensus since. It refuses transactions meanwhile (its state is
+    /// not current), answering ``NodeError/Code/unavailable``.
+    public var syncing: Bool
 
     public init(
         chainID: String, nodeKey: PublicKey, height: UInt64, lastBlockID: Hash256, round: UInt32,
         lambda: FixedPoint, coherence: FixedPoint, nextHeightIsEmergency: Bool,
         lastFinalityMilliseconds: UInt64?, validators: [ValidatorStatus], peers: [PublicKey],
-        mempoolSize: Int, memoryRecords: Int
+        mempoolSize: Int, memoryRecords: Int, syncing: Bool = false
     ) {
         self.chainID = chainID
         self.nodeKey = nodeKey
@@ -44,6 +48,7 @@ public struct NodeStatus: Hashable, Sendable {
         self.peers = peers
         self.mempoolSize = mempoolSize
         self.memoryRecords = memoryRecords
+        self.syncing = syncing
     }
 }
 

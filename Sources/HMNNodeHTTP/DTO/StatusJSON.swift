@@ -18,6 +18,8 @@ public struct StatusJSON: Codable, Hashable, Sendable {
     public var peers: [String]
     public var mempoolSize: Int
     public var memoryRecords: Int
+    /// Catching up by block sync; transactions are refused with 503 meanwhile.
+    public var syncing: Bool
 
     public init(_ status: NodeStatus) {
         chainId = status.chainID
@@ -33,6 +35,7 @@ public struct StatusJSON: Codable, Hashable, Sendable {
         peers = status.peers.map(\.hex)
         mempoolSize = status.mempoolSize
         memoryRecords = status.memoryRecords
+        syncing = status.syncing
     }
 }
 
