@@ -105,7 +105,8 @@ public final class MeshGossipReplicator: MemoryReplicator {
     }
 
     /// Records pushed with ``NodeMessage/memoryRecord(_:)`` (by a ``PushToAllReplicator`` peer) are
-    /// already stored by the service; the engine learns of them so that it announces and repairs them.
+    /// already stored by the service; the engine merges them too, so reconciliation offers them to
+    /// peers that lack them.
     public func received(_ record: MemoryRecord, from peer: PublicKey, stored: Bool, messenger: any PeerMessenger)
         async
     {
