@@ -28,6 +28,8 @@ public struct MeshRecordStore: Hashable, Sendable {
 
     private(set) var shards: [ShardID: [Hash256: Entry]] = [:]
     private(set) var shardOfRecord: [Hash256: ShardID] = [:]
+    /// Range sums per shard, kept in step with `shards` (see ``PrefixIndex``).
+    private(set) var indexes: [ShardID: PrefixIndex] = [:]
 
     public init() {}
 
@@ -65,19 +67,31 @@ public struct MeshRecordStore: Hashable, Sendable {
                 return incoming.version < held.version.version ? .stale : .lostTie
             }
             shards[heldShard]?[record.id] = nil
+            unindex(record.id, itemHash: held.itemHash, shard: heldShard)
             outcome = .replaced
         }
-        shards[shard, default: [:]][record.id] = Entry(
-            record: record, version: incoming, itemHash: Self.itemHash(incoming))
+        let itemHash = Self.itemHash(incoming)
+        shards[shard, default: [:]][record.id] = Entry(record: record, version: incoming, itemHash: itemHash)
         shardOfRecord[record.id] = shard
+        indexes[shard, default: PrefixIndex()].add(record.id, itemHash: itemHash)
         return outcome
     }
 
     /// Removes a record; returns it if it was held.
     @discardableResult
     public mutating func remove(_ id: Hash256) -> MemoryRecord? {
-        guard let shard = shardOfRecord.removeValue(forKey: id) else { return nil }
-        return shards[shard]?.removeValue(forKey: id)?.record
+        guard let shard = shardOfRecord.removeValue(forKey: id), let entry = shards[shard]?.removeValue(forKey: id)
+        else { return nil }
+        unindex(id, itemHash: entry.itemHash, shard: shard)
+        return entry.record
+    }
+
+    /// Takes `id` out of `shard`'s index; a shard left empty is dropped from both maps, so equal
+    /// record sets give equal stores.
+    private mutating func unindex(_ id: Hash256, itemHash: UInt64, shard: ShardID) {
+        indexes[shard]?.remove(id, itemHash: itemHash)
+        if indexes[shard]?.levels[0].isEmpty == true { indexes[shard] = nil }
+        if shards[shard]?.isEmpty == true { shards[shard] = nil }
     }
 
     mutating func move(_ id: Hash256, to shard: ShardID) {
@@ -86,6 +100,8 @@ public struct MeshRecordStore: Hashable, Sendable {
         }
         shards[shard, default: [:]][id] = entry
         shardOfRecord[id] = shard
+        unindex(id, itemHash: entry.itemHash, shard: from)
+        indexes[shard, default: PrefixIndex()].add(id, itemHash: entry.itemHash)
     }
 
     /// The first 8 bytes of BLAKE2b(id ‖ version ‖ content hash).
@@ -96,22 +112,70 @@ public struct MeshRecordStore: Hashable, Sendable {
         return value
     }
 
-    /// Count and fingerprint of `prefix` in `shard`.
+    /// Count and fingerprint of `prefix` in `shard`: read from the index down to
+    /// ``PrefixIndex/indexedDepth``, summed over one indexed range's ids below it.
     public func fingerprint(shard: ShardID, prefix: RangePrefix) -> RangeFingerprint {
-        var count: UInt32 = 0
-        var sum: UInt64 = 0
-        for (id, entry) in shards[shard] ?? [:] where prefix.contains(id) {
-            count += 1
-            sum &+= entry.itemHash
+        guard let index = indexes[shard] else { return RangeFingerprint(prefix: prefix, count: 0, fingerprint: 0) }
+        if prefix.depth <= PrefixIndex.indexedDepth {
+            let aggregate = index.aggregate(prefix)
+            return RangeFingerprint(prefix: prefix, count: aggregate.count, fingerprint: aggregate.sum)
         }
-        return RangeFingerprint(prefix: prefix, count: count, fingerprint: sum)
+        return Self.fingerprint(of: entries(in: index.bucket(of: prefix), shard: shard, prefix: prefix), prefix: prefix)
     }
 
     /// The non-empty children of `prefix` in `shard`, in nibble order.
     public func children(shard: ShardID, prefix: RangePrefix) -> [RangeFingerprint] {
+        guard let index = indexes[shard] else { return [] }
+        if prefix.depth < PrefixIndex.indexedDepth {
+            return (0..<16).compactMap { nibble in
+                let child = prefix.child(UInt8(nibble))
+                let aggregate = index.aggregate(child)
+                return aggregate.count == 0
+                    ? nil : RangeFingerprint(prefix: child, count: aggregate.count, fingerprint: aggregate.sum)
+            }
+        }
+        return Self.children(of: entries(in: index.bucket(of: prefix), shard: shard, prefix: prefix), prefix: prefix)
+    }
+
+    /// The versions of the records of `shard` in `prefix`, sorted by id.
+    public func versions(shard: ShardID, prefix: RangePrefix) -> [RecordVersion] {
+        let selected: [Entry]
+        if prefix.depth >= PrefixIndex.indexedDepth, let index = indexes[shard] {
+            selected = entries(in: index.bucket(of: prefix), shard: shard, prefix: prefix)
+        } else {
+            selected = (shards[shard] ?? [:]).values.filter { prefix.contains($0.record.id) }
+        }
+        return selected.map(\.version).sorted { $0.id < $1.id }
+    }
+
+    private func entries(in ids: Set<Hash256>, shard: ShardID, prefix: RangePrefix) -> [Entry] {
+        ids.compactMap { id in prefix.contains(id) ? shards[shard]?[id] : nil }
+    }
+
+    // MARK: Scans (the reference the index must agree with; also measured against it)
+
+    /// ``fingerprint(shard:prefix:)`` by scanning every record of the shard, O(records): the reference
+    /// the index is tested against and the baseline `hmn-bench mesh-index` measures it against.
+    public func scannedFingerprint(shard: ShardID, prefix: RangePrefix) -> RangeFingerprint {
+        Self.fingerprint(of: (shards[shard] ?? [:]).values.filter { prefix.contains($0.record.id) }, prefix: prefix)
+    }
+
+    /// ``children(shard:prefix:)`` by scanning every record of the shard, O(records).
+    public func scannedChildren(shard: ShardID, prefix: RangePrefix) -> [RangeFingerprint] {
+        Self.children(of: (shards[shard] ?? [:]).values.filter { prefix.contains($0.record.id) }, prefix: prefix)
+    }
+
+    private static func fingerprint(of entries: [Entry], prefix: RangePrefix) -> RangeFingerprint {
+        var sum: UInt64 = 0
+        for entry in entries { sum &+= entry.itemHash }
+        return RangeFingerprint(prefix: prefix, count: UInt32(entries.count), fingerprint: sum)
+    }
+
+    private static func children(of entries: [Entry], prefix: RangePrefix) -> [RangeFingerprint] {
         var counts = [UInt32](repeating: 0, count: 16)
         var sums = [UInt64](repeating: 0, count: 16)
-        for (id, entry) in shards[shard] ?? [:] where prefix.contains(id) {
+        for entry in entries {
+            let id = entry.record.id
             let nibble = Int(prefix.childNibble(of: id))
             counts[nibble] += 1
             sums[nibble] &+= entry.itemHash
@@ -122,12 +186,6 @@ public struct MeshRecordStore: Hashable, Sendable {
                 : RangeFingerprint(
                     prefix: prefix.child(UInt8(nibble)), count: counts[nibble], fingerprint: sums[nibble])
         }
-    }
-
-    /// The versions of the records of `shard` in `prefix`, sorted by id.
-    public func versions(shard: ShardID, prefix: RangePrefix) -> [RecordVersion] {
-        (shards[shard] ?? [:]).values.filter { prefix.contains($0.record.id) }.map(\.version)
-            .sorted { $0.id < $1.id }
     }
 
     /// The mesh digest of a shard (SPEC §3): BLAKE2b over its record versions sorted by id. Replicas
