@@ -120,7 +120,7 @@ public struct MeshRecordStore: Hashable, Sendable {
             let aggregate = index.aggregate(prefix)
             return RangeFingerprint(prefix: prefix, count: aggregate.count, fingerprint: aggregate.sum)
         }
-        return Self.fingerprint(of: entries(in: index.bucket(of: prefix), shard: shard, prefix: prefix), prefix: prefix)
+        return Self.sum(items(in: index.bucket(of: prefix), shard: shard, prefix: prefix), prefix: prefix)
     }
 
     /// The non-empty children of `prefix` in `shard`, in nibble order.
@@ -134,22 +134,25 @@ public struct MeshRecordStore: Hashable, Sendable {
                     ? nil : RangeFingerprint(prefix: child, count: aggregate.count, fingerprint: aggregate.sum)
             }
         }
-        return Self.children(of: entries(in: index.bucket(of: prefix), shard: shard, prefix: prefix), prefix: prefix)
+        return Self.childSums(items(in: index.bucket(of: prefix), shard: shard, prefix: prefix), prefix: prefix)
     }
 
     /// The versions of the records of `shard` in `prefix`, sorted by id.
     public func versions(shard: ShardID, prefix: RangePrefix) -> [RecordVersion] {
-        let selected: [Entry]
+        let held = shards[shard] ?? [:]
+        let selected: [RecordVersion]
         if prefix.depth >= PrefixIndex.indexedDepth, let index = indexes[shard] {
-            selected = entries(in: index.bucket(of: prefix), shard: shard, prefix: prefix)
+            selected = index.bucket(of: prefix).compactMap { prefix.contains($0) ? held[$0]?.version : nil }
         } else {
-            selected = (shards[shard] ?? [:]).values.filter { prefix.contains($0.record.id) }
+            selected = held.values.filter { prefix.contains($0.record.id) }.map(\.version)
         }
-        return selected.map(\.version).sorted { $0.id < $1.id }
+        return selected.sorted { $0.id < $1.id }
     }
 
-    private func entries(in ids: Set<Hash256>, shard: ShardID, prefix: RangePrefix) -> [Entry] {
-        ids.compactMap { id in prefix.contains(id) ? shards[shard]?[id] : nil }
+    /// (id, item hash) of the records of `ids` that lie in `prefix`.
+    private func items(in ids: Set<Hash256>, shard: ShardID, prefix: RangePrefix) -> [(Hash256, UInt64)] {
+        let held = shards[shard] ?? [:]
+        return ids.compactMap { id in prefix.contains(id) ? held[id].map { (id, $0.itemHash) } : nil }
     }
 
     // MARK: Scans (the reference the index must agree with; also measured against it)
@@ -157,28 +160,36 @@ public struct MeshRecordStore: Hashable, Sendable {
     /// ``fingerprint(shard:prefix:)`` by scanning every record of the shard, O(records): the reference
     /// the index is tested against and the baseline `hmn-bench mesh-index` measures it against.
     public func scannedFingerprint(shard: ShardID, prefix: RangePrefix) -> RangeFingerprint {
-        Self.fingerprint(of: (shards[shard] ?? [:]).values.filter { prefix.contains($0.record.id) }, prefix: prefix)
+        Self.sum(scan(shard: shard, prefix: prefix), prefix: prefix)
     }
 
     /// ``children(shard:prefix:)`` by scanning every record of the shard, O(records).
     public func scannedChildren(shard: ShardID, prefix: RangePrefix) -> [RangeFingerprint] {
-        Self.children(of: (shards[shard] ?? [:]).values.filter { prefix.contains($0.record.id) }, prefix: prefix)
+        Self.childSums(scan(shard: shard, prefix: prefix), prefix: prefix)
     }
 
-    private static func fingerprint(of entries: [Entry], prefix: RangePrefix) -> RangeFingerprint {
+    /// Every (id, item hash) of `shard` in `prefix`, lazily (no copy of the shard).
+    private func scan(shard: ShardID, prefix: RangePrefix) -> some Sequence<(Hash256, UInt64)> {
+        (shards[shard] ?? [:]).lazy.filter { prefix.contains($0.key) }.map { ($0.key, $0.value.itemHash) }
+    }
+
+    private static func sum(_ items: some Sequence<(Hash256, UInt64)>, prefix: RangePrefix) -> RangeFingerprint {
+        var count: UInt32 = 0
         var sum: UInt64 = 0
-        for entry in entries { sum &+= entry.itemHash }
-        return RangeFingerprint(prefix: prefix, count: UInt32(entries.count), fingerprint: sum)
+        for (_, itemHash) in items {
+            count += 1
+            sum &+= itemHash
+        }
+        return RangeFingerprint(prefix: prefix, count: count, fingerprint: sum)
     }
 
-    private static func children(of entries: [Entry], prefix: RangePrefix) -> [RangeFingerprint] {
+    private static func childSums(_ items: some Sequence<(Hash256, UInt64)>, prefix: RangePrefix) -> [RangeFingerprint] {
         var counts = [UInt32](repeating: 0, count: 16)
         var sums = [UInt64](repeating: 0, count: 16)
-        for entry in entries {
-            let id = entry.record.id
+        for (id, itemHash) in items {
             let nibble = Int(prefix.childNibble(of: id))
             counts[nibble] += 1
-            sums[nibble] &+= entry.itemHash
+            sums[nibble] &+= itemHash
         }
         return (0..<16).compactMap { nibble in
             counts[nibble] == 0
