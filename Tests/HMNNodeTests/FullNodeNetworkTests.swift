@@ -12,14 +12,9 @@ import Testing
 struct FullNodeNetworkTests {
     @Test("a transfer finalizes on all nodes with identical blocks; memory replicates; a restarted node catches up")
     func fourNodes() async throws {
-        let net = try await LocalTestnet()
-        do {
+        try await LocalTestnet.withTestnet { net in
             try await scenario(net)
-        } catch {
-            await net.shutdown()
-            throw error
         }
-        await net.shutdown()
     }
 
     func scenario(_ net: LocalTestnet) async throws {
@@ -162,8 +157,7 @@ struct FullNodeNetworkTests {
 struct FullNodeQuorumTests {
     @Test("with 2 of 4 stopped nothing is committed and nothing forks; restarted, progress resumes by itself")
     func quorumLostAndRegained() async throws {
-        let net = try await LocalTestnet()
-        do {
+        try await LocalTestnet.withTestnet { net in
             try await net.waitForHeight(2)
             await net.stop(2)
             await net.stop(3)
@@ -200,11 +194,7 @@ struct FullNodeQuorumTests {
             try await LocalTestnet.eventually("the gossiped transaction commits") {
                 try await net.node(3).transaction(id: id) != nil
             }
-        } catch {
-            await net.shutdown()
-            throw error
         }
-        await net.shutdown()
     }
 }
 
@@ -212,8 +202,7 @@ struct FullNodeQuorumTests {
 struct PendingTransactionGossipTests {
     @Test("a transaction submitted while a peer was cut off reaches it when the link returns")
     func pendingReachesReconnectedPeer() async throws {
-        let net = try await LocalTestnet()
-        do {
+        try await LocalTestnet.withTestnet { net in
             try await net.waitForHeight(2)
             // Without a quorum nothing commits, so the transaction stays pending on node 0.
             await net.stop(2)
@@ -234,11 +223,7 @@ struct PendingTransactionGossipTests {
             try await LocalTestnet.eventually("node 1 gets the pending transaction when the link returns", within: 60) {
                 await net.node(1).status().mempoolSize == 1
             }
-        } catch {
-            await net.shutdown()
-            throw error
         }
-        await net.shutdown()
     }
 }
 
@@ -246,8 +231,7 @@ struct PendingTransactionGossipTests {
 struct CatchingUpTests {
     @Test("a node whose last commit came by block sync refuses transactions (unavailable) until it commits by consensus")
     func refusesWhileSyncing() async throws {
-        let net = try await LocalTestnet()
-        do {
+        try await LocalTestnet.withTestnet { net in
             try await net.waitForHeight(2)
             await net.stop(3)
             let target = await net.height(0) + 5
@@ -267,12 +251,9 @@ struct CatchingUpTests {
             let transfer = SignedTransaction.make(
                 chainID: net.homes[0].genesis.chainID, key: net.layout.faucetKey, nonce: 0,
                 body: .transfer(recipient: SigningKey.derived(from: "while syncing").publicKey, amount: 5))
-            await #expect(throws: NodeError.self) { _ = try await net.node(3).submitTransaction(transfer.canonicalBytes) }
-            do {
-                _ = try await net.node(3).submitTransaction(transfer.canonicalBytes)
-            } catch {
-                #expect(error.code == .unavailable)
-            }
+            await #expect(
+                performing: { _ = try await net.node(3).submitTransaction(transfer.canonicalBytes) },
+                throws: { ($0 as? NodeError)?.code == .unavailable })
             #expect(await !net.node(0).status().syncing, "node 0 committed by consensus")
 
             // With the quorum back, node 3 commits by consensus and accepts again.
@@ -282,10 +263,6 @@ struct CatchingUpTests {
                 await !net.node(3).status().syncing
             }
             _ = try await net.node(3).submitTransaction(transfer.canonicalBytes)
-        } catch {
-            await net.shutdown()
-            throw error
         }
-        await net.shutdown()
     }
 }

@@ -10,8 +10,7 @@ import Testing
 struct MemoryRepairTests {
     @Test("records written while node 3 was stopped are on node 3, as written, soon after it restarts")
     func repairAfterRestart() async throws {
-        let net = try await LocalTestnet()
-        do {
+        try await LocalTestnet.withTestnet { net in
             try await net.waitForHeight(2)
             let before = Self.record(0, author: net.homes[0].signingKey)
             _ = try await net.node(0).putMemory(before)
@@ -34,11 +33,7 @@ struct MemoryRepairTests {
             }
             let hits = try await net.node(3).searchMemory(MemorySearchQuery(vector: missed[5].vector, k: 1)).hits
             #expect(hits.first?.record.id == missed[5].id)
-        } catch {
-            await net.shutdown()
-            throw error
         }
-        await net.shutdown()
     }
 
     static func record(_ number: Int, author: SigningKey) -> MemoryRecord {

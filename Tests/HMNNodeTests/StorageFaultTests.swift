@@ -337,8 +337,7 @@ struct StorageFaultTests {
 
     @Test("four validators: one node's ledger is damaged, it refuses to start, is reset and resyncs the same blocks")
     func resetAndResync() async throws {
-        let net = try await LocalTestnet()
-        do {
+        try await LocalTestnet.withTestnet { net in
             try await net.waitForHeight(3)
             await net.stop(3)
             var generator = SeededGenerator(seed: 0x4E7)
@@ -365,11 +364,7 @@ struct StorageFaultTests {
                 let reference = try #require(try await net.node(0).block(atHeight: height)).id
                 #expect(try await net.node(3).block(atHeight: height)?.id == reference, "height \(height)")
             }
-        } catch {
-            await net.shutdown()
-            throw error
         }
-        await net.shutdown()
     }
 
     static func write(atPath path: String, contents: Data) throws {

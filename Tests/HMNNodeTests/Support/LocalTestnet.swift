@@ -55,6 +55,22 @@ final class LocalTestnet: @unchecked Sendable {
         }
     }
 
+    /// Runs `body` on a fresh testnet and shuts the testnet down afterwards, whether `body` returns
+    /// or throws.
+    static func withTestnet(
+        validators: Int = 4, options: Testnet.Options = LocalTestnet.fastOptions,
+        _ body: (LocalTestnet) async throws -> Void
+    ) async throws {
+        let net = try await LocalTestnet(validators: validators, options: options)
+        do {
+            try await body(net)
+        } catch {
+            await net.shutdown()
+            throw error
+        }
+        await net.shutdown()
+    }
+
     func node(_ index: Int) -> FullNode { nodes[index]! }
     var running: [FullNode] { nodes.compactMap { $0 } }
 
