@@ -88,6 +88,10 @@ struct ClusterProcessTests {
                 }
                 return found == cluster.count
             }
+            // Every node serves it by id exactly as written (GET /v1/memory/{id}).
+            for client in cluster.clients {
+                #expect(try await client.memoryRecord(id: memory.id).vector == memory.vector)
+            }
             let heights = await cluster.statuses().compactMap { $0?.height }
             try await Self.expectSameChain(cluster, nodes: [0, 1, 2, 3], through: heights.min() ?? 0)
         }
