@@ -22,29 +22,32 @@ struct MeshIndexBench: ParsableCommand {
         let author = try SigningKey(seed: [UInt8](repeating: 5, count: 32)).publicKey
         for count in records {
             var store = MeshRecordStore()
-            let built = Self.seconds {
-                for number in 0..<count {
-                    let id = Hash256.of(Array("bench-\(number)".utf8))
-                    store.merge(MemoryRecord(id: id, vector: [1, 0], payload: [], author: author), shard: 0)
-                }
-            }
+            let built = TransportBench.seconds(
+                ContinuousClock().measure {
+                    for number in 0..<count {
+                        let id = Hash256.of(Array("bench-\(number)".utf8))
+                        store.merge(MemoryRecord(id: id, vector: [1, 0], payload: [], author: author), shard: 0)
+                    }
+                })
             let child = store.children(shard: 0, prefix: .root).first!.prefix
             var check: UInt64 = 0
-            let indexed = Self.seconds {
-                for _ in 0..<rounds {
-                    check &+= store.fingerprint(shard: 0, prefix: .root).fingerprint
-                    check &+= UInt64(store.children(shard: 0, prefix: .root).count)
-                    check &+= UInt64(store.children(shard: 0, prefix: child).count)
-                }
-            }
+            let indexed = TransportBench.seconds(
+                ContinuousClock().measure {
+                    for _ in 0..<rounds {
+                        check &+= store.fingerprint(shard: 0, prefix: .root).fingerprint
+                        check &+= UInt64(store.children(shard: 0, prefix: .root).count)
+                        check &+= UInt64(store.children(shard: 0, prefix: child).count)
+                    }
+                })
             let scanRounds = max(3, min(rounds, 20_000_000 / max(count, 1)))
-            let scanned = Self.seconds {
-                for _ in 0..<scanRounds {
-                    check &+= store.scannedFingerprint(shard: 0, prefix: .root).fingerprint
-                    check &+= UInt64(store.scannedChildren(shard: 0, prefix: .root).count)
-                    check &+= UInt64(store.scannedChildren(shard: 0, prefix: child).count)
-                }
-            }
+            let scanned = TransportBench.seconds(
+                ContinuousClock().measure {
+                    for _ in 0..<scanRounds {
+                        check &+= store.scannedFingerprint(shard: 0, prefix: .root).fingerprint
+                        check &+= UInt64(store.scannedChildren(shard: 0, prefix: .root).count)
+                        check &+= UInt64(store.scannedChildren(shard: 0, prefix: child).count)
+                    }
+                })
             let perIndexed = indexed / Double(rounds) * 1e6
             let perScanned = scanned / Double(scanRounds) * 1e6
             print(
@@ -53,11 +56,5 @@ struct MeshIndexBench: ParsableCommand {
                     + "\(String(format: "%.0f", perScanned / perIndexed))× |")
             if check == 42 { print("") }  // keeps the work observable
         }
-    }
-
-    static func seconds(_ body: () -> Void) -> Double {
-        let start = DispatchTime.now().uptimeNanoseconds
-        body()
-        return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
     }
 }

@@ -105,10 +105,7 @@ public final class SQLiteDatabase {
     /// `PRAGMA user_version`, used as the schema version.
     public var userVersion: Int64 {
         get throws(StorageError) {
-            let statement = try statement("PRAGMA user_version")
-            defer { statement.reset() }
-            guard try statement.step() else { return 0 }
-            return statement.int64(0)
+            try statement("PRAGMA user_version").row { $0.int64(0) } ?? 0
         }
     }
 

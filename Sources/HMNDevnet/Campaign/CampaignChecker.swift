@@ -150,7 +150,7 @@ public enum CampaignChecker {
         var outcome = TransactionOutcome()
         var committedNonces: Set<String> = []
         var unplaced: [AcknowledgedTransaction] = []
-        var missingByNodes: [String: [String]] = [:]
+        var missingByNodes = MissingByNodes()
         for (transaction, isAcknowledged) in acknowledged.map({ ($0, true) }) + indeterminate.map({ ($0, false) }) {
             let blocks = locations.map { $0[transaction.id] }
             let found = blocks.compactMap { $0 }
@@ -159,10 +159,7 @@ public enum CampaignChecker {
                 continue
             }
             if found.count != blocks.count {
-                // Grouped by the nodes that lack them: one node stuck behind would otherwise give one
-                // violation per transaction.
-                let missing = blocks.indices.filter { blocks[$0] == nil }.map { "node\($0)" }.joined(separator: ", ")
-                missingByNodes[missing, default: []].append(transaction.id)
+                missingByNodes.add(transaction.id, missingOn: blocks.indices.filter { blocks[$0] == nil })
             } else if Set(found).count > 1 {
                 outcome.violations.append(
                     CampaignViolation(
@@ -176,13 +173,7 @@ public enum CampaignChecker {
             }
             committedNonces.insert("\(transaction.sender)/\(transaction.nonce)")
         }
-        for (nodes, ids) in missingByNodes.sorted(by: { $0.key < $1.key }) {
-            outcome.violations.append(
-                CampaignViolation(
-                    .transactionDisagreement,
-                    "\(ids.count) transaction(s) committed elsewhere are missing on \(nodes), e.g. \(ids[0].prefix(16))"
-                ))
-        }
+        outcome.violations += missingByNodes.violations(.transactionDisagreement, "transaction(s) committed elsewhere")
         for transaction in unplaced {
             let crashedAfter = (crashes[transaction.node] ?? []).contains {
                 $0 >= transaction.acknowledgedAtMilliseconds
@@ -220,21 +211,12 @@ public enum CampaignChecker {
         replicated: Int, violations: [CampaignViolation]
     ) {
         var replicated = 0
-        var missingByNodes: [String: [String]] = [:]
+        var missingByNodes = MissingByNodes()
         for id in acknowledged {
             let lacking = held.indices.filter { !held[$0].contains(id) }
-            if lacking.isEmpty {
-                replicated += 1
-            } else {
-                missingByNodes[lacking.map { "node\($0)" }.joined(separator: ", "), default: []].append(id)
-            }
+            if lacking.isEmpty { replicated += 1 } else { missingByNodes.add(id, missingOn: lacking) }
         }
-        let violations = missingByNodes.sorted { $0.key < $1.key }.map { nodes, ids in
-            CampaignViolation(
-                .lostMemoryRecord,
-                "\(ids.count) acknowledged memory record(s) are missing on \(nodes), e.g. \(ids[0].prefix(16))")
-        }
-        return (replicated, violations)
+        return (replicated, missingByNodes.violations(.lostMemoryRecord, "acknowledged memory record(s)"))
     }
 
     /// While at most f validators were faulty the chain must have advanced during the faults and
@@ -256,5 +238,22 @@ public enum CampaignChecker {
                 ))
         }
         return violations
+    }
+}
+
+/// Ids missing on some nodes, grouped by the set of nodes that lack them: one node stuck behind
+/// gives one violation, not one per id.
+struct MissingByNodes {
+    private var groups: [String: [String]] = [:]
+
+    mutating func add(_ id: String, missingOn nodes: [Int]) {
+        groups[nodes.map { "node\($0)" }.joined(separator: ", "), default: []].append(id)
+    }
+
+    /// "N <what> are missing on <nodes>, e.g. <first id>", one per group, in node-list order.
+    func violations(_ kind: CampaignViolation.Kind, _ what: String) -> [CampaignViolation] {
+        groups.sorted { $0.key < $1.key }.map { nodes, ids in
+            CampaignViolation(kind, "\(ids.count) \(what) are missing on \(nodes), e.g. \(ids[0].prefix(16))")
+        }
     }
 }

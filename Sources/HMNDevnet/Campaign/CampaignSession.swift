@@ -139,13 +139,16 @@ struct CampaignSession: Sendable {
                 notes.append("skipped: no network namespaces")
                 break
             }
-            do {
-                if fault.kind == .partition { try network.partition(fault.nodes) } else { try network.deafen(fault.nodes) }
-            } catch {
+            let oneWay = fault.kind == .deafen
+            do { try oneWay ? network.deafen(fault.nodes) : network.partition(fault.nodes) } catch {
                 notes.append("\(error)")
             }
             await CampaignStop.sleep(down, unless: stopRequested)
-            do { try network.heal(fault.nodes) } catch { notes.append("\(error)") }
+            if oneWay {
+                network.hear(fault.nodes)
+            } else {
+                do { try network.heal(fault.nodes) } catch { notes.append("\(error)") }
+            }
         }
         return CampaignReport.AppliedFault(
             index: fault.index, kind: fault.kind, nodes: fault.nodes, atMilliseconds: at,
@@ -156,7 +159,7 @@ struct CampaignSession: Sendable {
     /// for all to reach the height the chain had, and gives acknowledged transactions time to commit.
     private func heal(into report: inout CampaignReport) async throws(DevnetError) {
         for node in cluster.nodes { node.send(SIGCONT) }
-        do { try network?.heal() } catch { report.notes.append("heal: \(error)") }
+        do { try network?.healAll() } catch { report.notes.append("heal: \(error)") }
         try cluster.startAll()
         let target = report.heights.atFaultEnd
         do {

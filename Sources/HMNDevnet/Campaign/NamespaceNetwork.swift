@@ -69,12 +69,16 @@ public final class NamespaceNetwork: Sendable {
         for node in nodes { try Self.ip(["link", "set", hostEnd(node), "master", cutBridge]) }
     }
 
-    /// Reconnects `nodes` (every node when nil), both ways.
-    public func heal(_ nodes: [Int]? = nil) throws(DevnetError) {
-        for node in nodes ?? Array(0..<count) {
-            try Self.ip(["link", "set", hostEnd(node), "master", bridge])
-            hear(node)
-        }
+    /// Undoes ``partition(_:)`` for `nodes`.
+    public func heal(_ nodes: [Int]) throws(DevnetError) {
+        for node in nodes { try Self.ip(["link", "set", hostEnd(node), "master", bridge]) }
+    }
+
+    /// Reconnects every node both ways: undoes every ``partition(_:)`` and ``deafen(_:)``.
+    public func healAll() throws(DevnetError) {
+        let nodes = Array(0..<count)
+        try heal(nodes)
+        hear(nodes)
     }
 
     /// One-way partition: every packet toward `nodes` is dropped, what they send still leaves.
@@ -86,9 +90,9 @@ public final class NamespaceNetwork: Sendable {
         }
     }
 
-    /// Undoes ``deafen(_:)`` for one node; nothing to undo is not an error.
-    func hear(_ node: Int) {
-        _ = try? Self.run("tc", ["qdisc", "del", "dev", hostEnd(node), "root"])
+    /// Undoes ``deafen(_:)`` for `nodes`; a node with no queue to remove is not an error.
+    public func hear(_ nodes: [Int]) {
+        for node in nodes { _ = try? Self.run("tc", ["qdisc", "del", "dev", hostEnd(node), "root"]) }
     }
 
     /// Whether one-way partitions can be made here: namespaces, and `tc` accepts the queue.

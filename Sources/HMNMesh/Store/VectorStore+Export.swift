@@ -25,26 +25,14 @@ extension VectorStore {
         }
     }
 
-    /// Decodes `rows` (id, record, record_hash), verifying each row's checksum and id.
+    /// Decodes `rows` (id, record, record_hash) with the same checks as loading the store.
     private func readRecords(_ rows: SQLiteStatement) throws -> [MemoryRecord] {
         var result: [MemoryRecord] = []
         // A damaged row ends the read early; finish the statement so it holds no read transaction.
         defer { rows.reset() }
         while try rows.step() {
-            let bytes = rows.blob(1)
-            guard rows.isNull(2) || Hash256.of(bytes).bytes == rows.blob(2) else {
-                throw StorageError(.corrupt, "a record row fails its checksum")
-            }
-            let record: MemoryRecord
-            do {
-                record = try MemoryRecord(canonicalBytes: bytes)
-            } catch {
-                throw StorageError(.corrupt, "a record row does not decode: \(error)")
-            }
-            guard record.id.bytes == rows.blob(0) else {
-                throw StorageError(.corrupt, "a record row holds another record's id")
-            }
-            result.append(record)
+            result.append(
+                try Self.writtenRecord(in: rows, idColumn: 0, recordColumn: 1, hashColumn: 2, what: "a record row"))
         }
         return result
     }

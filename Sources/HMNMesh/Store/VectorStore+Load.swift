@@ -30,18 +30,10 @@ extension VectorStore {
             """)
         while try rows.step() {
             let label = rows.uint64(1)
-            try verifyHash(of: rows.blob(2), against: rows, column: 7, what: "record row with label \(label)")
+            var record = try writtenRecord(
+                in: rows, idColumn: 0, recordColumn: 2, hashColumn: 7, what: "record row with label \(label)")
             if !rows.isNull(3) {
                 try verifyHash(of: rows.blob(3), against: rows, column: 8, what: "quantized codes of label \(label)")
-            }
-            var record: MemoryRecord
-            do {
-                record = try MemoryRecord(canonicalBytes: rows.blob(2))
-            } catch {
-                throw StorageError(.corrupt, "record row with label \(label) does not decode: \(error)")
-            }
-            guard record.id.bytes == rows.blob(0) else {
-                throw StorageError(.corrupt, "record row with label \(label) holds another record's id")
             }
             record.importance = FixedPoint(raw: rows.int64(4))
             record.accessCount = rows.uint64(5)
@@ -86,6 +78,25 @@ extension VectorStore {
         return Loaded(
             graph: graph, records: records, idOfLabel: idOfLabel, aliases: aliases,
             nextLabel: max(storedNext, maxLabel + 1), reinserted: reinserted)
+    }
+
+    /// The record a row holds exactly as written: its blob checked against the stored BLAKE2b-256,
+    /// decoded, and under the row's own id. Any failure is `StorageError(.corrupt)` naming `what`.
+    static func writtenRecord(
+        in row: SQLiteStatement, idColumn: Int32, recordColumn: Int32, hashColumn: Int32, what: String
+    ) throws(StorageError) -> MemoryRecord {
+        let bytes = row.blob(recordColumn)
+        try verifyHash(of: bytes, against: row, column: hashColumn, what: what)
+        let record: MemoryRecord
+        do {
+            record = try MemoryRecord(canonicalBytes: bytes)
+        } catch {
+            throw StorageError(.corrupt, "\(what) does not decode: \(error)")
+        }
+        guard record.id.bytes == row.blob(idColumn) else {
+            throw StorageError(.corrupt, "\(what) holds another record's id")
+        }
+        return record
     }
 
     /// Checks a blob against its stored BLAKE2b-256 (NULL for rows written before schema version 2).

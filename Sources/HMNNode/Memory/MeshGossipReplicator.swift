@@ -23,7 +23,6 @@ import Synchronization
 public final class MeshGossipReplicator: MemoryReplicator {
     let store: any MemoryStore
     let identity: PublicKey
-    let dimension: Int
     let clock: any Clock<Duration>
     let nowMilliseconds: @Sendable () -> UInt64
     let logger: Logger
@@ -54,7 +53,6 @@ public final class MeshGossipReplicator: MemoryReplicator {
         self.metrics = metrics
         self.store = store
         self.identity = signingKey.publicKey
-        self.dimension = store.dimension
         self.clock = clock
         self.nowMilliseconds = nowMilliseconds
         self.logger = logger
@@ -100,8 +98,11 @@ public final class MeshGossipReplicator: MemoryReplicator {
 
     // MARK: MemoryReplicator
 
+    /// The service has stored `record` already, so the engine's `integrated` for it is not written
+    /// again (that would cost a store read per local write to find it unchanged).
     public func replicate(_ record: MemoryRecord, messenger: any PeerMessenger) async {
-        await perform(.localWrite(record), messenger: messenger)
+        let outputs = gossip.withLock { $0.handle(.localWrite(record), nowMilliseconds: nowMilliseconds()) }
+        await execute(outputs, messenger: messenger, stored: record.id)
     }
 
     /// Records pushed with ``NodeMessage/memoryRecord(_:)`` (by a ``PushToAllReplicator`` peer) are
@@ -125,7 +126,7 @@ public final class MeshGossipReplicator: MemoryReplicator {
                 let now = nowMilliseconds()
                 if gossip.engine.map.node(peer) == nil {
                     let members = Set(gossip.engine.map.nodes.map(\.key)).union([peer])
-                    let map = try Self.map(dimension: dimension, members: members, base: gossip.engine.map)
+                    let map = try Self.map(dimension: store.dimension, members: members, base: gossip.engine.map)
                     outputs += gossip.handle(.mapChanged(map), nowMilliseconds: now)
                 }
                 outputs += gossip.handle(.peerJoined(peer, rttMilliseconds: 0), nowMilliseconds: now)
@@ -169,11 +170,6 @@ public final class MeshGossipReplicator: MemoryReplicator {
 
     // MARK: Shell
 
-    private func perform(_ event: GossipEvent, messenger: any PeerMessenger) async {
-        let outputs = gossip.withLock { $0.handle(event, nowMilliseconds: nowMilliseconds()) }
-        await execute(outputs, messenger: messenger)
-    }
-
     private func schedule(in outputs: [MeshGossip.Output]) -> UInt64? {
         outputs.reduce(nil) { last, output in
             if case .schedule(let delay) = output { return delay }
@@ -181,14 +177,15 @@ public final class MeshGossipReplicator: MemoryReplicator {
         }
     }
 
-    /// Carries out the engine's outputs in order. Timers are the tick loop's business.
-    private func execute(_ outputs: [MeshGossip.Output], messenger: any PeerMessenger) async {
+    /// Carries out the engine's outputs in order. Timers are the tick loop's business; `stored` is a
+    /// record the caller has written already.
+    private func execute(_ outputs: [MeshGossip.Output], messenger: any PeerMessenger, stored: Hash256? = nil) async {
         for output in outputs {
             switch output {
             case .send(let peer, let bytes):
                 await messenger.send(.meshGossip(bytes), to: peer)
             case .integrated(let record, _):
-                persist(record)
+                if record.id != stored { persist(record) }
             case .rejected(let peer, let error):
                 guard peer != identity else { continue }
                 tally.withLock { $0.rejected += 1 }
@@ -206,8 +203,7 @@ public final class MeshGossipReplicator: MemoryReplicator {
         }
     }
 
-    /// Writes a record the engine accepted, unless the store already holds that version (a local
-    /// write, or a record restored at start). At an equal version with other content the engine's
+    /// Writes a record the engine accepted from a peer, unless the store already holds that version. At an equal version with other content the engine's
     /// deterministic tie-break has chosen this one; the store replaces only newer versions, so the
     /// loser is deleted first.
     private func persist(_ record: MemoryRecord) {

@@ -100,10 +100,10 @@ final class LocalTestnet: @unchecked Sendable {
 
     /// Polls `condition` every 50 ms until it holds or `seconds` pass.
     ///
-    /// The ceiling is generous on purpose: alone these tests finish in seconds, but under
-    /// `swift test` every suite of the package shares one process and its cooperative thread pool
-    /// (two threads on this machine), and long synchronous tests elsewhere (the simulator's) can
-    /// starve the nodes' tasks for a minute and more.
+    /// The ceiling is generous on purpose: alone these tests finish in seconds, but a plain
+    /// `swift test` runs every suite in one process and its cooperative thread pool (two threads on
+    /// this machine), where the simulator's long synchronous tests can starve the nodes' tasks for a
+    /// minute and more (`make test` runs them in separate processes for that reason).
     static func eventually(
         _ what: String, within seconds: Double = 180, _ condition: () async throws -> Bool
     ) async throws {
