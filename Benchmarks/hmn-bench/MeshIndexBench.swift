@@ -30,31 +30,38 @@ struct MeshIndexBench: ParsableCommand {
                     }
                 })
             let child = store.children(shard: 0, prefix: .root).first!.prefix
-            var check: UInt64 = 0
-            let indexed = TransportBench.seconds(
-                ContinuousClock().measure {
-                    for _ in 0..<rounds {
-                        check &+= store.fingerprint(shard: 0, prefix: .root).fingerprint
-                        check &+= UInt64(store.children(shard: 0, prefix: .root).count)
-                        check &+= UInt64(store.children(shard: 0, prefix: child).count)
-                    }
-                })
+            let indexed = Self.secondsPerRound(
+                rounds, on: store, child: child, fingerprint: { $0.fingerprint(shard: 0, prefix: $1) },
+                children: { $0.children(shard: 0, prefix: $1) })
             let scanRounds = max(3, min(rounds, 20_000_000 / max(count, 1)))
-            let scanned = TransportBench.seconds(
-                ContinuousClock().measure {
-                    for _ in 0..<scanRounds {
-                        check &+= store.scannedFingerprint(shard: 0, prefix: .root).fingerprint
-                        check &+= UInt64(store.scannedChildren(shard: 0, prefix: .root).count)
-                        check &+= UInt64(store.scannedChildren(shard: 0, prefix: child).count)
-                    }
-                })
-            let perIndexed = indexed / Double(rounds) * 1e6
-            let perScanned = scanned / Double(scanRounds) * 1e6
+            let scanned = Self.secondsPerRound(
+                scanRounds, on: store, child: child, fingerprint: { $0.scannedFingerprint(shard: 0, prefix: $1) },
+                children: { $0.scannedChildren(shard: 0, prefix: $1) })
+            let perIndexed = indexed * 1e6
+            let perScanned = scanned * 1e6
             print(
                 "| \(count) | \(String(format: "%.2f", built / Double(count) * 1e6)) | "
                     + "\(String(format: "%.1f", perIndexed)) | \(String(format: "%.0f", perScanned)) | "
                     + "\(String(format: "%.0f", perScanned / perIndexed))× |")
-            if check == 42 { print("") }  // keeps the work observable
         }
+    }
+
+    /// Seconds per round of what one reconciliation round reads: the root fingerprint, the root's
+    /// children and `child`'s children, through `fingerprint` and `children`.
+    static func secondsPerRound(
+        _ rounds: Int, on store: MeshRecordStore, child: RangePrefix,
+        fingerprint: (MeshRecordStore, RangePrefix) -> RangeFingerprint,
+        children: (MeshRecordStore, RangePrefix) -> [RangeFingerprint]
+    ) -> Double {
+        var check: UInt64 = 0
+        let elapsed = ContinuousClock().measure {
+            for _ in 0..<rounds {
+                check &+= fingerprint(store, .root).fingerprint
+                check &+= UInt64(children(store, .root).count)
+                check &+= UInt64(children(store, child).count)
+            }
+        }
+        if check == 42 { print("") }  // keeps the work observable
+        return TransportBench.seconds(elapsed) / Double(rounds)
     }
 }
