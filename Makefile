@@ -38,12 +38,14 @@ demo: deps
 # checks wait against the wall clock, then starve and miss their time limits (a 10 s wait failed in
 # CI this way). So the synchronous suites run first, then the real-time suites, then the
 # multi-process devnet tests, so that no in-process suite competes with the four node processes.
+# Last, the Python client (Clients/python): the wire-format vectors, then a real node over HTTP.
 SYNCHRONOUS_SUITES = HMNSimulatorTests|HMNConsensusTests|HMNWorkbenchTests|HMNMeshTests
 test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build --filter '$(SYNCHRONOUS_SUITES)'
 	$(SWIFT) test --skip-build --skip HMNDevnetTests --skip '$(SYNCHRONOUS_SUITES)'
 	$(SWIFT) test --skip-build --filter HMNDevnetTests
+	HMN_BIN=$$($(SWIFT) build --show-bin-path)/hmn Clients/python/run-tests.sh
 
 bench: deps
 	$(SWIFT) run -c release hmn-bench ledger
