@@ -56,7 +56,7 @@ SEEDS ?= 10000
 simulate-campaign: deps
 	$(SWIFT) run -c release hmn-bench consensus --seeds $(SEEDS)
 
-# Fault campaigns on real node processes (issue 9, Docs/FAULT_CAMPAIGNS.md): 4 then 7 validators under
+# Fault campaigns on real node processes (Docs/FAULT_CAMPAIGNS.md): 4 then 7 validators under
 # load, kill -9, SIGSTOP/SIGCONT, restarts and (as root) netns partitions, then the agreement checks.
 CAMPAIGN_SECONDS ?= 120
 CAMPAIGN_SEED ?= 1
@@ -64,7 +64,7 @@ CAMPAIGN_SEED ?= 1
 fault-campaign: deps
 	Scripts/fault-campaign.sh $(CAMPAIGN_SECONDS) $(CAMPAIGN_SEED) 4 7
 
-# The night-long campaign (issue 9): 100,000 seeds sharded over every core; failing seeds are listed
+# The night-long campaign: 100,000 seeds sharded over every core; failing seeds are listed
 # with the command that replays them.
 NIGHT_SEEDS ?= 100000
 .PHONY: simulate-night

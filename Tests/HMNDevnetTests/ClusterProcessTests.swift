@@ -6,7 +6,7 @@ import HMNPrimitives
 import Testing
 
 /// Four `hmn start` processes on loopback, driven only through their HTTP APIs and signals: the
-/// node issue's multi-process tests. Each test has its own chain, directory and ports.
+/// node's multi-process tests. Each test has its own chain, directory and ports.
 @Suite(.serialized, .timeLimit(.minutes(3)))
 struct ClusterProcessTests {
     /// The `hmn` binary next to the test bundle (`swift build --build-tests` builds both), or

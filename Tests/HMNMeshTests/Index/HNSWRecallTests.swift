@@ -4,7 +4,7 @@ import HMNPrimitives
 import Testing
 
 /// HNSW recall against the exact index on seeded low-rank data (intrinsic dimension 16 in 128-d,
-/// noise 0.05). The 20k × 128 check runs in release via `hmn-bench vectors --synthetic 20000`
+/// noise 0.05). The 20k × 128 check runs in release via `hmn-bench vectors --synthetic 20000`
 /// (Docs/PERFORMANCE.md); here n = 2,000 keeps the debug suite fast with the same data recipe.
 @Suite("HNSW recall")
 struct HNSWRecallTests {

@@ -3,7 +3,7 @@ import HMNPrimitives
 import HMNSimulator
 import Testing
 
-/// The memory mesh in the seeded network simulator (issue 6's required tests).
+/// The memory mesh in the seeded network simulator (the mesh's required behaviours under faults).
 @Suite("Mesh simulation")
 struct MeshSimulationTests {
     static let dimension = 16
