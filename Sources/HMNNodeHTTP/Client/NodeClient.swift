@@ -47,6 +47,16 @@ public struct NodeClient: Sendable {
         try await post("/v1/transactions", SubmitTransactionRequest(tx: hex))
     }
 
+    /// Submits several transactions in one request (`POST /v1/transactions/batch`); each gets its
+    /// own result, in order. Throws only when the request as a whole is refused.
+    public func submitBatch(_ transactions: [SignedTransaction]) async throws(NodeClientError)
+        -> SubmitTransactionBatchResponse
+    {
+        try await post(
+            "/v1/transactions/batch",
+            SubmitTransactionBatchRequest(txs: transactions.map { Hex.encode($0.canonicalBytes) }))
+    }
+
     public func transaction(id: Hash256) async throws(NodeClientError) -> TransactionRecordJSON {
         try await get("/v1/transactions/\(id.hex)")
     }

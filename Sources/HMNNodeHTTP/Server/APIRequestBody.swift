@@ -17,6 +17,26 @@ public enum APIRequestBody {
         return bytes
     }
 
+    /// `POST /v1/transactions/batch`: 1…`maxItems` items, each the bytes in one hex string or the
+    /// error that item gets. Only a body that is not such a list at all is refused as a whole.
+    public static func transactionBatch(_ body: [UInt8], maxItems: Int) throws(APIError)
+        -> [Result<[UInt8], APIError>]
+    {
+        let request = try JSONBody.decode(SubmitTransactionBatchRequest.self, from: body)
+        guard !request.txs.isEmpty else { throw APIError(.invalidValue, "txs is empty", field: "txs") }
+        guard request.txs.count <= maxItems else {
+            throw APIError(
+                .invalidValue, "txs has \(request.txs.count) items, at most \(maxItems) allowed", field: "txs")
+        }
+        return request.txs.enumerated().map { index, hex in
+            Result { () throws(APIError) -> [UInt8] in
+                let bytes = try WireFormat.bytes(hex: hex, field: "txs[\(index)]")
+                guard !bytes.isEmpty else { throw APIError(.invalidValue, "txs[\(index)] is empty", field: "txs[\(index)]") }
+                return bytes
+            }
+        }
+    }
+
     /// `POST /v1/memory`: the domain record, its vector non-empty, finite and at most
     /// ``NodeHTTPConfiguration/maxVectorDimension`` long (the node then checks its store's dimension).
     public static func memoryRecord(_ body: [UInt8], configuration: NodeHTTPConfiguration) throws(APIError)

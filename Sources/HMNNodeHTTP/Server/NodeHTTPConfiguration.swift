@@ -15,6 +15,9 @@ public struct NodeHTTPConfiguration: Sendable {
     public var maxBodyBytes: Int
     /// Largest `k` a search may ask for.
     public var maxSearchK: Int
+    /// Most transactions one `POST /v1/transactions/batch` may carry (default 256; the body limit
+    /// applies too: 256 transfers are about 100 KB of hex).
+    public var maxBatchTransactions: Int
     /// Longest vector accepted before the node checks its store's dimension.
     public var maxVectorDimension: Int
     /// Server name for the `Server` header.
@@ -22,7 +25,8 @@ public struct NodeHTTPConfiguration: Sendable {
 
     public init(
         host: String = "127.0.0.1", port: Int = 26657, maxBodyBytes: Int = Self.defaultMaxBodyBytes,
-        maxSearchK: Int = 1_000, maxVectorDimension: Int = MemoryRecord.maxDimension, serverName: String? = "hmn"
+        maxSearchK: Int = 1_000, maxVectorDimension: Int = MemoryRecord.maxDimension, serverName: String? = "hmn",
+        maxBatchTransactions: Int = 256
     ) {
         self.host = host
         self.port = port
@@ -30,5 +34,6 @@ public struct NodeHTTPConfiguration: Sendable {
         self.maxSearchK = maxSearchK
         self.maxVectorDimension = maxVectorDimension
         self.serverName = serverName
+        self.maxBatchTransactions = maxBatchTransactions
     }
 }

@@ -1,3 +1,4 @@
+import HMNLedger
 import HMNNode
 import HMNPrimitives
 import Hummingbird
@@ -11,6 +12,7 @@ struct NodeRoutes<Node: NodeAPI>: Sendable {
 
     func register(on router: Router<some RequestContext>) {
         router.post("/v1/transactions") { request, _ in try await submitTransaction(request) }
+        router.post("/v1/transactions/batch") { request, _ in try await submitTransactionBatch(request) }
         router.get("/v1/transactions/{id}") { _, context in try await transaction(context) }
         router.get("/v1/blocks/{height}") { _, context in try await block(atHeight: context) }
         router.get("/v1/blocks/by-id/{hash}") { _, context in try await block(byID: context) }
@@ -32,6 +34,26 @@ struct NodeRoutes<Node: NodeAPI>: Sendable {
         let bytes = try APIRequestBody.transaction(body)
         let id = try await calling { () async throws(NodeError) in try await node.submitTransaction(bytes) }
         return JSONBody.response(SubmitTransactionResponse(id: id.hex), status: .accepted)
+    }
+
+    /// Admits each item in order through the same node call as a single submission; every item
+    /// gets its own result, so one refusal costs only that item.
+    func submitTransactionBatch(_ request: Request) async throws(APIError) -> Response {
+        let body = try await JSONBody.collect(request, limit: configuration.maxBodyBytes)
+        let items = try APIRequestBody.transactionBatch(body, maxItems: configuration.maxBatchTransactions)
+        var results: [SubmitTransactionBatchResponse.Item] = []
+        results.reserveCapacity(items.count)
+        for (index, item) in items.enumerated() {
+            do throws(APIError) {
+                let bytes = try item.get()
+                let id = try await calling { () async throws(NodeError) in try await node.submitTransaction(bytes) }
+                results.append(.init(index: index, status: "pending", id: id.hex))
+            } catch {
+                let id = (try? item.get()).flatMap { try? SignedTransaction(canonicalBytes: $0).id }
+                results.append(.init(index: index, status: "rejected", id: id?.hex, error: error.body.error))
+            }
+        }
+        return JSONBody.response(SubmitTransactionBatchResponse(results: results))
     }
 
     func transaction(_ context: some RequestContext) async throws(APIError) -> Response {
