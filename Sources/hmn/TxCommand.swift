@@ -1,13 +1,15 @@
+import Foundation
 import ArgumentParser
 import HMNLedger
 import HMNNodeHTTP
 import HMNPrimitives
 
-/// `hmn tx transfer|bond|unbond`: signs a transaction with the account's next nonce and submits it.
+/// `hmn tx transfer|bond|unbond`: signs a transaction with the account's next nonce and submits it;
+/// `hmn tx batch` submits already-signed transactions in one request.
 struct TxCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tx", abstract: "Sign and submit a transaction.",
-        subcommands: [Transfer.self, Bond.self, Unbond.self, Show.self])
+        subcommands: [Transfer.self, Bond.self, Unbond.self, Batch.self, Show.self])
 
     struct Transfer: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Send base units to another account.")
@@ -34,6 +36,35 @@ struct TxCommand: AsyncParsableCommand {
         @OptionGroup var options: ClientOptions
         @Option(help: "Amount in base units.") var amount: UInt64
         func run() async throws { try await submit(options, .unbond(amount: amount)) }
+    }
+
+    struct Batch: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Submit signed transactions (one hex per line; see Docs/WIRE_FORMAT.md) in one request.",
+            discussion: "Prints one result per line of input; exits 1 when any item was rejected.")
+        @OptionGroup var options: ClientOptions
+        @Option(help: "File of hex-encoded signed transactions, one per line ('-' reads standard input).")
+        var file: String
+
+        func run() async throws {
+            let text: String
+            if file == "-" {
+                text = AnyIterator { readLine() }.joined(separator: "\n")
+            } else {
+                do { text = try String(contentsOfFile: file, encoding: .utf8) } catch {
+                    throw ValidationError("cannot read --file \(file): \(error.localizedDescription)")
+                }
+            }
+            let lines = text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
+                .filter { !$0.isEmpty }
+            guard !lines.isEmpty else { throw ValidationError("--file \(file) holds no transactions") }
+            let answer: SubmitTransactionBatchResponse
+            do { answer = try await options.client().submitBatch(hex: lines) } catch {
+                throw CleanExit.message("hmn tx batch: \(error)")
+            }
+            try printJSON(answer)
+            if answer.rejected > 0 { throw ExitCode(1) }
+        }
     }
 
     struct Show: AsyncParsableCommand {

@@ -54,6 +54,10 @@ class NodeClient:
         """POST /v1/transactions with the hex of the signed bytes; 202 {"id", "status"}."""
         return self._call("POST", "/v1/transactions", {"tx": signed_hex})
 
+    def submit_batch(self, signed_hexes: list) -> dict:
+        """POST /v1/transactions/batch: one result per item, in order; a bad item sinks only itself."""
+        return self._call("POST", "/v1/transactions/batch", {"txs": list(signed_hexes)})
+
     def transaction(self, tx_id: bytes) -> dict:
         return self._call("GET", f"/v1/transactions/{tx_id.hex()}")
 

@@ -100,6 +100,17 @@ class NodeTests(unittest.TestCase):
         self.assertEqual(self.client.account(recipient)["balance"], 40)
         self.assertEqual(self.client.account(user.public)["nonce"], 1)
 
+    def test_a_batch_admits_consecutive_nonces_and_refuses_only_its_bad_item(self):
+        user = self.fund(100)
+        recipient = Key(os.urandom(32)).public
+        good = [Transaction(CHAIN_ID, user.public, n, Transfer(recipient, 10)).sign(user) for n in range(3)]
+        answer = self.client.submit_batch([good[0].hex(), "not hex", good[1].hex(), good[2].hex()])
+        self.assertEqual((answer["accepted"], answer["rejected"]), (3, 1))
+        self.assertEqual([r["status"] for r in answer["results"]], ["pending", "rejected", "pending", "pending"])
+        self.assertEqual(answer["results"][1]["error"]["field"], "txs[1]")
+        self.client.wait_for_commit(good[2].id)
+        self.assertEqual(self.client.account(recipient)["balance"], 30)
+
     def test_bad_transactions_get_typed_errors(self):
         user = self.fund(100)
         cases = {

@@ -52,9 +52,12 @@ public struct NodeClient: Sendable {
     public func submitBatch(_ transactions: [SignedTransaction]) async throws(NodeClientError)
         -> SubmitTransactionBatchResponse
     {
-        try await post(
-            "/v1/transactions/batch",
-            SubmitTransactionBatchRequest(txs: transactions.map { Hex.encode($0.canonicalBytes) }))
+        try await submitBatch(hex: transactions.map { Hex.encode($0.canonicalBytes) })
+    }
+
+    /// Submits already-encoded transactions, each as the hex of its signed bytes, in one request.
+    public func submitBatch(hex: [String]) async throws(NodeClientError) -> SubmitTransactionBatchResponse {
+        try await post("/v1/transactions/batch", SubmitTransactionBatchRequest(txs: hex))
     }
 
     public func transaction(id: Hash256) async throws(NodeClientError) -> TransactionRecordJSON {
