@@ -5,7 +5,8 @@ extension Ledger {
     /// `quick_check` of the file's pages and b-trees (or the slower `integrity_check`, which also
     /// cross-checks every index against its table), then ``verifyChain(from:verifyingSignatures:)``
     /// over every block (row hashes, body roots, links, times, the transaction index, the state
-    /// against the last header), with or without re-verifying the commit signatures.
+    /// against the last header, the block id index), with or without re-verifying the commit
+    /// signatures, and every stored validator set against its row checksum.
     ///
     /// The per-read checks already keep damaged rows from being served; this finds damage before
     /// a peer or a client asks for the row, so a node can refuse to start on it.
@@ -37,7 +38,9 @@ extension Ledger {
                 "SQLite \(pragma) of \(path) found \(problems.count) problem(s): "
                     + problems.prefix(3).joined(separator: "; "))
         }
-        return try verifyChain(verifyingSignatures: verifyingSignatures)
+        let checked = try verifyChain(verifyingSignatures: verifyingSignatures)
+        _ = try store.verifyValidatorSets()
+        return checked
     }
 
     /// Every transaction of `block` has its index row, pointing at this block and position, with a
@@ -46,7 +49,13 @@ extension Ledger {
     func verifyTransactionIndex(of block: Block) throws(LedgerError) {
         let height = block.height
         for (position, transaction) in block.transactions.enumerated() {
-            guard let (indexedHeight, indexedPosition, result) = try store.transactionLocation(transaction.id),
+            let location: (UInt64, Int, [UInt8])?
+            do {
+                location = try store.transactionLocation(transaction.id)
+            } catch {
+                throw LedgerError(error.code, "transaction index of block \(height): \(error.message)")
+            }
+            guard let (indexedHeight, indexedPosition, result) = location,
                 indexedHeight == height, indexedPosition == position
             else {
                 throw LedgerError(

@@ -127,6 +127,12 @@ extension Ledger {
                     throw LedgerError.wrap(error)
                 }
             }
+            // The blocks' id index (the only secondary index) must lead back to this row: a damaged
+            // entry would make the block unfindable by id. `quick_check` does not compare indexes
+            // with their tables; this point lookup per block does, for the one that matters.
+            guard try store.height(ofBlock: stored.id) == height else {
+                throw LedgerError(.corrupt, "the block id index does not lead to block \(height)")
+            }
             try verifyTransactionIndex(of: stored.block)
             indexedTransactions += stored.block.transactions.count
             previousID = stored.id

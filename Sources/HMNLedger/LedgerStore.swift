@@ -5,7 +5,8 @@ import HMNStorage
 ///
 /// Integrity: each block row carries its id (the header hash) and the hash of its commit
 /// certificate; ``block(atHeight:)`` recomputes both and every body root before returning a block,
-/// so a flipped byte is reported as ``LedgerError/Code/corrupt`` and never served.
+/// so a flipped byte is reported as ``LedgerError/Code/corrupt`` and never served. Transaction index
+/// rows and validator-set rows carry a ``LedgerRowChecksum`` (schema version 2), checked on read.
 final class LedgerStore {
     /// Schema migrations; index i upgrades user_version i → i + 1.
     static let migrations: [String] = [
@@ -27,8 +28,16 @@ final class LedgerStore {
         CREATE TABLE accounts (public_key BLOB PRIMARY KEY, account BLOB NOT NULL) WITHOUT ROWID;
         CREATE TABLE memory_proofs (proof_id BLOB PRIMARY KEY, entry BLOB NOT NULL) WITHOUT ROWID;
         CREATE TABLE validator_sets (height INTEGER PRIMARY KEY, validators BLOB NOT NULL);
+        """,
+        // Rows written before version 2 get their checksums from ``backfillChecksums()``.
         """
+        ALTER TABLE transactions ADD COLUMN checksum BLOB;
+        ALTER TABLE validator_sets ADD COLUMN checksum BLOB;
+        """,
     ]
+
+    /// The meta key set once every row has its checksum.
+    static let checksumsComplete = "row_checksums_complete"
 
     static let maxValidators = 100_000
 
@@ -40,6 +49,38 @@ final class LedgerStore {
             try database.migrate(Self.migrations)
         } catch {
             throw LedgerError.wrap(error)
+        }
+        try backfillChecksums()
+    }
+
+    /// Gives rows written before schema version 2 their checksums, once, in one transaction (a
+    /// crash before the commit repeats it at the next open). Damage such rows already carried is
+    /// blessed here; the block checks still catch what they cover.
+    private func backfillChecksums() throws(LedgerError) {
+        guard try meta(Self.checksumsComplete) == nil else { return }
+        try transaction {
+            let transactions = try database.statement(
+                "SELECT id, height, position, result FROM transactions WHERE checksum IS NULL")
+            var transactionRows: [(Hash256, UInt64, Int, [UInt8])] = []
+            while try transactions.step() {
+                transactionRows.append(
+                    (try Hash256(bytes: transactions.blob(0)), transactions.uint64(1), Int(transactions.int64(2)),
+                     transactions.blob(3)))
+            }
+            let setTransaction = try database.statement("UPDATE transactions SET checksum = ? WHERE id = ?")
+            for (id, height, position, result) in transactionRows {
+                let checksum = LedgerRowChecksum.transaction(id: id, height: height, position: position, result: result)
+                try setTransaction.bind(.blob(checksum), .blob(id.bytes)).run()
+            }
+            let sets = try database.statement("SELECT height, validators FROM validator_sets WHERE checksum IS NULL")
+            var setRows: [(UInt64, [UInt8])] = []
+            while try sets.step() { setRows.append((sets.uint64(0), sets.blob(1))) }
+            let setChecksum = try database.statement("UPDATE validator_sets SET checksum = ? WHERE height = ?")
+            for (height, bytes) in setRows {
+                try setChecksum.bind(.blob(LedgerRowChecksum.validatorSet(height: height, bytes: bytes)), .unsigned(height))
+                    .run()
+            }
+            try setMeta(Self.checksumsComplete, [1])
         }
     }
 
@@ -85,8 +126,9 @@ final class LedgerStore {
     func writeValidators(_ validators: [ValidatorPower], atHeight height: UInt64) throws(StorageError) {
         var encoder = CanonicalEncoder()
         encoder.encode(validators)
-        try database.statement("INSERT OR REPLACE INTO validator_sets (height, validators) VALUES (?, ?)")
-            .bind(.unsigned(height), .blob(encoder.bytes)).run()
+        let checksum = LedgerRowChecksum.validatorSet(height: height, bytes: encoder.bytes)
+        try database.statement("INSERT OR REPLACE INTO validator_sets (height, validators, checksum) VALUES (?, ?, ?)")
+            .bind(.unsigned(height), .blob(encoder.bytes), .blob(checksum)).run()
     }
 
     func writeBlock(_ executed: ExecutedBlock, certificate: CommitCertificate) throws(StorageError) {
@@ -98,11 +140,14 @@ final class LedgerStore {
             .blob(Hash256.of(certificateBytes).bytes)
         ).run()
         let putTransaction = try database.statement(
-            "INSERT INTO transactions (id, height, position, result) VALUES (?, ?, ?, ?)")
+            "INSERT INTO transactions (id, height, position, result, checksum) VALUES (?, ?, ?, ?, ?)")
         for (position, transaction) in executed.block.transactions.enumerated() {
+            let result = executed.results[position].canonicalBytes
+            let checksum = LedgerRowChecksum.transaction(
+                id: transaction.id, height: executed.height, position: position, result: result)
             try putTransaction.bind(
                 .blob(transaction.id.bytes), .unsigned(executed.height), .integer(Int64(position)),
-                .blob(executed.results[position].canonicalBytes)
+                .blob(result), .blob(checksum)
             ).run()
         }
     }
@@ -133,19 +178,54 @@ final class LedgerStore {
     }
 
     func validators(atHeight height: UInt64) throws(LedgerError) -> [ValidatorPower]? {
+        let row: ([UInt8], [UInt8])?
         do {
-            let statement = try database.statement("SELECT validators FROM validator_sets WHERE height = ?")
+            let statement = try database.statement("SELECT validators, checksum FROM validator_sets WHERE height = ?")
                 .bind(.unsigned(height))
-            guard let bytes = try statement.row({ $0.blob(0) }) else { return nil }
+            row = try statement.row { ($0.blob(0), $0.blob(1)) }
+        } catch {
+            throw LedgerError.from(error)
+        }
+        guard let (bytes, checksum) = row else { return nil }
+        return try Self.decodeValidatorSet(bytes, checksum: checksum, height: height)
+    }
+
+    /// A validator-set row checked against its checksum, then decoded.
+    static func decodeValidatorSet(_ bytes: [UInt8], checksum: [UInt8], height: UInt64) throws(LedgerError)
+        -> [ValidatorPower]
+    {
+        guard LedgerRowChecksum.validatorSet(height: height, bytes: bytes) == checksum else {
+            throw LedgerError(.corrupt, "validator set of height \(height) fails its checksum")
+        }
+        do {
             var decoder = CanonicalDecoder(bytes)
             let validators: [ValidatorPower] = try decoder.decodeArray(maxCount: Self.maxValidators)
             try decoder.finish()
             return validators
-        } catch let error as StorageError {
-            throw LedgerError.from(error)
         } catch {
             throw LedgerError(.corrupt, "validator set of height \(height) does not decode: \(error)")
         }
+    }
+
+    /// Every stored validator set, each checked against its checksum and decoded; returns the count.
+    /// Old sets are read by nothing but evidence and `full` signature checks, so without this pass
+    /// their damage would go unnoticed until the day it mattered.
+    func verifyValidatorSets() throws(LedgerError) -> Int {
+        var count = 0
+        do {
+            let rows = try database.statement("SELECT height, validators, checksum FROM validator_sets")
+            while try rows.step() {
+                _ = try Self.decodeValidatorSet(rows.blob(1), checksum: rows.blob(2), height: rows.uint64(0))
+                count += 1
+            }
+        } catch let error as StorageError {
+            throw LedgerError.from(error)
+        } catch let error as LedgerError {
+            throw error
+        } catch {
+            throw LedgerError.wrap(error)
+        }
+        return count
     }
 
     var lastHeight: UInt64 {
@@ -202,15 +282,24 @@ final class LedgerStore {
         return (block, row.block, certificate)
     }
 
-    /// Where a transaction was committed: (height, position, result bytes).
+    /// Where a transaction was committed: (height, position, result bytes), checked against the
+    /// row's checksum.
     func transactionLocation(_ id: Hash256) throws(LedgerError) -> (UInt64, Int, [UInt8])? {
+        let row: (UInt64, Int, [UInt8], [UInt8])?
         do {
-            let statement = try database.statement("SELECT height, position, result FROM transactions WHERE id = ?")
-                .bind(.blob(id.bytes))
-            return try statement.row { ($0.uint64(0), Int($0.int64(1)), $0.blob(2)) }
+            let statement = try database.statement(
+                "SELECT height, position, result, checksum FROM transactions WHERE id = ?"
+            ).bind(.blob(id.bytes))
+            row = try statement.row { ($0.uint64(0), Int($0.int64(1)), $0.blob(2), $0.blob(3)) }
         } catch {
             throw LedgerError.from(error)
         }
+        guard let (height, position, result, checksum) = row else { return nil }
+        guard LedgerRowChecksum.transaction(id: id, height: height, position: position, result: result) == checksum
+        else {
+            throw LedgerError(.corrupt, "transaction index row of \(id.short) fails its checksum")
+        }
+        return (height, position, result)
     }
 
     /// Index rows of heights ≥ `height` (one scan of the index: it is keyed by transaction id).
