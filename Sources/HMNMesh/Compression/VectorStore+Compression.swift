@@ -88,7 +88,7 @@ extension VectorStore {
             for (alias, target) in newAliases where existingAliases[alias] != target {
                 try putAlias.bind(.blob(alias.bytes), .blob(target.bytes)).run()
             }
-            for survivor in survivors { try writeBookkeeping(metadata[survivor]!.metadata) }
+            for survivor in survivors { try writeBookkeeping(metadata[survivor]!) }
             let setCodes = try database.statement(
                 "UPDATE records SET quantized = ?, quantized_hash = ? WHERE id = ?")
             for item in toQuantize {

@@ -25,7 +25,8 @@ extension VectorStore {
         var maxLabel: UInt64 = 0
         let rows = try database.statement(
             """
-            SELECT id, label, record, quantized, importance, access_count, last_access, record_hash, quantized_hash
+            SELECT id, label, record, quantized, importance, access_count, last_access, record_hash, quantized_hash,
+                bookkeeping_hash
             FROM records
             """)
         while try rows.step() {
@@ -38,6 +39,11 @@ extension VectorStore {
             record.importance = FixedPoint(raw: rows.int64(4))
             record.accessCount = rows.uint64(5)
             record.lastAccessMilliseconds = rows.uint64(6)
+            if !rows.isNull(9),
+                rows.blob(9) != VectorStoreSchema.bookkeepingHash(of: record, label: label)
+            {
+                throw StorageError(.corrupt, "bookkeeping of the record row with label \(label) fails its checksum")
+            }
             let isQuantized = !rows.isNull(3)
             if isQuantized {
                 try quantized.add(

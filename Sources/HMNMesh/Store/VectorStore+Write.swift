@@ -26,8 +26,9 @@ extension VectorStore {
                 let insert = try database.statement(
                     """
                     INSERT OR REPLACE INTO records(
-                        id, label, record, quantized, importance, access_count, last_access, record_hash)
-                    VALUES(?, ?, ?, NULL, ?, ?, ?, ?)
+                        id, label, record, quantized, importance, access_count, last_access, record_hash,
+                        bookkeeping_hash)
+                    VALUES(?, ?, ?, NULL, ?, ?, ?, ?, ?)
                     """)
                 let dropAlias = try database.statement("DELETE FROM aliases WHERE alias = ?")
                 for (record, _) in prepared {
@@ -35,7 +36,8 @@ extension VectorStore {
                     try insert.bind(
                         .blob(record.id.bytes), .unsigned(label), .blob(bytes),
                         .integer(record.importance.raw), .unsigned(record.accessCount),
-                        .unsigned(record.lastAccessMilliseconds), .blob(Hash256.of(bytes).bytes)
+                        .unsigned(record.lastAccessMilliseconds), .blob(Hash256.of(bytes).bytes),
+                        .blob(VectorStoreSchema.bookkeepingHash(of: record, label: label))
                     ).run()
                     try dropAlias.bind(.blob(record.id.bytes)).run()
                     labels.append(label)
@@ -99,7 +101,7 @@ extension VectorStore {
             }
             stored.metadata.accessCount += 1
             stored.metadata.lastAccessMilliseconds = max(stored.metadata.lastAccessMilliseconds, nowMilliseconds)
-            try writeBookkeeping(stored.metadata)
+            try writeBookkeeping(stored)
             let updated = stored
             stateLock.withWriteLock { records[target] = updated }
         }
@@ -147,13 +149,17 @@ extension VectorStore {
         if stored.isQuantized { quantized.remove(label: stored.label) } else { graph.remove(label: stored.label) }
     }
 
-    func writeBookkeeping(_ metadata: MemoryRecord) throws {
-        try database.statement("UPDATE records SET importance = ?, access_count = ?, last_access = ? WHERE id = ?")
-            .bind(
-                .integer(metadata.importance.raw), .unsigned(metadata.accessCount),
-                .unsigned(metadata.lastAccessMilliseconds), .blob(metadata.id.bytes)
-            )
-            .run()
+    func writeBookkeeping(_ stored: StoredRecord) throws {
+        let metadata = stored.metadata
+        try database.statement(
+            "UPDATE records SET importance = ?, access_count = ?, last_access = ?, bookkeeping_hash = ? WHERE id = ?"
+        )
+        .bind(
+            .integer(metadata.importance.raw), .unsigned(metadata.accessCount),
+            .unsigned(metadata.lastAccessMilliseconds),
+            .blob(VectorStoreSchema.bookkeepingHash(of: metadata, label: stored.label)), .blob(metadata.id.bytes)
+        )
+        .run()
     }
 
     func setMeta(_ key: String, _ value: Int64) throws {

@@ -1,3 +1,5 @@
+import HMNPrimitives
+
 /// The store's SQLite schema, applied through ``SQLiteDatabase/migrate(_:)``.
 ///
 /// - `records`: one row per record; `record` holds the canonical bytes of ``MemoryRecord`` (with
@@ -11,7 +13,11 @@
 /// - Version 2 adds `records.record_hash` and `records.quantized_hash`: BLAKE2b-256 of the
 ///   `record` and `quantized` blobs, written with them and checked when the store opens, so a
 ///   flipped byte in a stored vector or payload is reported (`StorageError.corrupt`) and never served. Rows written before version 2 have NULL hashes and
-///   are checked only by decoding. The bookkeeping columns are not covered.
+///   are checked only by decoding.
+/// - Version 3 adds `records.bookkeeping_hash`: BLAKE2b-256 over the row's id, label, importance,
+///   access count and last access (``bookkeepingHash(id:label:importance:accessCount:lastAccess:)``),
+///   rewritten with every bookkeeping update and checked on open, so a flipped importance or access
+///   count (which would silently change the record's RΦV) is reported too. NULL for older rows.
 enum VectorStoreSchema {
     static let migrations = [
         """
@@ -37,5 +43,27 @@ enum VectorStoreSchema {
         ALTER TABLE records ADD COLUMN record_hash BLOB;
         ALTER TABLE records ADD COLUMN quantized_hash BLOB;
         """,
+        "ALTER TABLE records ADD COLUMN bookkeeping_hash BLOB;",
     ]
+
+    static let bookkeepingTag = Array("hmn/vector-store/bookkeeping/v1".utf8)
+
+    /// The checksum of a row's bookkeeping columns (schema version 3).
+    static func bookkeepingHash(
+        id: Hash256, label: UInt64, importance: Int64, accessCount: UInt64, lastAccess: UInt64
+    ) -> [UInt8] {
+        var columns = CanonicalEncoder()
+        columns.encode(label)
+        columns.encode(importance)
+        columns.encode(accessCount)
+        columns.encode(lastAccess)
+        return Hash256.of(parts: [bookkeepingTag, id.bytes, columns.bytes]).bytes
+    }
+
+    /// ``bookkeepingHash(id:label:importance:accessCount:lastAccess:)`` of a record under `label`.
+    static func bookkeepingHash(of record: MemoryRecord, label: UInt64) -> [UInt8] {
+        bookkeepingHash(
+            id: record.id, label: label, importance: record.importance.raw, accessCount: record.accessCount,
+            lastAccess: record.lastAccessMilliseconds)
+    }
 }

@@ -101,4 +101,39 @@ struct RecordChecksumTests {
             #expect(error.code == .corrupt && error.message.contains("quantized codes"), "\(error)")
         }
     }
+
+    @Test(
+        "a flipped importance, access count, last access or label is refused on open; updates after reads and merges keep the row valid",
+        arguments: ["importance", "access_count", "last_access", "label"])
+    func flippedBookkeeping(column: String) throws {
+        let path = TestSupport.temporaryPath("bookkeeping-\(column).sqlite")
+        do {
+            let store = try VectorStore(
+                path: path, configuration: VectorStoreTests.configuration(), logger: TestSupport.logger())
+            for (number, vector) in VectorStoreTests.vectors(8, seed: 31).enumerated() {
+                try store.upsert(TestSupport.record(number, vector: vector))
+            }
+            try store.recordAccess(id: TestSupport.id(3), nowMilliseconds: 5_000)
+            try store.recordAccess(id: TestSupport.id(3), nowMilliseconds: 6_000)
+            try store.close()
+        }
+        // Intact, with bookkeeping rewritten by the reads: it opens and keeps the access count.
+        do {
+            let store = try VectorStore(
+                path: path, configuration: VectorStoreTests.configuration(), logger: TestSupport.logger())
+            #expect(store.record(id: TestSupport.id(3))?.accessCount == 2)
+            try store.close()
+        }
+        let database = try HMNStorageAccess.open(path)
+        try database.statement("UPDATE records SET \(column) = \(column) + 1000 WHERE id = ?")
+            .bind(.blob(TestSupport.id(3).bytes)).run()
+        database.close()
+        do {
+            _ = try VectorStore(
+                path: path, configuration: VectorStoreTests.configuration(), logger: TestSupport.logger())
+            Issue.record("a damaged \(column) was loaded")
+        } catch let error as StorageError {
+            #expect(error.code == .corrupt && error.message.contains("bookkeeping"), "\(error)")
+        }
+    }
 }
