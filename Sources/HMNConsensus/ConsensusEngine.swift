@@ -125,6 +125,7 @@ public struct ConsensusEngine: Sendable {
         case .start: onStart(application)
         case .message(let message, let peer): onMessage(message, from: peer, application)
         case .timeout(let timeout): onTimeout(timeout, application)
+        case .evidence(let evidence): recordEvidence(evidence)
         }
         evaluate(application)
         while pendingStart && haltError == nil {

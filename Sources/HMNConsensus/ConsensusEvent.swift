@@ -42,4 +42,8 @@ public enum ConsensusEvent: Hashable, Sendable {
     case message(ConsensusMessage, from: PublicKey)
     /// A timer scheduled by ``ConsensusAction/scheduleTimeout(_:afterMilliseconds:)`` fired.
     case timeout(ConsensusTimeout)
+    /// Equivocation evidence from outside the vote flow: an operator or a monitoring client saw two
+    /// conflicting votes (CometBFT's `broadcast_evidence`). Verified like evidence the engine finds
+    /// itself, then pooled for this node's next proposal; invalid evidence is ignored.
+    case evidence(DuplicateVoteEvidence)
 }

@@ -12,11 +12,15 @@ struct ExecutionBase {
     var currentValidators: [ValidatorPower]
     var nextValidators: [ValidatorPower]
     var concurrency: Int
+    /// Validator sets of the heights named by the evidence being applied (see ``ExecutionContext``).
+    var offenceValidators: [UInt64: [ValidatorPower]] = [:]
 
     var height: UInt64 { tip.height + 1 }
     var parameters: LedgerParameters { genesis.parameters }
     var context: ExecutionContext {
-        ExecutionContext(chainID: genesis.chainID, height: height, parameters: parameters, engine: engine)
+        ExecutionContext(
+            chainID: genesis.chainID, height: height, parameters: parameters, engine: engine,
+            offenceValidators: offenceValidators)
     }
 }
 
@@ -79,6 +83,7 @@ enum BlockExecutor {
         for action in block.actions {
             try state.apply(action, supply: &supply)
         }
+        try state.releaseUnbonding(atHeight: header.height)
         var results: [TransactionResult] = []
         results.reserveCapacity(block.transactions.count)
         for transaction in block.transactions {
@@ -135,6 +140,7 @@ enum BlockExecutor {
         for action in actions {
             try state.apply(action, supply: &supply)
         }
+        try state.releaseUnbonding(atHeight: height)
 
         var size =
             headerBytes + 4 + 1 + (lastCommit?.canonicalBytes.count ?? 0)

@@ -21,6 +21,12 @@ public struct LedgerParameters: Hashable, Sendable, CanonicalCodable {
     /// Evidence older than this many heights is refused.
     public var maxEvidenceAgeBlocks: UInt64
 
+    /// Heights between an unbond and the release of its amount: one more than the evidence age,
+    /// so every piece of evidence for an offence committed while the stake was bonded is usable
+    /// before the stake can be spent. Derived rather than a genesis field, so it can never be set
+    /// shorter than the evidence window (and genesis encodings stay as they were).
+    public var unbondingPeriodHeights: UInt64 { maxEvidenceAgeBlocks + 1 }
+
     /// Creates parameters; the defaults suit tests and small chains.
     public init(
         maxTransactionBytes: UInt32 = 4_096, maxBlockBytes: UInt32 = 8 << 20, mempoolCapacity: UInt32 = 20_000,

@@ -26,7 +26,8 @@ extension Ledger {
                 pending = PendingVerification(decoded.transactions, concurrency: concurrency)
             }
             let executed = try BlockExecutor.execute(
-                current, bytes: blocks[index].bytes, base: base, signatureFailures: failures)
+                current, bytes: blocks[index].bytes, base: base(evidence: current.evidence),
+                signatureFailures: failures)
             try commit(executed, certificate: blocks[index].certificate)
         }
         return blocks.count

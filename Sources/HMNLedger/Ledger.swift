@@ -171,26 +171,34 @@ public final class Ledger {
     }
 
     var base: ExecutionBase {
-        get throws(LedgerError) {
-            let h = tip.height + 1
-            return ExecutionBase(
-                genesis: genesis, tip: tip, state: state, engine: layer2,
-                previousValidators: h > 1 ? try validators(atHeight: h - 1) : [],
-                currentValidators: try validators(atHeight: h), nextValidators: try validators(atHeight: h + 1),
-                concurrency: verificationConcurrency)
+        get throws(LedgerError) { try base(evidence: []) }
+    }
+
+    /// The execution base, with the validator sets of the heights `evidence` names (each
+    /// offence is judged against the power its offender had then).
+    func base(evidence: [DuplicateVoteEvidence]) throws(LedgerError) -> ExecutionBase {
+        let h = tip.height + 1
+        var offenceValidators: [UInt64: [ValidatorPower]] = [:]
+        for height in Set(evidence.map(\.height)) where height >= 1 && height < h {
+            offenceValidators[height] = try store.validators(atHeight: height)
         }
+        return ExecutionBase(
+            genesis: genesis, tip: tip, state: state, engine: layer2,
+            previousValidators: h > 1 ? try validators(atHeight: h - 1) : [],
+            currentValidators: try validators(atHeight: h), nextValidators: try validators(atHeight: h + 1),
+            concurrency: verificationConcurrency, offenceValidators: offenceValidators)
     }
 
     /// Validates a block against the committed tip (every rule, signatures, roots) without
     /// changing anything.
     public func execute(_ block: Block) throws(LedgerError) -> ExecutedBlock {
-        try BlockExecutor.execute(block, bytes: block.canonicalBytes, base: base)
+        try BlockExecutor.execute(block, bytes: block.canonicalBytes, base: base(evidence: block.evidence))
     }
 
     /// Decodes (with the size limit first) and validates a block from its bytes.
     public func execute(blockBytes bytes: [UInt8]) throws(LedgerError) -> ExecutedBlock {
         let block = try Block.decode(bytes, maxBytes: Int(parameters.maxBlockBytes))
-        return try BlockExecutor.execute(block, bytes: bytes, base: base)
+        return try BlockExecutor.execute(block, bytes: bytes, base: base(evidence: block.evidence))
     }
 
     /// Builds a proposal for the next height from `candidates` (in order), leaving out those that
@@ -200,7 +208,8 @@ public final class Ledger {
         lastCommit: CommitCertificate?, evidence: [DuplicateVoteEvidence] = [], maxBytes: Int? = nil
     ) throws(LedgerError) -> (block: ExecutedBlock, rejected: [RejectedTransaction]) {
         try BlockExecutor.build(
-            base: base, timeMilliseconds: timeMilliseconds, proposer: proposer, candidates: candidates,
+            base: base(evidence: evidence), timeMilliseconds: timeMilliseconds, proposer: proposer,
+            candidates: candidates,
             lastCommit: lastCommit, evidence: evidence, maxBytes: maxBytes ?? Int(parameters.maxBlockBytes))
     }
 

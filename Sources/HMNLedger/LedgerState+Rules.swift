@@ -7,6 +7,8 @@ struct ExecutionContext {
     var parameters: LedgerParameters
     /// The Layer-2 engine as of the previous block.
     var engine: any Layer2Engine
+    /// The validator sets of the heights the block's evidence names (the offence heights).
+    var offenceValidators: [UInt64: [ValidatorPower]] = [:]
 }
 
 /// Supply changes a block made; everything else only moves value (the conservation law tests check).
@@ -137,10 +139,15 @@ extension LedgerState {
 
         case .unbond(let amount):
             guard amount > 0 else { throw LedgerError(.invalidAmount, "unbond of zero") }
+            guard sender.unbonding.count < Account.maxUnbondingEntries else {
+                throw LedgerError(
+                    .invalidAmount, "\(tx.sender.short) already has \(Account.maxUnbondingEntries) unbondings pending")
+            }
             sender.stake = try Checked.subtract(sender.stake, amount, "stake of \(tx.sender.short)")
-            sender.balance = try Checked.add(sender.balance, amount, "balance of \(tx.sender.short)")
+            let release = context.height + context.parameters.unbondingPeriodHeights
+            sender.unbonding.append(UnbondingEntry(amount: amount, startHeight: context.height, releaseHeight: release))
             setAccount(sender, for: tx.sender)
-            return TransactionResult(code: 0, log: "unbond \(amount)")
+            return TransactionResult(code: 0, log: "unbond \(amount), released at height \(release)")
         }
     }
 
@@ -161,19 +168,47 @@ extension LedgerState {
             throw LedgerError(
                 .invalidEvidence, "evidence of height \(evidence.height) is not usable at \(context.height)")
         }
-        guard var account = accounts[evidence.validator], account.stake > 0 else {
-            throw LedgerError(.invalidEvidence, "\(evidence.validator.short) has no stake to slash")
+        // The stake at stake is the power the offender had when it offended, not what is left now:
+        // unbonding or rotating out after the offence changes nothing (the validator set of that
+        // height is kept for exactly this; an offender that was no validator then signed nothing).
+        guard let set = context.offenceValidators[evidence.height] else {
+            throw LedgerError(.invalidEvidence, "no validator set known for height \(evidence.height)")
+        }
+        guard let power = set.first(where: { $0.publicKey == evidence.validator })?.power, power > 0 else {
+            throw LedgerError(
+                .invalidEvidence, "\(evidence.validator.short) was not a validator at height \(evidence.height)")
+        }
+        guard var account = accounts[evidence.validator] else {
+            throw LedgerError(.invalidEvidence, "\(evidence.validator.short) has no account")
         }
         guard account.slashedThroughHeight < evidence.height else {
             throw LedgerError(
                 .invalidEvidence, "\(evidence.validator.short) was already slashed for height \(evidence.height)")
         }
-        let amount = context.parameters.equivocationSlashRate.scaling(account.stake) ?? account.stake
-        account.stake -= min(amount, account.stake)
+        let due = context.parameters.equivocationSlashRate.scaling(power) ?? power
+        // Only stake that was power at the offence can pay: entries that had left before it cannot.
+        let taken = account.takeSlash(due, offenceHeight: evidence.height)
+        guard taken > 0 else {
+            throw LedgerError(.invalidEvidence, "\(evidence.validator.short) has nothing left to slash")
+        }
         account.slashedThroughHeight = evidence.height
-        try supply.burn(amount)
+        try supply.burn(taken)
         setAccount(account, for: evidence.validator)
         return evidence.validator
+    }
+
+    /// Credits every unbonding entry whose release height has come to its account's balance.
+    mutating func releaseUnbonding(atHeight height: UInt64) throws(LedgerError) {
+        for key in unbondingAccounts.sorted() {
+            var account = accounts[key]!
+            let due = account.unbonding.filter { $0.releaseHeight <= height }
+            guard !due.isEmpty else { continue }
+            for entry in due {
+                account.balance = try Checked.add(account.balance, entry.amount, "balance of \(key.short)")
+            }
+            account.unbonding.removeAll { $0.releaseHeight <= height }
+            setAccount(account, for: key)
+        }
     }
 
     /// Applies one required Layer-2 action (SPEC §6).
@@ -183,8 +218,11 @@ extension LedgerState {
             guard var account = accounts[validator] else {
                 throw LedgerError(.invalidActions, "slash of unknown account \(validator.short)")
             }
-            account.stake = try Checked.subtract(account.stake, amount, "stake of \(validator.short) to slash")
-            try supply.burn(amount)
+            // From the bonded stake first, then from stake still unbonding: leaving does not dodge
+            // an emergency slash either, and a stake that shrank since Layer 2 computed the amount
+            // pays what it has instead of making the emergency block invalid.
+            let taken = account.takeSlash(amount, offenceHeight: 0)
+            try supply.burn(taken)
             setAccount(account, for: validator)
         case .boost(let validator, let amount):
             var account = accounts[validator] ?? Account()

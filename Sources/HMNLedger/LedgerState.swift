@@ -15,6 +15,8 @@ public struct LedgerState: Sendable {
     private var sortedAccountKeys: [PublicKey] = []
     private var proofLeaves: [Hash256: Hash256] = [:]
     private var sortedProofIDs: [Hash256] = []
+    /// Accounts with unbonding entries (derived, so each block's release visits only these).
+    public private(set) var unbondingAccounts: Set<PublicKey> = []
 
     /// Keys changed since the last ``clearChanges()``: what the store must write.
     public private(set) var changedAccounts: Set<PublicKey> = []
@@ -40,6 +42,7 @@ public struct LedgerState: Sendable {
         }
         accountLeaves[key] = MerkleTree.leafHash(key.bytes + account.canonicalBytes)
         changedAccounts.insert(key)
+        if account.unbonding.isEmpty { unbondingAccounts.remove(key) } else { unbondingAccounts.insert(key) }
     }
 
     /// Stores a committed memory proof and updates its cached leaf hash.
@@ -91,9 +94,9 @@ public struct LedgerState: Sendable {
         }
     }
 
-    /// Σ (balance + stake) over all accounts, exact.
+    /// Σ (balance + stake + unbonding) over all accounts, exact.
     public var totalSupply: UInt128 {
-        accounts.values.reduce(UInt128(0)) { $0 + UInt128($1.balance) + UInt128($1.stake) }
+        accounts.values.reduce(UInt128(0)) { $0 + UInt128($1.balance) + UInt128($1.stake) + $1.unbondingTotal }
     }
 
     static func insertionIndex<T: Comparable>(of key: T, in sorted: [T]) -> Int {

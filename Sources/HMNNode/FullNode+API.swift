@@ -124,3 +124,35 @@ extension FullNode {
         }
     }
 }
+
+extension FullNode {
+    /// See ``NodeAPI/submitEvidence(_:)``. What the ledger decides when the evidence is proposed
+    /// (its age, whether the offender had power at that height, whether that offence was already
+    /// punished) is not repeated here: evidence the ledger refuses is left out of the block.
+    public func submitEvidence(_ bytes: [UInt8]) async throws(NodeError) -> DuplicateVoteEvidence {
+        guard bytes.count <= NodeMessage.maxTransactionBytes else {
+            throw NodeError(.malformed, "evidence of \(bytes.count) bytes exceeds \(NodeMessage.maxTransactionBytes)")
+        }
+        let evidence: DuplicateVoteEvidence
+        do {
+            evidence = try DuplicateVoteEvidence(canonicalBytes: bytes)
+        } catch {
+            throw NodeError(.malformed, "evidence does not decode: \(error)")
+        }
+        do {
+            try evidence.verify(chainID: chainID)
+        } catch {
+            throw NodeError(.badSignature, "evidence does not verify on chain \(chainID): \(error.message)")
+        }
+        let height = try await read { $0.height }
+        guard evidence.height <= height else {
+            throw NodeError(
+                .rejected, "evidence for height \(evidence.height) is ahead of this node's chain (height \(height))")
+        }
+        await driver.submitEvidence(evidence)
+        logger.warning(
+            "equivocation evidence submitted",
+            metadata: ["validator": "\(evidence.validator.short)", "height": "\(evidence.height)"])
+        return evidence
+    }
+}

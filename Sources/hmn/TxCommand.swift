@@ -32,7 +32,7 @@ struct TxCommand: AsyncParsableCommand {
     }
 
     struct Unbond: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Return stake to the spendable balance.")
+        static let configuration = CommandConfiguration(abstract: "Start returning stake to the balance (released after the unbonding period).")
         @OptionGroup var options: ClientOptions
         @Option(help: "Amount in base units.") var amount: UInt64
         func run() async throws { try await submit(options, .unbond(amount: amount)) }

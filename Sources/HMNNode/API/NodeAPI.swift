@@ -13,6 +13,12 @@ public protocol NodeAPI: Sendable {
     /// Returns the transaction id.
     func submitTransaction(_ bytes: [UInt8]) async throws(NodeError) -> Hash256
 
+    /// Checks canonically encoded ``DuplicateVoteEvidence`` (two conflicting votes of one validator
+    /// at one height and round, both signatures valid for this chain, recent enough to be used)
+    /// and pools it for this node's next proposal, where the ledger judges it against the power the
+    /// validator had at that height. Returns the offender and the offence height.
+    func submitEvidence(_ bytes: [UInt8]) async throws(NodeError) -> DuplicateVoteEvidence
+
     /// A committed transaction with its Merkle inclusion proof, or nil when it is not committed.
     func transaction(id: Hash256) async throws(NodeError) -> TransactionRecord?
 
@@ -49,6 +55,11 @@ public protocol NodeAPI: Sendable {
 }
 
 extension NodeAPI {
+    /// Nodes without a consensus engine (fakes, read-only front ends) take no evidence.
+    public func submitEvidence(_ bytes: [UInt8]) async throws(NodeError) -> DuplicateVoteEvidence {
+        throw NodeError(.unavailable, "this node does not take evidence")
+    }
+
     /// Nodes that do not record commit times report none.
     public func commitTiming(height: UInt64) async -> CommitTiming? { nil }
 }

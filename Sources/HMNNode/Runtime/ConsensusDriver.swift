@@ -110,6 +110,13 @@ public actor ConsensusDriver {
         drive(.message(message, from: peer))
     }
 
+    /// Pools verified equivocation evidence for this node's next proposal (see
+    /// ``ConsensusEvent/evidence(_:)``).
+    public func submitEvidence(_ evidence: DuplicateVoteEvidence) {
+        guard started, !stopped else { return }
+        drive(.evidence(evidence))
+    }
+
     /// Stops timers, finishes the streams and closes the application's storage. Idempotent.
     public func stop() {
         guard !stopped else { return }

@@ -47,6 +47,13 @@ public struct NodeClient: Sendable {
         try await post("/v1/transactions", SubmitTransactionRequest(tx: hex))
     }
 
+    /// Submits equivocation evidence (`POST /v1/evidence`) for the node's next proposal.
+    public func submitEvidence(_ evidence: DuplicateVoteEvidence) async throws(NodeClientError)
+        -> SubmitEvidenceResponse
+    {
+        try await post("/v1/evidence", SubmitEvidenceRequest(evidence))
+    }
+
     /// Submits several transactions in one request (`POST /v1/transactions/batch`); each gets its
     /// own result, in order. Throws only when the request as a whole is refused.
     public func submitBatch(_ transactions: [SignedTransaction]) async throws(NodeClientError)

@@ -17,6 +17,14 @@ public enum APIRequestBody {
         return bytes
     }
 
+    /// `POST /v1/evidence`: the evidence bytes from their hex.
+    public static func evidence(_ body: [UInt8]) throws(APIError) -> [UInt8] {
+        let request = try JSONBody.decode(SubmitEvidenceRequest.self, from: body)
+        let bytes = try WireFormat.bytes(hex: request.evidence, field: "evidence")
+        guard !bytes.isEmpty else { throw APIError(.invalidValue, "evidence is empty", field: "evidence") }
+        return bytes
+    }
+
     /// `POST /v1/transactions/batch`: 1…`maxItems` items, each the bytes in one hex string or the
     /// error that item gets. Only a body that is not such a list at all is refused as a whole.
     public static func transactionBatch(_ body: [UInt8], maxItems: Int) throws(APIError)

@@ -14,6 +14,7 @@ struct NodeRoutes<Node: NodeAPI>: Sendable {
         router.post("/v1/transactions") { request, _ in try await submitTransaction(request) }
         router.post("/v1/transactions/batch") { request, _ in try await submitTransactionBatch(request) }
         router.get("/v1/transactions/{id}") { _, context in try await transaction(context) }
+        router.post("/v1/evidence") { request, _ in try await submitEvidence(request) }
         router.get("/v1/blocks/{height}") { _, context in try await block(atHeight: context) }
         router.get("/v1/blocks/by-id/{hash}") { _, context in try await block(byID: context) }
         router.get("/v1/accounts/{key}") { _, context in try await account(context) }
@@ -54,6 +55,13 @@ struct NodeRoutes<Node: NodeAPI>: Sendable {
             }
         }
         return JSONBody.response(SubmitTransactionBatchResponse(results: results))
+    }
+
+    func submitEvidence(_ request: Request) async throws(APIError) -> Response {
+        let body = try await JSONBody.collect(request, limit: configuration.maxBodyBytes)
+        let bytes = try APIRequestBody.evidence(body)
+        let evidence = try await calling { () async throws(NodeError) in try await node.submitEvidence(bytes) }
+        return JSONBody.response(SubmitEvidenceResponse(evidence), status: .accepted)
     }
 
     func transaction(_ context: some RequestContext) async throws(APIError) -> Response {
