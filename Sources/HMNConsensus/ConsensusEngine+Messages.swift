@@ -39,7 +39,10 @@ extension ConsensusEngine {
     mutating func receiveVote(_ vote: Vote, from peer: PublicKey, _ app: any ConsensusApplication) {
         guard vote.height == height else {
             if vote.height > height { noteAhead(peer, height: vote.height) }
-            if vote.height < height { noteBehind(peer, height: vote.height, app) }
+            if vote.height < height {
+                if vote.height + 1 == height { extendLastCommit(with: vote, app) }
+                noteBehind(peer, height: vote.height, app)
+            }
             return
         }
         guard vote.round <= round + Self.maxRoundLookahead, let power = validators.power(of: vote.validator) else {
@@ -63,6 +66,32 @@ extension ConsensusEngine {
         }
         if !isReplaying { output.append(.persist(.received(.vote(vote)))) }
         addVote(vote, power: power)
+    }
+
+    /// Adds a precommit for the block this node decided last to ``lastCommit``, which the next
+    /// proposal carries.
+    ///
+    /// Why: the engine decides as soon as +2/3 of the power has precommitted, so the certificate
+    /// holds only the first +2/3 (in a 4-validator network usually exactly 3 signatures, whatever the
+    /// fourth did). Layer 2 scores participation from the last commit a block carries (SPEC §3:
+    /// `signed_i`), so without this a validator that is merely last would look absent and Ĉ would
+    /// settle near 0.714–0.75 with every validator healthy. CometBFT waits `timeout_commit` and
+    /// proposes with every precommit it has; here the epoch delay plays that role. Each added
+    /// precommit is verified (signature, signer of that height, vote extension), and peers verify the
+    /// whole certificate again in the proposal, so this changes what is measured, never what is valid.
+    mutating func extendLastCommit(with vote: Vote, _ app: any ConsensusApplication) {
+        guard let current = lastCommit, let signers = lastCommitValidators, vote.type == .precommit,
+            vote.height == current.height, vote.round == current.round, vote.blockID == current.blockID,
+            signers.power(of: vote.validator) != nil,
+            !current.signatures.contains(where: { $0.validator == vote.validator }),
+            let voteExtension = vote.voteExtension, voteExtension.isCanonical,
+            (try? vote.verify(chainID: chainID)) != nil,
+            app.verifyVoteExtension(voteExtension, validator: vote.validator, height: vote.height)
+        else { return }
+        lastCommit = CommitCertificate(
+            height: current.height, round: current.round, blockID: current.blockID,
+            signatures: current.signatures
+                + [CommitSignature(validator: vote.validator, voteExtension: voteExtension, signature: vote.signature)])
     }
 
     /// Tallies a verified vote; a second, different vote of the same step is equivocation.

@@ -235,6 +235,7 @@ extension ConsensusEngine {
             .finalized(
                 FinalizedHeight(
                     height: height, block: block, commit: commit, response: response, viaBlockSync: viaBlockSync)))
+        lastCommitValidators = validators
         validators = nextValidators
         nextValidators = following
         lastCommit = commit

@@ -67,6 +67,9 @@ public struct ConsensusEngine: Sendable {
     public internal(set) var validators: ValidatorSet
     public internal(set) var nextValidators: ValidatorSet
     public internal(set) var lastCommit: CommitCertificate?
+    /// The set that signed ``lastCommit`` (nil after a restart), for precommits that arrive after
+    /// the decision (see ``extendLastCommit(with:_:)``).
+    var lastCommitValidators: ValidatorSet?
     public internal(set) var isEmergency: Bool
     var startDelayMilliseconds: UInt64
 

@@ -13,8 +13,10 @@ struct SimulationTests {
         let report = try Simulation(configuration: configuration).run()
         #expect(report.passed, "\(report)")
         #expect(report.committedHeight >= 10)
-        // 4 validators: 1 proposal + 4 prevotes + 4 precommits, each to 3 peers, per height.
-        #expect(report.messagesSent / Int(report.committedHeight) == 27)
+        // 4 validators: 1 proposal + 4 prevotes + 4 precommits, each to 3 peers, per height; at
+        // most one gossip re-send round (4 × 3) in the whole run, during a long epoch delay.
+        let extra = report.messagesSent - 27 * Int(report.committedHeight)
+        #expect((0...12).contains(extra), "\(report.messagesSent) messages, \(report.committedHeight) heights")
     }
 
     @Test("the same seed gives the same trace hash; another seed a different one")

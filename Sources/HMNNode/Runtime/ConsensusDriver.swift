@@ -22,9 +22,6 @@ import Logging
 public actor ConsensusDriver {
     private var engine: ConsensusEngine
     private let application: any NodeApplication
-    /// What the engine calls: the application, proposing with late precommits collected.
-    private let engineView: ProposingApplication
-    private let lateCommits: LateCommitCollector
     private let wal: any WriteAheadLog
     private let signingKey: SigningKey
     private let clock: any Clock<Duration>
@@ -67,13 +64,9 @@ public actor ConsensusDriver {
         signingFloorHeight: UInt64 = 0, logger: Logger
     ) throws(ConsensusError) {
         let records = try wal.records()
-        let collector = LateCommitCollector()
-        let view = ProposingApplication(inner: application, collector: collector)
         engine = try ConsensusEngine(
-            configuration: configuration, signingKey: signingKey, application: view, walRecords: records,
+            configuration: configuration, signingKey: signingKey, application: application, walRecords: records,
             signingFloorHeight: signingFloorHeight, logger: logger)
-        self.engineView = view
-        self.lateCommits = collector
         self.application = application
         self.wal = wal
         self.signingKey = signingKey
@@ -101,12 +94,6 @@ public actor ConsensusDriver {
     /// Hands the engine a consensus message from an authenticated peer.
     public func deliver(_ message: ConsensusMessage, from peer: PublicKey) {
         guard started, !stopped else { return }
-        if case .vote(let vote) = message, vote.type == .precommit, vote.height < engine.height {
-            // A precommit for a block already decided: the next proposal's last commit has a use
-            // for it (see LateCommitCollector); the engine only learns that the peer is behind and,
-            // if it stays behind, sends it the committed block.
-            lateCommits.offer(vote, chainID: application.chainID, application: application)
-        }
         drive(.message(message, from: peer))
     }
 
@@ -136,7 +123,7 @@ public actor ConsensusDriver {
     }
 
     private func drive(_ event: ConsensusEvent) {
-        let actions = engine.handle(event, now: nowMilliseconds(), application: engineView)
+        let actions = engine.handle(event, now: nowMilliseconds(), application: application)
         execute(actions)
     }
 
@@ -219,9 +206,6 @@ public actor ConsensusDriver {
             if timings.count > 2 * CommitTiming.retainedHeights {
                 timings = timings.filter { isRetained($0.key) }
             }
-        }
-        if let signers = try? application.validatorSet(atHeight: finalized.height) {
-            lateCommits.committed(finalized.commit, validators: signers)
         }
         if let cal, let engine = application.layer2 as? CoherenceLayer2Engine, let outcome = engine.lastOutcome,
             outcome.height == finalized.height

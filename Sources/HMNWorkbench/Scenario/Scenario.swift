@@ -30,8 +30,8 @@ public struct Scenario: Hashable, Sendable {
     /// 100 ms keeps runs short; the SPEC default is 1 s.
     public var baseEpoch = VirtualDuration(milliseconds: 100)
     /// Ĉ at or above this after the last fault counts as recovered ("time to recover"); nil means
-    /// the emergency threshold. (With equal powers a commit carries the first +2/3 precommits, so
-    /// Ĉ settles near the quorum share, e.g. 5/7 ≈ 0.714 for seven validators: set this below that.)
+    /// the emergency threshold. (A healthy network sits at Ĉ = 1: the engine adds late precommits to
+    /// the last commit, so every live validator counts.)
     public var recoveryCoherence: Double?
 
     public init(name: String, validators: Int, duration: VirtualDuration) {
