@@ -168,7 +168,8 @@ let package = Package(
         .target(
             name: "HMNDevnet",
             dependencies: [
-                "HMNPrimitives", "HMNLedger", "HMNNode", "HMNNodeHTTP", .product(name: "Logging", package: "swift-log"),
+                "HMNPrimitives", "HMNLedger", "HMNMesh", "HMNNode", "HMNNodeHTTP",
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -177,8 +178,8 @@ let package = Package(
         .executableTarget(
             name: "hmn",
             dependencies: [
-                "HMNNode", "HMNNodeHTTP", "HMNDevnet", "HMNLedger", "HMNSimulator", "HMNTransport", "HMNWorkbench",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "HMNNode", "HMNNodeHTTP", "HMNDevnet", "HMNLedger", "HMNMesh", "HMNSimulator", "HMNTransport",
+                "HMNWorkbench", .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],

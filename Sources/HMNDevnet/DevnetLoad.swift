@@ -1,5 +1,6 @@
 import Foundation
 import HMNLedger
+import HMNMesh
 import HMNNodeHTTP
 import HMNPrimitives
 
@@ -63,12 +64,12 @@ public actor DevnetLoad {
         vector = vector.map { $0 / max(norm, 1e-6) }
         let idBytes = (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
         let id = Hash256.of(idBytes)
-        let record = MemoryRecordJSON(
-            id: id.hex, vector: vector, payload: Data(note.utf8).base64EncodedString(),
-            author: cluster.faucet.publicKey.hex,
-            createdAtMilliseconds: UInt64(Date().timeIntervalSince1970 * 1000))
+        let record = MemoryRecord(
+            id: id, vector: vector, payload: Array(note.utf8), author: cluster.faucet.publicKey,
+            createdAtMilliseconds: UInt64(Date().timeIntervalSince1970 * 1000)
+        ).signed(chainID: cluster.chainID, key: cluster.faucet)
         do {
-            _ = try await cluster.clients[index].putMemory(record)
+            _ = try await cluster.clients[index].putMemory(MemoryRecordJSON(record))
         } catch {
             throw DevnetError(.node, "node\(index) refused a memory record: \(error)")
         }

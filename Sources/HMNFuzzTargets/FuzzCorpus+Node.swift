@@ -51,7 +51,7 @@ extension FuzzCorpus {
                 record: record, rphv: FixedPoint(raw: 900_000), timestampMilliseconds: 10, chainID: chainID,
                 key: author)
         }
-        return record
+        return record.signed(chainID: chainID, key: author)
     }
 
     /// What the fuzzed node already holds (pushed by carol).
@@ -169,14 +169,24 @@ extension FuzzCorpus {
 
     static var apiMemoryRecords: [[UInt8]] {
         let author = alice.publicKey.hex
+        // The short forms leave fields to their defaults; the signature covers the record they make.
+        let minimal = MemoryRecord(id: Hash256.of([43]), vector: [1, 0, 0, 0.5], author: alice.publicKey)
+            .signed(chainID: chainID, key: alice)
+        let fuller = MemoryRecord(
+            id: Hash256.of([44]), vector: [0.1, 0.2, 0.3, 0.4], payload: Array("hello".utf8), author: alice.publicKey,
+            version: 3, importance: FixedPoint(raw: 250_000), replicaAgreement: FixedPoint(raw: 900_000)
+        ).signed(chainID: chainID, key: alice)
+        func signature(_ record: MemoryRecord) -> String { Hex.encode(record.signature!.bytes) }
         return [
             json(MemoryRecordJSON(meshRecord(41, [0.5, -1, 2, 0], by: alice))),
             json(MemoryRecordJSON(meshRecord(42, [1, 0, 0, 0.25], by: alice, critical: true))),
-            text(#"{"id":"\#(Hash256.of([43]).hex)","vector":[1,0,0,0.5],"author":"\#(author)"}"#),
+            text(
+                #"{"id":"\#(Hash256.of([43]).hex)","vector":[1,0,0,0.5],"author":"\#(author)","#
+                    + #""signature":"\#(signature(minimal))"}"#),
             text(
                 #"{"id":"\#(Hash256.of([44]).hex)","vector":[0.1,0.2,0.3,0.4],"author":"\#(author)","#
                     + #""payload":"aGVsbG8=","version":3,"importance":{"value":0.25},"#
-                    + #""replicaAgreement":{"ppm":900000,"value":0.9}}"#),
+                    + #""replicaAgreement":{"ppm":900000,"value":0.9},"signature":"\#(signature(fuller))"}"#),
         ]
     }
 

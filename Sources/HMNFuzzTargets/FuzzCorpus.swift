@@ -108,8 +108,10 @@ public enum FuzzCorpus {
         [
             MemoryRecord(
                 id: Hash256.of([1]), vector: [0.5, -1, 2, 0], payload: Array("note".utf8),
-                author: alice.publicKey, proof: proof),
-            MemoryRecord(id: Hash256.of([3]), vector: [1, 0, 0, 0], author: bob.publicKey, version: 4),
+                author: alice.publicKey, proof: proof
+            ).signed(chainID: chainID, key: alice),
+            MemoryRecord(id: Hash256.of([3]), vector: [1, 0, 0, 0], author: bob.publicKey, version: 4)
+                .signed(chainID: chainID, key: bob),
         ]
     }
 

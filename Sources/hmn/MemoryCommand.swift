@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import HMNMesh
 import HMNNodeHTTP
 import HMNPrimitives
 
@@ -23,14 +24,22 @@ struct MemoryCommand: AsyncParsableCommand {
             var idBytes = Array(payload.utf8)
             for value in values { withUnsafeBytes(of: value.bitPattern.bigEndian) { idBytes += $0 } }
             let recordID = id ?? Hash256.of(idBytes).hex
-            if let id, (try? Hash256(hex: id)) == nil { throw ValidationError("--id is not 64 hex digits") }
-            let record = MemoryRecordJSON(
-                id: recordID, vector: values, payload: Data(payload.utf8).base64EncodedString(),
-                author: key.publicKey.hex, createdAtMilliseconds: UInt64(Date().timeIntervalSince1970 * 1000),
-                importance: FixedPointJSON(ppm: nil, value: importance))
+            guard let parsedID = try? Hash256(hex: recordID) else { throw ValidationError("--id is not 64 hex digits") }
+            guard (0...1).contains(importance) else { throw ValidationError("--importance must be in [0, 1]") }
             let client = try options.client()
             let answer: MemoryPutResponse
-            do { answer = try await client.putMemory(record) } catch { throw CleanExit.message("hmn memory put: \(error)") }
+            do {
+                // The record is signed by its author for this chain, so the chain id comes first.
+                let chainID = try await client.status().chainId
+                let record = MemoryRecord(
+                    id: parsedID, vector: values, payload: Array(payload.utf8), author: key.publicKey,
+                    createdAtMilliseconds: UInt64(Date().timeIntervalSince1970 * 1000),
+                    importance: FixedPoint(raw: Int64((importance * 1_000_000).rounded()))
+                ).signed(chainID: chainID, key: key)
+                answer = try await client.putMemory(MemoryRecordJSON(record))
+            } catch {
+                throw CleanExit.message("hmn memory put: \(error)")
+            }
             try printJSON(answer)
         }
     }

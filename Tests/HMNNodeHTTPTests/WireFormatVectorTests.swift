@@ -77,7 +77,7 @@ struct WireFormatVectorTests {
         }
     }
 
-    @Test("memory records: float32 bits, content hash and canonical bytes")
+    @Test("memory records: float32 bits, content hash, author signature and canonical bytes")
     func memoryRecords() throws {
         let vectors = try #require(Self.committed)
         for vector in vectors.memoryRecords {
@@ -94,8 +94,12 @@ struct WireFormatVectorTests {
                 updatedAtMilliseconds: vector.updatedAtMilliseconds,
                 importance: FixedPoint(raw: vector.importancePpm),
                 replicaAgreement: FixedPoint(raw: vector.replicaAgreementPpm), accessCount: vector.accessCount,
-                lastAccessMilliseconds: vector.lastAccessMilliseconds, proof: try vector.proof.map(proof))
+                lastAccessMilliseconds: vector.lastAccessMilliseconds, proof: try vector.proof.map(proof)
+            ).signed(chainID: vector.chainId, key: author)
             #expect(record.contentHash.hex == vector.contentHash, "\(vector.name)")
+            #expect(Hex.encode(record.signBytes(chainID: vector.chainId)) == vector.signBytes, "\(vector.name)")
+            #expect(Hex.encode(try #require(record.signature).bytes) == vector.signature, "\(vector.name)")
+            try record.verifySignature(chainID: vector.chainId)
             #expect(Hex.encode(record.canonicalBytes) == vector.canonical, "\(vector.name)")
             if let proof = record.proof {
                 try proof.verify(for: record, chainID: try #require(vector.proof).chainId)

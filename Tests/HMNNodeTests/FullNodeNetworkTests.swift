@@ -53,7 +53,8 @@ struct FullNodeNetworkTests {
         let record = MemoryRecord(
             id: Hash256.of(Array("memory-1".utf8)), vector: vector, payload: Array("hello".utf8),
             author: author.publicKey, createdAtMilliseconds: WallClock.nowMilliseconds(),
-            importance: FixedPoint(ratio: 1, 2))
+            importance: FixedPoint(ratio: 1, 2)
+        ).signed(chainID: net.homes[1].genesis.chainID, key: author)
         let put = try await net.node(1).putMemory(record)
         #expect(put.id == record.id && !put.proofSubmitted)
         try await LocalTestnet.eventually("the record is searchable on all nodes") {
@@ -67,6 +68,7 @@ struct FullNodeNetworkTests {
         var wrong = record
         wrong.id = Hash256.of(Array("wrong".utf8))
         wrong.vector = [1, 2, 3]
+        wrong = wrong.signed(chainID: net.homes[1].genesis.chainID, key: author)
         await #expect(throws: NodeError.self) { try await net.node(1).putMemory(wrong) }
 
         // A critical record: its proof is committed on Layer 1 by the node's own transaction.
@@ -76,6 +78,7 @@ struct FullNodeNetworkTests {
         critical.proof = MemoryProof(
             record: critical, rphv: FixedPoint(ratio: 95, 100), timestampMilliseconds: critical.createdAtMilliseconds,
             chainID: net.homes[1].genesis.chainID, key: author)
+        critical = critical.signed(chainID: net.homes[1].genesis.chainID, key: author)
         let criticalPut = try await net.node(1).putMemory(critical)
         #expect(criticalPut.proofSubmitted)
         try await LocalTestnet.eventually("the memory proof is committed") {

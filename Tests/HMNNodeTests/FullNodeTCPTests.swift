@@ -56,7 +56,8 @@ struct FullNodeTCPTests {
         let vector: [Float] = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8]
         let record = MemoryRecord(
             id: Hash256.of(Array("tcp-memory".utf8)), vector: vector, author: homes[3].signingKey.publicKey,
-            createdAtMilliseconds: WallClock.nowMilliseconds())
+            createdAtMilliseconds: WallClock.nowMilliseconds()
+        ).signed(chainID: homes[3].genesis.chainID, key: homes[3].signingKey)
         _ = try await nodes[3].putMemory(record)
         try await LocalTestnet.eventually("the record is searchable everywhere", within: 180) {
             for node in nodes

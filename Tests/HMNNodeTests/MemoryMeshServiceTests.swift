@@ -40,8 +40,12 @@ struct MemoryMeshServiceTests {
     {
         MemoryRecord(
             id: Hash256.of(Array(label.utf8)), vector: [1, 0.5, 0.25], author: Self.author.publicKey, version: version,
-            createdAtMilliseconds: 1_000, importance: importance)
+            createdAtMilliseconds: 1_000, importance: importance
+        ).signed(chainID: Self.chainID, key: Self.author)
     }
+
+    /// `record` signed again by the author after a test changed it.
+    func resigned(_ record: MemoryRecord) -> MemoryRecord { record.signed(chainID: Self.chainID, key: Self.author) }
 
     @Test("a put is stored and pushed once; a peer's copy is upserted idempotently and newer versions win")
     func replication() async throws {
@@ -59,6 +63,7 @@ struct MemoryMeshServiceTests {
         var newer = first
         newer.version = 2
         newer.payload = [42]
+        newer = resigned(newer)
         await mesh.receive(newer, from: peer, messenger: messenger)
         #expect(mesh.store.record(id: first.id)?.payload == [42])
         await mesh.receive(first, from: peer, messenger: messenger)
@@ -74,6 +79,7 @@ struct MemoryMeshServiceTests {
         critical.proof = MemoryProof(
             record: critical, rphv: FixedPoint(ratio: 9, 10), timestampMilliseconds: 1_000, chainID: Self.chainID,
             key: Self.author)
+        critical = resigned(critical)
         let result = try await mesh.put(critical, messenger: messenger)
         #expect(result.proofSubmitted)
         #expect(result.proofTransactionID == critical.proof?.proofID)
@@ -89,6 +95,7 @@ struct MemoryMeshServiceTests {
         }
         var wrongDimension = record("short")
         wrongDimension.vector = [1]
+        wrongDimension = resigned(wrongDimension)
         do {
             _ = try await mesh.put(wrongDimension, messenger: messenger)
             Issue.record("a 1-dimensional vector was stored")
@@ -107,6 +114,35 @@ struct MemoryMeshServiceTests {
         }
         #expect(refusing.store.count == 0)
         #expect(silent.sent.withLock { $0.isEmpty })
+    }
+
+    @Test("a record without its author's signature, signed by another key, or overwriting another author's record is refused")
+    func authorSignatures() async throws {
+        let mesh = try service()
+        let messenger = RecordingMessenger()
+        var unsigned = record("unsigned")
+        unsigned.signature = nil
+        let impostor = SigningKey.derived(from: "impostor")
+        var stolen = record("stolen")
+        stolen.signature = impostor.sign(stolen.signBytes(chainID: Self.chainID))
+        let otherChain = record("other chain").signed(chainID: "another-chain", key: Self.author)
+        for bad in [unsigned, stolen, otherChain] {
+            do {
+                _ = try await mesh.put(bad, messenger: messenger)
+                Issue.record("\(bad.id.short) was stored")
+            } catch {
+                #expect(error.code == .badSignature, "\(error)")
+            }
+        }
+        let original = try await mesh.put(record("owned"), messenger: messenger)
+        let overwrite = MemoryRecord(
+            id: original.id, vector: [0.5, 0.5, 0.5], author: impostor.publicKey, version: 7
+        ).signed(chainID: Self.chainID, key: impostor)
+        await #expect(throws: NodeError.self) { try await mesh.put(overwrite, messenger: messenger) }
+        // The same forgery pushed by a peer is dropped too.
+        await mesh.receive(overwrite, from: impostor.publicKey, messenger: messenger)
+        #expect(mesh.store.record(id: original.id)?.author == Self.author.publicKey)
+        #expect(mesh.store.count == 1)
     }
 
     @Test("search filters by author and reports the routing mode λ selects")

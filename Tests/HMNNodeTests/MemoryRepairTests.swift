@@ -12,13 +12,14 @@ struct MemoryRepairTests {
     func repairAfterRestart() async throws {
         try await LocalTestnet.withTestnet { net in
             try await net.waitForHeight(2)
-            let before = Self.record(0, author: net.homes[0].signingKey)
+            let chainID = net.homes[0].genesis.chainID
+            let before = Self.record(0, author: net.homes[0].signingKey, chainID: chainID)
             _ = try await net.node(0).putMemory(before)
             try await LocalTestnet.eventually("the first record reaches node 3 by push", within: 60) {
                 net.node(3).memory.store.record(id: before.id) != nil
             }
             await net.stop(3)
-            let missed = (1...12).map { Self.record($0, author: net.homes[$0 % 3].signingKey) }
+            let missed = (1...12).map { Self.record($0, author: net.homes[$0 % 3].signingKey, chainID: chainID) }
             for (index, record) in missed.enumerated() { _ = try await net.node(index % 3).putMemory(record) }
             try await LocalTestnet.eventually("the running nodes hold all 13", within: 60) {
                 net.running.allSatisfy { $0.memory.store.count == 13 }
@@ -36,11 +37,12 @@ struct MemoryRepairTests {
         }
     }
 
-    static func record(_ number: Int, author: SigningKey) -> MemoryRecord {
+    static func record(_ number: Int, author: SigningKey, chainID: String) -> MemoryRecord {
         let seed = Hash256.of(Array("repair-\(number)".utf8)).bytes
         return MemoryRecord(
             id: Hash256.of(Array("repair-\(number)".utf8)), vector: (0..<8).map { Float(seed[$0]) / 255 + 0.01 },
             payload: Array("record \(number)".utf8), author: author.publicKey,
-            createdAtMilliseconds: WallClock.nowMilliseconds(), importance: FixedPoint(ratio: 1, 2))
+            createdAtMilliseconds: WallClock.nowMilliseconds(), importance: FixedPoint(ratio: 1, 2)
+        ).signed(chainID: chainID, key: author)
     }
 }

@@ -30,7 +30,8 @@ struct MeshGossipReplicatorTests {
         return MemoryRecord(
             id: Hash256.of(Array(label.utf8)), vector: (0..<4).map { Float(hash[$0]) + 1 }, payload: payload,
             author: author.publicKey, version: version, createdAtMilliseconds: 1_000,
-            importance: FixedPoint(ratio: 1, 2))
+            importance: FixedPoint(ratio: 1, 2)
+        ).signed(chainID: chainID, key: author)
     }
 
     /// Writes on node `index` as `MemoryMeshService.put` does: store, then replicate.
@@ -147,7 +148,9 @@ struct MeshGossipReplicatorTests {
         var forged = Self.record("forged")
         forged.proof = MemoryProof(
             record: Self.record("other"), rphv: .one, timestampMilliseconds: 1, chainID: Self.chainID, key: Self.author)
-        for bad in [wrongDimension, critical, forged] {
+        // Each is signed by its author, so what is refused is the record itself.
+        let signed = [wrongDimension, critical, forged].map { $0.signed(chainID: Self.chainID, key: Self.author) }
+        for bad in signed {
             let bytes = GossipMessage.push(shard: 0, records: [bad], kind: .eager).canonicalBytes
             await nodes[0].replicator.receiveGossip(bytes, from: nodes[1].key, messenger: messenger)
         }

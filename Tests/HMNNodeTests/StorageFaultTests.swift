@@ -31,7 +31,8 @@ struct StorageFaultTests {
             _ = try await net.node(0).putMemory(
                 MemoryRecord(
                     id: recordID, vector: [0.1, 0.9, 0.3, 0.7, 0.2, 0.5, 0.4, 0.8], payload: Array("kept".utf8),
-                    author: net.homes[0].signingKey.publicKey, createdAtMilliseconds: WallClock.nowMilliseconds()))
+                    author: net.homes[0].signingKey.publicKey, createdAtMilliseconds: WallClock.nowMilliseconds()
+                ).signed(chainID: net.homes[0].genesis.chainID, key: net.homes[0].signingKey))
             await net.stop(0)
             let home = net.homes[0]
             let ledger = try Ledger.open(

@@ -19,6 +19,7 @@ TX_DOMAIN = "hmn/tx/v1"
 MEMORY_PROOF_DOMAIN = "hmn/memory-proof/v1"
 MEMORY_PROOF_ID_DOMAIN = b"hmn/memory-proof-id/v1"
 MEMORY_CONTENT_DOMAIN = b"HMN/memory-content/v1"
+MEMORY_RECORD_DOMAIN = "hmn/memory-record/v1"
 FIXED_POINT_SCALE = 1_000_000
 
 TAG_TRANSFER, TAG_MINT, TAG_MEMORY_PROOF, TAG_BOND, TAG_UNBOND = 1, 2, 3, 4, 5
@@ -273,12 +274,26 @@ class MemoryRecord:
     access_count: int = 0
     last_access_ms: Optional[int] = None
     proof: Optional[MemoryProof] = None
+    signature: bytes = b""
 
     @property
     def content_hash(self) -> bytes:
         e = Encoder().bytes(MEMORY_CONTENT_DOMAIN).fixed(self.id, 32).f32_vector(self.vector)
         e.bytes(self.payload).fixed(self.author, 32).u64(self.version).u64(self.created_at_ms)
         return blake2b256(bytes(e.out))
+
+    def sign_bytes(self, chain_id: str) -> bytes:
+        """string("hmn/memory-record/v1") ‖ string(chain) ‖ contentHash ‖ importance ‖ updatedAt."""
+        e = Encoder().string(MEMORY_RECORD_DOMAIN).string(chain_id).fixed(self.content_hash, 32)
+        e.i64(self.importance_ppm).u64(self.created_at_ms if self.updated_at_ms is None else self.updated_at_ms)
+        return bytes(e.out)
+
+    def signed(self, chain_id: str, key: Key) -> "MemoryRecord":
+        """Signs the record with its author's key (set the proof first: it is not signed over)."""
+        if key.public != self.author:
+            raise ValueError("a memory record is signed by its author")
+        self.signature = key.sign(self.sign_bytes(chain_id))
+        return self
 
     def canonical(self) -> bytes:
         e = Encoder().fixed(self.id, 32).f32_vector(self.vector).bytes(self.payload).fixed(self.author, 32)
@@ -291,6 +306,10 @@ class MemoryRecord:
         else:
             e.u8(1)
             self.proof.encode(e)
+        if not self.signature:
+            e.u8(0)
+        else:
+            e.u8(1).fixed(self.signature, 64)
         return bytes(e.out)
 
     def to_json(self) -> dict:
@@ -314,4 +333,6 @@ class MemoryRecord:
             body["lastAccessMilliseconds"] = self.last_access_ms
         if self.proof is not None:
             body["proof"] = self.proof.to_json()
+        if self.signature:
+            body["signature"] = self.signature.hex()
         return body

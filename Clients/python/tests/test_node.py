@@ -141,7 +141,7 @@ class NodeTests(unittest.TestCase):
         author = Key(os.urandom(32))
         plain = MemoryRecord(
             id=blake2b256(b"python plain " + os.urandom(8)), vector=self.vector(1), author=author.public,
-            payload=b"written from Python", importance_ppm=400_000)
+            payload=b"written from Python", importance_ppm=400_000).signed(CHAIN_ID, author)
         put = self.client.put_memory(plain.to_json())
         self.assertEqual(put["contentHash"], plain.content_hash.hex())
         self.assertFalse(put["proofSubmitted"])
@@ -152,6 +152,7 @@ class NodeTests(unittest.TestCase):
             payload=b"a critical memory", created_at_ms=now, last_access_ms=now, importance_ppm=950_000)
         critical.proof = MemoryProof(critical.id, critical.content_hash, author.public, now, 900_000).signed(
             CHAIN_ID, author)
+        critical.signed(CHAIN_ID, author)
         put = self.client.put_memory(critical.to_json())
         self.assertEqual(put["contentHash"], critical.content_hash.hex())
         self.assertTrue(put["proofSubmitted"])
@@ -174,12 +175,32 @@ class NodeTests(unittest.TestCase):
                               author=author.public, importance_ppm=950_000, created_at_ms=now, last_access_ms=now)
         forged.proof = MemoryProof(forged.id, critical.content_hash, author.public, now, 900_000).signed(
             CHAIN_ID, author)
+        forged.signed(CHAIN_ID, author)
         with self.assertRaises(NodeError) as caught:
             self.client.put_memory(forged.to_json())
         self.assertEqual(caught.exception.status, 400)
         with self.assertRaises(NodeError) as missing:
             self.client.memory_record(forged.id)
         self.assertEqual(missing.exception.status, 404)
+
+        # Unsigned, signed by someone else, or a "newer version" of the author's record by another
+        # key: refused with badSignature or rejected, and the stored record stays the author's.
+        unsigned = MemoryRecord(id=blake2b256(b"python unsigned " + os.urandom(8)), vector=self.vector(4),
+                                author=author.public)
+        impostor = Key(os.urandom(32))
+        stolen = MemoryRecord(id=blake2b256(b"python stolen " + os.urandom(8)), vector=self.vector(5),
+                              author=author.public)
+        stolen.signature = impostor.sign(stolen.sign_bytes(CHAIN_ID))
+        for bad in (unsigned, stolen):
+            with self.assertRaises(NodeError) as refused:
+                self.client.put_memory(bad.to_json())
+            self.assertEqual(refused.exception.code, "badSignature")
+        overwrite = MemoryRecord(id=plain.id, vector=self.vector(6), author=impostor.public, version=2,
+                                 payload=b"not the author's").signed(CHAIN_ID, impostor)
+        with self.assertRaises(NodeError) as taken:
+            self.client.put_memory(overwrite.to_json())
+        self.assertEqual(taken.exception.code, "rejected")
+        self.assertEqual(self.client.memory_record(plain.id)["contentHash"], plain.content_hash.hex())
 
         # A vector of the wrong dimension is a typed error.
         wrong = MemoryRecord(id=blake2b256(b"python wrong"), vector=[1.0, 0.0], author=author.public)

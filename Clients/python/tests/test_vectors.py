@@ -102,8 +102,10 @@ class VectorTests(unittest.TestCase):
                     access_count=vector["accessCount"],
                     last_access_ms=vector["lastAccessMilliseconds"],
                     proof=proof_from(vector["proof"]) if vector.get("proof") else None,
-                )
+                ).signed(vector["chainId"], key)
                 self.assertEqual(record.content_hash.hex(), vector["contentHash"])
+                self.assertEqual(record.sign_bytes(vector["chainId"]).hex(), vector["signBytes"])
+                self.assertEqual(record.signature.hex(), vector["signature"])
                 self.assertEqual(record.canonical().hex(), vector["canonical"])
 
     def test_invalid_vectors_differ_from_every_valid_one(self):

@@ -34,6 +34,10 @@ public struct GossipConfiguration: Hashable, Sendable {
     public var originMaxRetries: Int = 1_000
     /// A handoff is resent after this many ticks without an ack.
     public var handoffRetryTicks: Int = 4
+    /// Records from peers must carry their author's signature (``MemoryRecord/signed(chainID:key:)``);
+    /// one without, or a new version of a record under another author, is refused and scored.
+    /// Turn off only where every peer is trusted (a closed simulation measuring something else).
+    public var requiresAuthorSignatures = true
     /// RΦV at or above this is critical and must carry a memory proof (SPEC §8).
     public var criticalThreshold: FixedPoint = MemoryProof.criticalThreshold
     public var scoring = PeerScoring()

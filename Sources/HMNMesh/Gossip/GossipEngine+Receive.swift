@@ -24,7 +24,8 @@ extension GossipEngine {
         }
     }
 
-    /// Checks a record from a peer: vector shape, proof when it claims criticality, content hash
+    /// Checks a record from a peer: its author's signature (and that it does not replace a record held
+    /// under another author), vector shape, proof when it claims criticality, content hash
     /// against what was announced for it. Throws the error the sender is penalized for.
     func validate(_ record: MemoryRecord) throws(MeshError) {
         guard validVector(record.vector) else {
@@ -35,6 +36,18 @@ extension GossipEngine {
         {
             throw MeshError(
                 .wrongContentHash, "record \(record.id.short) v\(record.version) does not match its announced hash")
+        }
+        if configuration.requiresAuthorSignatures {
+            do {
+                try record.verifySignature(chainID: configuration.chainID)
+            } catch {
+                throw MeshError(.invalidSignature, error.message)
+            }
+            if let held = store.record(record.id), held.author != record.author {
+                throw MeshError(
+                    .invalidSignature,
+                    "record \(record.id.short) belongs to \(held.author.short); a version by \(record.author.short) is forged")
+            }
         }
         if let proof = record.proof {
             do {

@@ -18,6 +18,11 @@ extension GossipEngine {
             record.proof = proof
             actions.append(.commitProof(proof))
         }
+        // This node's own records are signed here; others' come signed by their authors (the
+        // node's API checks that before the write reaches the engine).
+        if record.signature == nil, record.author == identity {
+            record = record.signed(chainID: configuration.chainID, key: signingKey)
+        }
         let replicas = placement[shard] ?? []
         if replicas.contains(identity) {
             let outcome = store.merge(record, shard: shard)

@@ -31,12 +31,17 @@ public struct MemoryRecord: Hashable, Sendable, CanonicalCodable {
     public var lastAccessMilliseconds: UInt64
     /// Required for critical records (RΦV ≥ 0.8); optional otherwise.
     public var proof: MemoryProof?
+    /// The author's signature over ``signBytes(chainID:)``: what makes a record, and any later
+    /// version of it, provably the author's (see ``signed(chainID:key:)``). The mesh and the node
+    /// refuse records without a valid one; a store used alone does not need it.
+    public var signature: Signature?
 
     public init(
         id: Hash256, vector: [Float], payload: [UInt8] = [], author: PublicKey, version: UInt64 = 1,
         createdAtMilliseconds: UInt64 = 0, updatedAtMilliseconds: UInt64? = nil,
         importance: FixedPoint = FixedPoint(raw: 500_000), replicaAgreement: FixedPoint = .one,
-        accessCount: UInt64 = 0, lastAccessMilliseconds: UInt64? = nil, proof: MemoryProof? = nil
+        accessCount: UInt64 = 0, lastAccessMilliseconds: UInt64? = nil, proof: MemoryProof? = nil,
+        signature: Signature? = nil
     ) {
         self.id = id
         self.vector = vector
@@ -50,6 +55,7 @@ public struct MemoryRecord: Hashable, Sendable, CanonicalCodable {
         self.accessCount = accessCount
         self.lastAccessMilliseconds = lastAccessMilliseconds ?? createdAtMilliseconds
         self.proof = proof
+        self.signature = signature
     }
 
     /// BLAKE2b-256 over the canonical encoding of the asserted content (not the bookkeeping).
@@ -78,6 +84,7 @@ public struct MemoryRecord: Hashable, Sendable, CanonicalCodable {
         accessCount = try decoder.decode()
         lastAccessMilliseconds = try decoder.decode()
         proof = try decoder.decodeOptional()
+        signature = try decoder.decodeOptional()
     }
 
     public func encode(to encoder: inout CanonicalEncoder) {
@@ -93,5 +100,6 @@ public struct MemoryRecord: Hashable, Sendable, CanonicalCodable {
         encoder.encode(accessCount)
         encoder.encode(lastAccessMilliseconds)
         encoder.encode(proof)
+        encoder.encode(signature)
     }
 }

@@ -20,6 +20,10 @@ public struct MemoryStoreError: Error, Hashable, Sendable, CustomStringConvertib
         case notFound
         /// A memory proof does not match its record or does not verify.
         case invalidProof
+        /// The record carries no author signature, or it does not verify.
+        case invalidSignature
+        /// A new version of a record names another author than the stored one.
+        case authorMismatch
         /// The store's files are unreadable or inconsistent.
         case storage
     }

@@ -19,6 +19,9 @@ public struct MeshError: Error, Hashable, Sendable, CustomStringConvertible {
         case staleVersion
         /// A vector has the wrong dimension or a non-finite component.
         case invalidVector
+        /// A record without its author's valid signature, or a version of a record held under another
+        /// author (a forged overwrite).
+        case invalidSignature
     }
 
     public var code: Code

@@ -97,7 +97,12 @@ extension VectorStore {
         do {
             record = try MemoryRecord(canonicalBytes: bytes)
         } catch {
-            throw StorageError(.corrupt, "\(what) does not decode: \(error)")
+            // Rows written before records carried an author signature end where the optional
+            // signature now starts: read them as unsigned.
+            guard let legacy = try? MemoryRecord(canonicalBytes: bytes + [0]) else {
+                throw StorageError(.corrupt, "\(what) does not decode: \(error)")
+            }
+            record = legacy
         }
         guard record.id.bytes == row.blob(idColumn) else {
             throw StorageError(.corrupt, "\(what) holds another record's id")

@@ -131,10 +131,17 @@ extension VectorStore {
             throw MemoryStoreError(
                 .payloadTooLarge, "payload of \(record.payload.count) bytes exceeds \(configuration.maxPayloadBytes)")
         }
-        let existing = stateLock.withReadLock { records[record.id]?.metadata.version }
-        if let newest = [existing, batchVersion].compactMap({ $0 }).max(), record.version <= newest {
+        let stored = stateLock.withReadLock { records[record.id]?.metadata }
+        if let newest = [stored?.version, batchVersion].compactMap({ $0 }).max(), record.version <= newest {
             throw MemoryStoreError(
                 .staleVersion, "record \(record.id.short) version \(record.version) is not newer than \(newest)")
+        }
+        // A record belongs to its author: a later version by anyone else is a forgery, whatever its
+        // version number says (its signature, checked where records enter, binds the author).
+        if let stored, stored.author != record.author {
+            throw MemoryStoreError(
+                .authorMismatch,
+                "record \(record.id.short) belongs to \(stored.author.short); \(record.author.short) cannot replace it")
         }
         if let proof = record.proof { try proof.verify(for: record, chainID: configuration.chainID) }
         if configuration.requiresProofForCritical, record.proof == nil,

@@ -60,15 +60,22 @@ public final class MemoryMeshService: Sendable {
     /// The checks that need no write: the record's own checks, then version order.
     func precheck(_ record: MemoryRecord) throws(NodeError) {
         try Self.check(record, dimension: store.dimension, maxPayloadBytes: store.maxPayloadBytes, chainID: chainID)
-        if let existing = store.record(id: record.id), existing.version >= record.version {
-            throw NodeError(
-                .rejected, "record \(record.id.short) already has version \(existing.version) ≥ \(record.version)")
+        if let existing = store.record(id: record.id) {
+            guard existing.author == record.author else {
+                throw NodeError(
+                    .rejected, "record \(record.id.short) belongs to \(existing.author.short), not \(record.author.short)")
+            }
+            guard existing.version < record.version else {
+                throw NodeError(
+                    .rejected, "record \(record.id.short) already has version \(existing.version) ≥ \(record.version)")
+            }
         }
     }
 
     /// The checks on a client's record that need no store lookup: vector length `dimension`, finite
-    /// and non-zero; payload within `maxPayloadBytes`; a proof, when present, signed for this record
-    /// on `chainID`. Static so the API fuzz target runs exactly the node's checks.
+    /// and non-zero; payload within `maxPayloadBytes`; the author's signature and a proof, when
+    /// present, signed for this record on `chainID`. Static so the API fuzz target runs exactly the
+    /// node's checks.
     public static func check(_ record: MemoryRecord, dimension: Int, maxPayloadBytes: Int, chainID: String)
         throws(NodeError)
     {
@@ -85,12 +92,11 @@ public final class MemoryMeshService: Sendable {
         guard record.payload.count <= maxPayloadBytes else {
             throw NodeError(.invalidVector, "payload of \(record.payload.count) bytes exceeds \(maxPayloadBytes)")
         }
-        if let proof = record.proof {
-            do {
-                try proof.verify(for: record, chainID: chainID)
-            } catch {
-                throw NodeError(.badSignature, error.message)
-            }
+        do {
+            try record.verifySignature(chainID: chainID)
+            try record.proof?.verify(for: record, chainID: chainID)
+        } catch {
+            throw NodeError(.badSignature, error.message)
         }
     }
 
@@ -99,6 +105,7 @@ public final class MemoryMeshService: Sendable {
     public func receive(_ record: MemoryRecord, from peer: PublicKey, messenger: any PeerMessenger) async {
         var stored = false
         do {
+            try record.verifySignature(chainID: chainID)
             try store.upsert(record)
             stored = true
         } catch let error as MemoryStoreError where error.code == .staleVersion {
@@ -170,7 +177,8 @@ public final class MemoryMeshService: Sendable {
         case .wrongDimension, .nonFiniteComponent, .zeroVector, .payloadTooLarge:
             return NodeError(.invalidVector, error.message)
         case .staleVersion: return NodeError(.rejected, error.message)
-        case .invalidProof: return NodeError(.badSignature, error.message)
+        case .invalidProof, .invalidSignature: return NodeError(.badSignature, error.message)
+        case .authorMismatch: return NodeError(.rejected, error.message)
         case .invalidK, .invalidParameter, .notFound: return NodeError(.malformed, error.message)
         case .storage: return NodeError(.internalError, error.message)
         }

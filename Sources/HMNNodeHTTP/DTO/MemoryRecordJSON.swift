@@ -3,8 +3,8 @@ import HMNPrimitives
 
 /// A memory record on the wire: vector as a float array, payload as base64, keys and hashes as hex.
 ///
-/// In `POST /v1/memory` only `id`, `vector` and `author` are required; the rest default as in
-/// `MemoryRecord`. Responses fill every field (the vector only when asked for in a search).
+/// In `POST /v1/memory` `id`, `vector`, `author` and `signature` are required; the rest default as
+/// in `MemoryRecord` (the signature covers the defaults, see Docs/WIRE_FORMAT.md). Responses fill every field (the vector only when asked for in a search).
 public struct MemoryRecordJSON: Codable, Hashable, Sendable {
     public var id: String
     public var vector: [Float]?
@@ -24,12 +24,15 @@ public struct MemoryRecordJSON: Codable, Hashable, Sendable {
     public var proof: MemoryProofJSON?
     /// Hash of the asserted content (output only; what a proof signs).
     public var contentHash: String?
+    /// Hex of the author's Ed25519 signature over the record's sign bytes (`MemoryRecord.signBytes`).
+    public var signature: String?
 
     public init(
         id: String, vector: [Float]?, payload: String? = nil, author: String, version: UInt64? = nil,
         createdAtMilliseconds: UInt64? = nil, updatedAtMilliseconds: UInt64? = nil,
         importance: FixedPointJSON? = nil, replicaAgreement: FixedPointJSON? = nil, accessCount: UInt64? = nil,
-        lastAccessMilliseconds: UInt64? = nil, proof: MemoryProofJSON? = nil, contentHash: String? = nil
+        lastAccessMilliseconds: UInt64? = nil, proof: MemoryProofJSON? = nil, contentHash: String? = nil,
+        signature: String? = nil
     ) {
         self.id = id
         self.vector = vector
@@ -44,11 +47,12 @@ public struct MemoryRecordJSON: Codable, Hashable, Sendable {
         self.lastAccessMilliseconds = lastAccessMilliseconds
         self.proof = proof
         self.contentHash = contentHash
+        self.signature = signature
     }
 
     enum CodingKeys: String, CodingKey {
         case id, vector, payload, author, version, createdAtMilliseconds, updatedAtMilliseconds, importance
-        case replicaAgreement, accessCount, lastAccessMilliseconds, proof, contentHash
+        case replicaAgreement, accessCount, lastAccessMilliseconds, proof, contentHash, signature
     }
 
     public init(from decoder: any Decoder) throws {
@@ -66,6 +70,7 @@ public struct MemoryRecordJSON: Codable, Hashable, Sendable {
         lastAccessMilliseconds = try container.decodeIfPresent(UInt64.self, forKey: .lastAccessMilliseconds)
         proof = try container.decodeIfPresent(MemoryProofJSON.self, forKey: .proof)
         contentHash = try container.decodeIfPresent(String.self, forKey: .contentHash)
+        signature = try container.decodeIfPresent(String.self, forKey: .signature)
     }
 
     /// Every field of `record`; the vector only when `includeVector`.
@@ -77,7 +82,7 @@ public struct MemoryRecordJSON: Codable, Hashable, Sendable {
             updatedAtMilliseconds: record.updatedAtMilliseconds, importance: FixedPointJSON(record.importance),
             replicaAgreement: FixedPointJSON(record.replicaAgreement), accessCount: record.accessCount,
             lastAccessMilliseconds: record.lastAccessMilliseconds, proof: record.proof.map(MemoryProofJSON.init),
-            contentHash: record.contentHash.hex)
+            contentHash: record.contentHash.hex, signature: record.signature.map { Hex.encode($0.bytes) })
     }
 
     /// The domain record, every field checked; the node checks the dimension and the proof.
@@ -100,7 +105,8 @@ public struct MemoryRecordJSON: Codable, Hashable, Sendable {
             replicaAgreement: try replicaAgreement?.unitInterval(field: "replicaAgreement") ?? .one,
             accessCount: accessCount ?? 0,
             lastAccessMilliseconds: lastAccessMilliseconds,
-            proof: try proof?.proof(field: "proof"))
+            proof: try proof?.proof(field: "proof"),
+            signature: try signature.map { text throws(APIError) in try WireFormat.signature(text, field: "signature") })
     }
 }
 

@@ -25,7 +25,13 @@ struct GossipEngineTests {
     {
         MemoryRecord(
             id: Hash256.of([id]), vector: [1, 0.1, 0, 0], payload: [payload], author: keys[author].publicKey,
-            version: version, importance: FixedPoint(exactly: importance)!)
+            version: version, importance: FixedPoint(exactly: importance)!
+        ).signed(chainID: chainID, key: keys[author])
+    }
+
+    /// `record` signed again by its author after a test changed it.
+    func resigned(_ record: MemoryRecord) -> MemoryRecord {
+        record.signed(chainID: chainID, key: keys.first { $0.publicKey == record.author }!)
     }
 
     func criticalRecord(by author: Int, id: UInt8) -> MemoryRecord {
@@ -33,7 +39,7 @@ struct GossipEngineTests {
         critical.proof = MemoryProof(
             record: critical, rphv: FixedPoint(raw: 900_000), timestampMilliseconds: 5, chainID: chainID,
             key: keys[author])
-        return critical
+        return resigned(critical)
     }
 
     static func rejections(_ actions: [GossipAction]) -> [MeshError.Code] {
@@ -90,6 +96,37 @@ struct GossipEngineTests {
         #expect(Self.rejections(second) == [.invalidProof])
     }
 
+    @Test("A record without its author's signature, with a bad one, or a forged overwrite by another author is rejected and scored")
+    func authorSignatures() throws {
+        var target = engine(0)
+        func push(_ record: MemoryRecord, from peer: Int, at time: UInt64) -> [GossipAction] {
+            target.handle(
+                .received(.push(shard: 0, records: [record], kind: .eager), from: keys[peer].publicKey),
+                nowMilliseconds: time)
+        }
+        var unsigned = record(by: 1, id: 40)
+        unsigned.signature = nil
+        #expect(Self.rejections(push(unsigned, from: 1, at: 1)) == [.invalidSignature])
+        var altered = record(by: 1, id: 41)
+        altered.importance = FixedPoint(exactly: 0.1)!  // the author declared 0.5
+        #expect(Self.rejections(push(altered, from: 1, at: 2)) == [.invalidSignature])
+        #expect(target.store.count == 0)
+
+        // The author's record arrives; then a replica pushes a "newer" version under its own key.
+        let original = record(by: 1, id: 42)
+        #expect(Self.rejections(push(original, from: 1, at: 3)).isEmpty)
+        let forged = MemoryRecord(
+            id: original.id, vector: original.vector, payload: [66], author: keys[2].publicKey, version: 9
+        ).signed(chainID: chainID, key: keys[2])
+        #expect(Self.rejections(push(forged, from: 2, at: 4)) == [.invalidSignature])
+        #expect(target.store.record(original.id) == original)
+        #expect(try #require(target.peers[keys[2].publicKey]).score < 0)
+        // A real newer version from the author replaces it.
+        let newer = record(by: 1, id: 42, version: 2, payload: 5)
+        #expect(Self.rejections(push(newer, from: 1, at: 5)).isEmpty)
+        #expect(target.store.record(original.id) == newer)
+    }
+
     @Test("A record whose content differs from its announced or proven hash is rejected")
     func wrongContentHash() throws {
         var target = engine(0) { $0.iwantGraceMilliseconds = 0 }
@@ -107,6 +144,7 @@ struct GossipEngineTests {
         // A proof for other content.
         var tampered = criticalRecord(by: 1, id: 6)
         tampered.payload = [77]
+        tampered = resigned(tampered)  // the author's signature is fine; the proof is for other content
         let second = target.handle(
             .received(.push(shard: 0, records: [tampered], kind: .eager), from: keys[1].publicKey),
             nowMilliseconds: 3)
@@ -163,7 +201,7 @@ struct GossipEngineTests {
         critical.updatedAtMilliseconds = 0
         critical.proof = MemoryProof(
             record: critical, rphv: FixedPoint(raw: 900_000), timestampMilliseconds: 0, chainID: chainID, key: keys[0])
-        for item in [old, recent, critical] {
+        for item in [old, recent, critical].map(resigned) {
             _ = source.handle(
                 .received(.push(shard: 0, records: [item], kind: .eager), from: keys[2].publicKey),
                 nowMilliseconds: 0)

@@ -75,6 +75,10 @@ struct WireFormatVectors: Codable, Equatable {
         var lastAccessMilliseconds: UInt64
         var proof: ProofVector?
         var contentHash: String
+        /// The chain the author signed the record for, its sign bytes and signature.
+        var chainId: String
+        var signBytes: String
+        var signature: String
         var canonical: String
     }
 
@@ -116,8 +120,10 @@ extension WireFormatVectors {
             chainID: chain, key: author)
         var critical = record
         critical.proof = proof
+        critical = critical.signed(chainID: chain, key: author)
         let plain = MemoryRecord(
-            id: Hash256.of(Array("a plain memory".utf8)), vector: [1, 0, -Float.zero, 0.5], author: author.publicKey)
+            id: Hash256.of(Array("a plain memory".utf8)), vector: [1, 0, -Float.zero, 0.5], author: author.publicKey
+        ).signed(chainID: chain, key: author)
 
         let bodies: [(String, String, UInt64, TransactionBody)] = [
             ("transfer", chain, 0, .transfer(recipient: recipient, amount: 40)),
@@ -231,6 +237,8 @@ extension WireFormatVectors.RecordVector {
             replicaAgreementPpm: record.replicaAgreement.raw, accessCount: record.accessCount,
             lastAccessMilliseconds: record.lastAccessMilliseconds,
             proof: record.proof.map { .init($0, chainID: chainID, authorSeed: authorSeed) },
-            contentHash: record.contentHash.hex, canonical: Hex.encode(record.canonicalBytes))
+            contentHash: record.contentHash.hex, chainId: chainID,
+            signBytes: Hex.encode(record.signBytes(chainID: chainID)),
+            signature: Hex.encode(record.signature!.bytes), canonical: Hex.encode(record.canonicalBytes))
     }
 }
