@@ -53,7 +53,8 @@ public struct Mempool: Sendable {
         guard entries.count < capacity else {
             throw LedgerError(.mempoolFull, "mempool holds its capacity of \(capacity) transactions")
         }
-        try transaction.verifySignatures()
+        // Through the ledger's memo: the block that later carries it will not verify it again.
+        try ledger.signatureVerifier.verify(transaction)
         let pending = (bySender[transaction.sender] ?? []).compactMap { entries[$0] }
         if let committed = ledger.account(transaction.sender),
             transaction.nonce >= committed.nonce, transaction.nonce < committed.nonce + UInt64(pending.count)

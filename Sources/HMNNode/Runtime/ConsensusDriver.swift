@@ -227,7 +227,8 @@ public actor ConsensusDriver {
             lambda: application.lambda, coherence: application.coherence,
             nextHeightIsEmergency: application.nextHeightIsEmergency,
             finalityMilliseconds: finalized.viaBlockSync ? nil : latency, mempoolSize: application.mempoolSize,
-            validators: (try? application.validatorStatuses()) ?? [])
+            validators: (try? application.validatorStatuses()) ?? [],
+            signatureVerifications: application.signatureVerificationCount)
         commits.yield(notice)
     }
 

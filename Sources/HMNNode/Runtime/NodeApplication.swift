@@ -39,6 +39,14 @@ public protocol NodeApplication: ConsensusApplication {
     var layer2: any Layer2Engine { get }
     /// Releases storage (the ledger's SQLite connection). The object is unusable afterwards.
     func close()
+    /// Transactions whose signatures were actually verified since start (not answered from a
+    /// memo); the node exports it as `hmn_signature_verifications_total`.
+    var signatureVerificationCount: UInt64 { get }
+}
+
+extension NodeApplication {
+    /// Applications that do not count verifications report none.
+    public var signatureVerificationCount: UInt64 { 0 }
 }
 
 extension LedgerApplication: NodeApplication {
@@ -85,4 +93,5 @@ extension LedgerApplication: NodeApplication {
     }
 
     public func close() { ledger.close() }
+    public var signatureVerificationCount: UInt64 { ledger.signatureVerifier.verificationCount }
 }
