@@ -36,6 +36,8 @@ public final class FullNode: Service, NodeAPI, Sendable {
     let logger: Logger
     let state = Mutex(RuntimeState())
     let messenger: TransportMessenger
+    /// Pending transactions on disk, so an acknowledged one survives a crash (nil: memory only).
+    public let journal: MempoolJournal?
     /// Pending transactions sent to a newly connected peer (a quarter of a per-peer send queue).
     static let maxPendingSentOnConnect = 256
 
@@ -55,15 +57,18 @@ public final class FullNode: Service, NodeAPI, Sendable {
     ///   - proofSink: where critical proofs go (default: a memory-proof transaction signed by the
     ///     node key through `driver`).
     ///   - dialPeers: peers a ``RunnableTransport`` keeps connections to.
+    ///   - journal: where pending transactions are persisted before they are acknowledged (nil:
+    ///     the mempool lives in memory only and a crash loses what no block holds yet).
     public init(
         driver: ConsensusDriver, transport: any MessageTransport, store: any MemoryStore,
         replicator: any MemoryReplicator = PushToAllReplicator(), proofSink: (any Layer1ProofSink)? = nil,
         cal: CALEngine?, chainID: String, coherenceParameters: CoherenceParameters, dialPeers: [PeerAddress] = [],
         maxMessageBytes: Int = NodeMessage.defaultMaxBytes,
         nowMilliseconds: @escaping @Sendable () -> UInt64 = WallClock.nowMilliseconds,
-        metrics: NodeMetrics = NodeMetrics(), logger: Logger
+        metrics: NodeMetrics = NodeMetrics(), journal: MempoolJournal? = nil, logger: Logger
     ) {
         self.metrics = metrics
+        self.journal = journal
         let messenger = TransportMessenger(transport: transport, metrics: metrics, logger: logger)
         self.messenger = messenger
         self.memory = MemoryMeshService(
@@ -91,6 +96,7 @@ public final class FullNode: Service, NodeAPI, Sendable {
 
     public func run() async throws {
         logger.info("node starting", metadata: ["key": "\(transport.localKey.short)", "chain": "\(chainID)"])
+        await reloadJournal()
         await withDiscardingTaskGroup { group in
             if let runnable = transport as? any RunnableTransport {
                 group.addTask { await runnable.run() }
@@ -110,6 +116,7 @@ public final class FullNode: Service, NodeAPI, Sendable {
             await driver.stop()
             group.cancelAll()
         }
+        journal?.close()
         do {
             try memory.store.close()
         } catch {
@@ -183,7 +190,10 @@ public final class FullNode: Service, NodeAPI, Sendable {
     /// relay to the other peers, so a transaction reaches every mempool even without a full mesh.
     private func receiveTransaction(_ bytes: [UInt8], from peer: PublicKey) async {
         guard markSeen(bytes) else { return }
-        if case .accepted = await driver.checkTransaction(bytes) {
+        if case .accepted(let id) = await driver.checkTransaction(bytes) {
+            // Not awaited: gossip must not wait for disk. Journaled so that a sender's nonce run
+            // reloads gapless after a crash (a later nonce acknowledged here may depend on it).
+            journal?.appendInBackground([(id, bytes)])
             await messenger.broadcast(.transaction(bytes), excluding: peer)
         }
     }
@@ -211,6 +221,7 @@ public final class FullNode: Service, NodeAPI, Sendable {
             state.withLock { $0.lastCommit = notice }
             await memory.replicator.lambdaChanged(notice.lambda)
             metrics.committed(notice)
+            await pruneJournal()
             metrics.memoryRecords.record(Double(memory.store.count))
             if let runnable = transport as? any RunnableTransport {
                 metrics.sendQueueDepth.record(Double(await runnable.sendQueueDepth()))

@@ -13,6 +13,10 @@ public protocol NodeAPI: Sendable {
     /// Returns the transaction id.
     func submitTransaction(_ bytes: [UInt8]) async throws(NodeError) -> Hash256
 
+    /// Submits several transactions in order, each with its own result (a refusal costs only that
+    /// item). A node may persist the accepted ones together before answering.
+    func submitTransactions(_ batch: [[UInt8]]) async -> [Result<Hash256, NodeError>]
+
     /// A committed transaction with its Merkle inclusion proof, or nil when it is not committed.
     func transaction(id: Hash256) async throws(NodeError) -> TransactionRecord?
 
@@ -49,6 +53,19 @@ public protocol NodeAPI: Sendable {
 }
 
 extension NodeAPI {
+    /// One ``submitTransaction(_:)`` per item.
+    public func submitTransactions(_ batch: [[UInt8]]) async -> [Result<Hash256, NodeError>] {
+        var results: [Result<Hash256, NodeError>] = []
+        for bytes in batch {
+            do {
+                results.append(.success(try await submitTransaction(bytes)))
+            } catch {
+                results.append(.failure(error))
+            }
+        }
+        return results
+    }
+
     /// Nodes that do not record commit times report none.
     public func commitTiming(height: UInt64) async -> CommitTiming? { nil }
 }
