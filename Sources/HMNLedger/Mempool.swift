@@ -70,9 +70,24 @@ public struct Mempool: Sendable {
 
     /// Drops transactions the newly committed block included or made invalid (stale nonce, no
     /// longer affordable); a sender's later nonces go with the first one dropped.
-    public mutating func update(after ledger: Ledger) {
+    ///
+    /// - Parameter changedAccounts: the accounts the block changed, when known. A pending transfer
+    ///   depends only on its sender's and recipient's accounts, so a sender whose transfers touch
+    ///   no changed account is not replayed: re-checking every pending transaction after every
+    ///   block cost time proportional to the whole mempool per block, and under a backlog that made
+    ///   rounds slower than their timeouts. Senders with any other kind of pending transaction
+    ///   (which may depend on Layer-2 or proof state) are always replayed. nil replays everyone.
+    public mutating func update(after ledger: Ledger, changedAccounts: Set<PublicKey>? = nil) {
         var dropped = Set<Hash256>()
         for (sender, allIDs) in bySender {
+            if let changedAccounts, !changedAccounts.contains(sender),
+                !allIDs.contains(where: { id in
+                    guard case .transfer(let recipient, _) = entries[id]!.body else { return true }
+                    return changedAccounts.contains(recipient)
+                })
+            {
+                continue
+            }
             // Included or otherwise stale nonces go first; the rest must still replay in order.
             let nextNonce = ledger.account(sender)?.nonce ?? 0
             let stale = allIDs.filter { entries[$0]!.nonce < nextNonce }

@@ -54,8 +54,10 @@ struct MempoolTests {
         #expect(mempool.transactions.map(\.id).first == first.id)
     }
 
-    @Test("a committed block evicts what it included and what it made stale, with later nonces")
-    func eviction() throws {
+    @Test(
+        "a committed block evicts what it included and what it made stale, with later nonces",
+        arguments: [false, true])
+    func eviction(onlyChangedAccounts: Bool) throws {
         let chain = try TestChain()
         var mempool = Mempool(capacity: 100)
         let included = chain.transfer(0, 1, 10)
@@ -71,13 +73,29 @@ struct MempoolTests {
         try mempool.add(keeper, ledger: chain.ledger)
 
         let replacement = chain.transfer(2, 3, 999_995)
-        try chain.commitBlock([included, replacement])
-        mempool.update(after: chain.ledger)
+        let block = try chain.commitBlock([included, replacement])
+        // Replaying only the senders the block touched must evict exactly what a full replay does.
+        mempool.update(after: chain.ledger, changedAccounts: onlyChangedAccounts ? block.state.changedAccounts : nil)
         #expect(!mempool.contains(included.id))
         #expect(!mempool.contains(doomed.id))
         #expect(!mempool.contains(doomedNext.id))  // nonce 1 is next, but user 2 can no longer afford it
         #expect(mempool.contains(pendingAfter.id))
         #expect(mempool.contains(keeper.id))
         #expect(mempool.count == 2)
+    }
+
+    @Test("with the changed accounts given, pending transfers of untouched senders and to changed recipients stay")
+    func replayOnlyTouchedSenders() throws {
+        let chain = try TestChain()
+        var mempool = Mempool(capacity: 100)
+        let untouched = chain.transfer(4, 5, 10)
+        let toChanged = chain.transfer(3, 1, 10)
+        try mempool.add(untouched, ledger: chain.ledger)
+        try mempool.add(toChanged, ledger: chain.ledger)
+        let block = try chain.commitBlock([chain.transfer(0, 1, 10)])
+        #expect(block.state.changedAccounts.contains(chain.userKeys[1].publicKey))
+        #expect(!block.state.changedAccounts.contains(chain.userKeys[4].publicKey))
+        mempool.update(after: chain.ledger, changedAccounts: block.state.changedAccounts)
+        #expect(mempool.contains(untouched.id) && mempool.contains(toChanged.id))
     }
 }

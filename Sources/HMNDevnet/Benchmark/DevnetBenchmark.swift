@@ -134,7 +134,7 @@ public struct DevnetBenchmark: Sendable {
         let pool = SenderPool(cluster: cluster, count: c.senders, seed: c.seed)
         try await pool.fund(amount: 10_000_000)
         let generator = LoadGenerator(cluster: cluster, plan: c.load)
-        try await generator.fund(amount: 10_000_000)
+        try await generator.fund(amount: 1_000_000)
         log("funded \(c.senders) + \(generator.senders.count) senders")
 
         let roundTrip = await Self.healthRoundTrips(cluster.clients[0], count: 200)
