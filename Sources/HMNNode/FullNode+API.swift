@@ -44,9 +44,10 @@ extension FullNode {
         } catch {
             return results.map { result in result.flatMap { _ in .failure(error) } }
         }
-        for transaction in accepted {
-            _ = markSeen(transaction.bytes)
-            await messenger.broadcast(.transaction(transaction.bytes), excluding: nil)
+        for transaction in accepted { _ = markSeen(transaction.bytes) }
+        for chunk in stride(from: 0, to: accepted.count, by: NodeMessage.maxTransactionsPerMessage) {
+            let list = accepted[chunk..<min(accepted.count, chunk + NodeMessage.maxTransactionsPerMessage)]
+            await messenger.broadcast(Self.gossip(list.map(\.bytes)), excluding: nil)
         }
         return results
     }

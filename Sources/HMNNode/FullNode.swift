@@ -152,8 +152,10 @@ public final class FullNode: Service, NodeAPI, Sendable {
     /// and it would reach the chain only if this node proposed before crashing. The peer drops what
     /// it has already seen by content hash. Bounded per connection (oldest first).
     private func sendPendingTransactions(to peer: PublicKey) async {
-        for bytes in await driver.pendingTransactionBytes(limit: Self.maxPendingSentOnConnect) {
-            await messenger.send(.transaction(bytes), to: peer)
+        let pending = await driver.pendingTransactionBytes(limit: Self.maxPendingSentOnConnect)
+        for chunk in stride(from: 0, to: pending.count, by: NodeMessage.maxTransactionsPerMessage) {
+            let list = Array(pending[chunk..<min(pending.count, chunk + NodeMessage.maxTransactionsPerMessage)])
+            await messenger.send(.transactions(list), to: peer)
         }
     }
 
@@ -178,7 +180,9 @@ public final class FullNode: Service, NodeAPI, Sendable {
         case .consensus(let consensus):
             await driver.deliver(consensus, from: inbound.peer)
         case .transaction(let bytes):
-            await receiveTransaction(bytes, from: inbound.peer)
+            await receiveTransactions([bytes], from: inbound.peer)
+        case .transactions(let list):
+            await receiveTransactions(list, from: inbound.peer)
         case .memoryRecord(let record):
             await memory.receive(record, from: inbound.peer, messenger: messenger)
         case .meshGossip(let bytes):
@@ -187,15 +191,25 @@ public final class FullNode: Service, NodeAPI, Sendable {
     }
 
     /// Transaction gossip: admit once (dedupe by content hash, then by the mempool's id check) and
-    /// relay to the other peers, so a transaction reaches every mempool even without a full mesh.
-    private func receiveTransaction(_ bytes: [UInt8], from peer: PublicKey) async {
-        guard markSeen(bytes) else { return }
-        if case .accepted(let id) = await driver.checkTransaction(bytes) {
-            // Not awaited: gossip must not wait for disk. Journaled so that a sender's nonce run
-            // reloads gapless after a crash (a later nonce acknowledged here may depend on it).
-            journal?.appendInBackground([(id, bytes)])
-            await messenger.broadcast(.transaction(bytes), excluding: peer)
+    /// relay what was admitted to the other peers in one message, so a transaction reaches every
+    /// mempool even without a full mesh.
+    private func receiveTransactions(_ list: [[UInt8]], from peer: PublicKey) async {
+        let fresh = list.filter { markSeen($0) }
+        guard !fresh.isEmpty else { return }
+        var accepted: [(id: Hash256, bytes: [UInt8])] = []
+        for (bytes, check) in zip(fresh, await driver.checkTransactions(fresh)) {
+            if case .accepted(let id) = check { accepted.append((id, bytes)) }
         }
+        guard !accepted.isEmpty else { return }
+        // Not awaited: gossip must not wait for disk. Journaled so that a sender's nonce run
+        // reloads gapless after a crash (a later nonce acknowledged here may depend on it).
+        journal?.appendInBackground(accepted)
+        await messenger.broadcast(Self.gossip(accepted.map(\.bytes)), excluding: peer)
+    }
+
+    /// One transaction as `transaction`, several as one `transactions` message.
+    static func gossip(_ list: [[UInt8]]) -> NodeMessage {
+        list.count == 1 ? .transaction(list[0]) : .transactions(list)
     }
 
     /// True the first time these bytes are seen (bounded memory: the set is reset when large).

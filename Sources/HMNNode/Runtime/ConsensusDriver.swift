@@ -248,6 +248,11 @@ public actor ConsensusDriver {
         return application.checkTransaction(bytes)
     }
 
+    /// Admission of several transactions in order, in one call on the actor (gossip batches).
+    public func checkTransactions(_ list: [[UInt8]]) -> [TransactionCheck] {
+        list.map { checkTransaction($0) }
+    }
+
     /// Up to `limit` pending transactions, oldest first, as gossip bytes (empty once stopped).
     public func pendingTransactionBytes(limit: Int) -> [[UInt8]] {
         stopped ? [] : application.pendingTransactionBytes(limit: limit)
