@@ -98,4 +98,21 @@ struct MempoolTests {
         mempool.update(after: chain.ledger, changedAccounts: block.state.changedAccounts)
         #expect(mempool.contains(untouched.id) && mempool.contains(toChanged.id))
     }
+
+    @Test("admission applies each new transaction to the sender's projection, refreshed after a commit")
+    func projectionAcrossCommits() throws {
+        let chain = try TestChain()
+        var mempool = Mempool(capacity: 100)
+        let spend = chain.transfer(0, 1, 900_000)
+        try mempool.add(spend, ledger: chain.ledger)
+        // The projection says 100,000 left: a second spend of 500,000 cannot be afforded yet.
+        expectRejected(&mempool, chain.transfer(0, 1, 500_000, nonce: 1), chain.ledger, .insufficientBalance)
+        // A block pays user 0 500,000 (its pending spend stays pending): 600,000 left after it.
+        let block = try chain.commitBlock([chain.transfer(2, 0, 500_000)])
+        mempool.update(after: chain.ledger, changedAccounts: block.state.changedAccounts)
+        #expect(mempool.contains(spend.id))
+        try mempool.add(chain.transfer(0, 1, 500_000, nonce: 1), ledger: chain.ledger)
+        expectRejected(&mempool, chain.transfer(0, 1, 200_000, nonce: 2), chain.ledger, .insufficientBalance)
+        #expect(mempool.count == 2)
+    }
 }
