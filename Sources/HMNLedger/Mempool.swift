@@ -21,7 +21,7 @@ public struct Mempool: Sendable {
     private var projections: [PublicKey: Projection] = [:]
 
     struct Projection: Sendable {
-        var scratch = LedgerState()
+        var scratch = LedgerState.scratch()
         var supply = SupplyChange()
     }
 
