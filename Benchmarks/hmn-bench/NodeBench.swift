@@ -1,6 +1,9 @@
 import ArgumentParser
 import Foundation
 import HMNDevnet
+import HMNNode
+
+extension ChainProfile: ExpressibleByArgument {}
 
 /// `hmn-bench node`: the node figures of Docs/PERFORMANCE.md on real `hmn start` processes on
 /// loopback (finality at a steady load and at saturation, round latency, throughput, memory write
@@ -37,6 +40,27 @@ struct NodeBench: AsyncParsableCommand {
     @Option(help: "Emergency drills (each on its own testnet).")
     var emergencyRuns = 3
 
+    @Option(help: "Timing profile of the load testnet: standard or low-latency.")
+    var profile: ChainProfile = .standard
+
+    @Option(help: "Open-loop offered rates of the batch load generator, tx/s, comma-separated (empty: none).")
+    var openLoopRates = "1000,2000"
+
+    @Option(help: "Seconds of each open-loop phase.")
+    var openLoopSeconds = 15
+
+    @Option(help: "Batch load generator: concurrent keep-alive connections.")
+    var connections = 32
+
+    @Option(help: "Batch load generator: transactions per request (≤ 256).")
+    var batchSize = 128
+
+    @Option(help: "Batch load generator: senders per connection.")
+    var sendersPerConnection = 4
+
+    @Option(help: "Batch load generator: transfers signed ahead per sender and phase.")
+    var transactionsPerSender = 1_000
+
     @Option(help: "Write the report as JSON here.")
     var report: String?
 
@@ -54,7 +78,16 @@ struct NodeBench: AsyncParsableCommand {
         configuration.senders = senders
         configuration.memoryWrites = memoryWrites
         configuration.emergencyRuns = emergencyRuns
-        print("hmn-bench node: 4 validator processes (\(executable))")
+        configuration.profile = profile
+        configuration.openLoopRates = openLoopRates.split(separator: ",").compactMap {
+            Double($0.trimmingCharacters(in: .whitespaces))
+        }
+        configuration.openLoopSeconds = openLoopSeconds
+        configuration.load.lanes = connections
+        configuration.load.batchSize = min(256, max(1, batchSize))
+        configuration.load.sendersPerLane = sendersPerConnection
+        configuration.load.transactionsPerSender = transactionsPerSender
+        print("hmn-bench node: 4 validator processes (\(executable)), profile \(profile.rawValue)")
         let result = try await DevnetBenchmark(configuration).run { print("  " + $0) }
         print(Self.table(result))
         if let report {
@@ -68,10 +101,21 @@ struct NodeBench: AsyncParsableCommand {
     static func table(_ r: DevnetBenchmarkReport) -> String {
         func row(_ name: String, _ value: String) -> String { "| \(name) | \(value) |" }
         let verify = r.signatureVerificationsPerSecond
-        return [
+        let open: [String] = r.openLoop.map { phase -> String in
+            row(
+                "open loop, offered \(Int(phase.offeredPerSecond ?? 0)) tx/s",
+                "sent \(phase.sent ?? 0) of \(phase.due ?? 0) due; accepted \(phase.accepted); "
+                    + "achieved \(Int(phase.committedPerSecond)) tx/s committed = "
+                    + "\(ratio(phase.committedPerSecond, verify))× raw verify; finality \(phase.finality); "
+                    + "\(phase.notCommitted) not committed")
+        }
+        let head: [String] = [
             "", "| Figure | Measured |", "|---|---|",
             row("finality, steady \(Int(r.steady.offeredPerSecond ?? 0)) tx/s", "\(r.steady.finality)"),
             row("finality, saturation", "\(r.saturation.finality)"),
+        ]
+        let verifications = r.verificationsPerCommittedTransaction.map { "\((($0 * 100).rounded()) / 100)" }
+        let tail: [String] = [
             row("round latency (epoch delay excluded), steady", "\(r.steady.roundLatency)"),
             row("round latency, saturation", "\(r.saturation.roundLatency)"),
             row("block interval, steady", "\(r.steady.blockInterval)"),
@@ -79,12 +123,17 @@ struct NodeBench: AsyncParsableCommand {
                 "throughput at saturation",
                 "\(Int(r.saturation.committedPerSecond)) tx/s = \(ratio(r.saturation.committedPerSecond, verify))× "
                     + "raw 1-thread Ed25519 verify (\(Int(verify))/s); largest block \(r.saturation.largestBlockTransactions) tx; "
-                    + "\(r.saturation.backPressure) × 429; \(r.saturation.notCommitted) not committed"),
+                    + "sent \(r.saturation.sent ?? 0), accepted \(r.saturation.accepted); "
+                    + "\(r.saturation.backPressure) × back-pressure; \(r.saturation.notCommitted) not committed"),
+            row(
+                "signature verifications per committed tx (per node)",
+                verifications.joined(separator: ", ")),
             row("memory write → all nodes", "\(r.memory.toAll); \(r.memory.notReplicated) not replicated"),
             row("memory write → each replica", "\(r.memory.perReplica)"),
             row("emergency (Ĉ < 0.7 commit → emergency block commit)", "\(r.emergencyLatency) over \(r.emergencyRuns.count) drills"),
             row("GET /health round trip (measurement floor)", "\(r.apiRoundTrip)"),
-        ].joined(separator: "\n")
+        ]
+        return (head + open + tail).joined(separator: "\n")
     }
 
     static func ratio(_ a: Double, _ b: Double) -> String { b > 0 ? "\((a / b * 1000).rounded() / 1000)" : "–" }

@@ -6,8 +6,8 @@ import HMNPrimitives
     import Darwin
 #endif
 
-/// A write-ahead log in one file: every append is written and fsynced before it returns; a
-/// checkpoint writes a new file, fsyncs it and renames it over the old one (atomic on POSIX).
+/// A write-ahead log in one file: every append is written before it returns, and fsynced when the
+/// record requires it (``WALRecord/requiresSync``: what this node signed); a checkpoint writes a new file, fsyncs it and renames it over the old one (atomic on POSIX).
 /// Opening truncates a torn tail, so a crash mid-write loses at most the record being written —
 /// which was never acknowledged, so nothing that followed it was sent. Damage with intact records
 /// after it is not a crash: opening throws ``ConsensusError/Code/walCorrupt`` and leaves the file
@@ -18,6 +18,8 @@ public final class FileWriteAheadLog: WriteAheadLog {
     /// Bytes of torn tail dropped since this log was opened (0 after a clean shutdown), so the
     /// owner can log the recovery.
     public private(set) var truncatedTailBytes = 0
+    /// fsyncs of appended records since open (tests, and the profile's accounting).
+    public private(set) var appendSyncCount = 0
 
     public init(path: String) throws(ConsensusError) {
         self.path = path
@@ -30,7 +32,9 @@ public final class FileWriteAheadLog: WriteAheadLog {
 
     public func append(_ record: WALRecord) throws(ConsensusError) {
         try Self.writeAll(descriptor, WALFraming.frame(record), path: path)
+        guard record.requiresSync else { return }
         guard fsync(descriptor) == 0 else { throw Self.ioError("fsync", path) }
+        appendSyncCount += 1
     }
 
     public func checkpoint(_ snapshot: HeightSnapshot) throws(ConsensusError) {

@@ -54,6 +54,21 @@ public enum WALRecord: Hashable, Sendable, CanonicalCodable {
     /// A verified proposal or vote received from a peer.
     case received(ConsensusMessage)
 
+    /// Whether the record must be on stable storage before the shell goes on (fsync).
+    ///
+    /// Only what this node signed: it is persisted before it is sent, so a crash can never make the
+    /// node sign a conflicting message. A received message or a round start only speeds up
+    /// recovery; losing it in a power cut is like losing it on the network (peers re-send votes,
+    /// the round restarts by timeout). CometBFT's WAL makes the same split (`WriteSync` for the
+    /// node's own messages, a buffered `Write` for the rest). An fsync flushes every earlier write
+    /// of the file, so the durable records are always a prefix of the log.
+    public var requiresSync: Bool {
+        switch self {
+        case .heightStarted, .signedProposal, .signedVote: true
+        case .roundStarted, .received: false
+        }
+    }
+
     public init(from decoder: inout CanonicalDecoder) throws(CodecError) {
         let start = decoder.offset
         switch try decoder.decode(UInt8.self) {

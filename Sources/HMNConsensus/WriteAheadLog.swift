@@ -2,9 +2,10 @@ import HMNPrimitives
 
 /// Durable storage for the consensus write-ahead log.
 ///
-/// ``append(_:)`` returns only once the record is durable (fsync for files): the engine's shell
-/// persists every signed vote before sending it, which is what makes double-signing after a crash
-/// impossible. ``checkpoint(_:)`` atomically replaces the log by one record when a height begins.
+/// ``append(_:)`` returns only once a record that ``WALRecord/requiresSync`` is durable (fsync for
+/// files), and every earlier record with it: the engine's shell persists every signed vote before
+/// sending it, which is what makes double-signing after a crash impossible. Other records are
+/// written (they survive `kill -9`) without waiting for the disk. ``checkpoint(_:)`` atomically replaces the log by one record when a height begins.
 public protocol WriteAheadLog: AnyObject {
     func append(_ record: WALRecord) throws(ConsensusError)
     func checkpoint(_ snapshot: HeightSnapshot) throws(ConsensusError)

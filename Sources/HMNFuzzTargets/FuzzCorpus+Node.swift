@@ -16,6 +16,7 @@ extension FuzzCorpus {
             NodeMessage.consensus(.vote(votes[0])), .consensus(.proposal(proposal)),
             .consensus(.blockRequest(height: 7)), .transaction(transactions[0].canonicalBytes),
             .memoryRecord(records[1]), .meshGossip(gossipMessages[0]),
+            .transactions(transactions.prefix(2).map(\.canonicalBytes)),
         ].map(\.canonicalBytes)
     }
 

@@ -12,6 +12,8 @@ struct ExecutionBase {
     var currentValidators: [ValidatorPower]
     var nextValidators: [ValidatorPower]
     var concurrency: Int
+    /// The node's memo of verified signatures (admission fills it; execution reuses it).
+    var verifier: SignatureVerifier
     /// Validator sets of the heights named by the evidence being applied (see ``ExecutionContext``).
     var offenceValidators: [UInt64: [ValidatorPower]] = [:]
 
@@ -60,7 +62,8 @@ enum BlockExecutor {
             }
         }
         let failures =
-            signatureFailures ?? SignatureBatch.failures(in: block.transactions, concurrency: base.concurrency)
+            signatureFailures
+            ?? SignatureBatch.failures(in: block.transactions, concurrency: base.concurrency, verifier: base.verifier)
         if let bad = failures.first {
             try block.transactions[bad].verifySignatures()  // throws the precise error
         }
@@ -155,7 +158,7 @@ enum BlockExecutor {
             room -= candidate.canonicalBytes.count
             return room >= 0
         }
-        let badSignatures = Set(SignatureBatch.failures(in: Array(fitting), concurrency: base.concurrency))
+        let badSignatures = Set(SignatureBatch.failures(in: Array(fitting), concurrency: base.concurrency, verifier: base.verifier))
         var included: [SignedTransaction] = []
         var results: [TransactionResult] = []
         var rejected: [RejectedTransaction] = []

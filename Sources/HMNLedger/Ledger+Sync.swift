@@ -17,13 +17,14 @@ extension Ledger {
         let maxBytes = Int(parameters.maxBlockBytes)
         let concurrency = verificationConcurrency
         var decoded = try Block.decode(blocks[0].bytes, maxBytes: maxBytes)
-        var pending = PendingVerification(decoded.transactions, concurrency: concurrency)
+        var pending = PendingVerification(decoded.transactions, concurrency: concurrency, verifier: signatureVerifier)
         for index in blocks.indices {
             let failures = pending.wait()
             let current = decoded
             if index + 1 < blocks.count {
                 decoded = try Block.decode(blocks[index + 1].bytes, maxBytes: maxBytes)
-                pending = PendingVerification(decoded.transactions, concurrency: concurrency)
+                pending = PendingVerification(
+                    decoded.transactions, concurrency: concurrency, verifier: signatureVerifier)
             }
             let executed = try BlockExecutor.execute(
                 current, bytes: blocks[index].bytes, base: base(evidence: current.evidence),
@@ -39,9 +40,9 @@ private final class PendingVerification: Sendable {
     private let group = DispatchGroup()
     private let result = Mutex<[Int]>([])
 
-    init(_ transactions: [SignedTransaction], concurrency: Int) {
+    init(_ transactions: [SignedTransaction], concurrency: Int, verifier: SignatureVerifier) {
         DispatchQueue.global().async(group: group) { [self] in
-            let failures = SignatureBatch.failures(in: transactions, concurrency: concurrency)
+            let failures = SignatureBatch.failures(in: transactions, concurrency: concurrency, verifier: verifier)
             result.withLock { $0 = failures }
         }
     }

@@ -25,6 +25,9 @@ public final class Ledger {
     public private(set) var layer2: any Layer2Engine
     /// Cores used to verify a block's signatures in parallel.
     public var verificationConcurrency: Int
+    /// Remembers signatures verified at admission so block building, checking and execution do
+    /// not verify them again (one verification per transaction per node).
+    public let signatureVerifier = SignatureVerifier()
 
     let store: LedgerStore
     let logger: Logger
@@ -186,7 +189,7 @@ public final class Ledger {
             genesis: genesis, tip: tip, state: state, engine: layer2,
             previousValidators: h > 1 ? try validators(atHeight: h - 1) : [],
             currentValidators: try validators(atHeight: h), nextValidators: try validators(atHeight: h + 1),
-            concurrency: verificationConcurrency, offenceValidators: offenceValidators)
+            concurrency: verificationConcurrency, verifier: signatureVerifier, offenceValidators: offenceValidators)
     }
 
     /// Validates a block against the committed tip (every rule, signatures, roots) without

@@ -23,6 +23,14 @@ public final class LedgerApplication: ConsensusApplication {
     private var executed: ExecutedBlock?
     /// The block finalized and waiting for `commit()`.
     private var finalized: (block: ExecutedBlock, certificate: CommitCertificate)?
+    /// Most transactions this node puts in a proposal (a proposer's policy, not a validity rule).
+    ///
+    /// Every validator must check and execute a proposal within the round's timeouts; under a
+    /// backlog of tens of thousands of transactions an unbounded proposal (up to the byte limit,
+    /// ≈ 20,000 transfers) took longer than the propose timeout on a loaded 2-core machine, the
+    /// round failed, the backlog grew, and throughput collapsed. Smaller blocks keep rounds short;
+    /// with back-to-back heights throughput is block size ÷ round time either way.
+    public var maxProposalTransactions = 4_096
 
     /// Wraps a ledger, with an empty mempool of the chain's capacity.
     public init(ledger: Ledger, logger: Logger) {
@@ -55,7 +63,7 @@ public final class LedgerApplication: ConsensusApplication {
         }
         let (block, rejected) = try ledger.propose(
             timeMilliseconds: max(request.timeMilliseconds, earliestTime), proposer: request.proposer,
-            candidates: mempool.transactions, lastCommit: request.lastCommit, evidence: request.evidence,
+            candidates: Array(mempool.transactions.prefix(maxProposalTransactions)), lastCommit: request.lastCommit, evidence: request.evidence,
             maxBytes: request.maxBlockBytes)
         if !rejected.isEmpty {
             logger.debug("proposal left out transactions", metadata: ["count": "\(rejected.count)"])
@@ -110,7 +118,7 @@ public final class LedgerApplication: ConsensusApplication {
         try ledger.commit(block, certificate: certificate)
         finalized = nil
         executed = nil
-        mempool.update(after: ledger)
+        mempool.update(after: ledger, changedAccounts: block.state.changedAccounts)
     }
 
     public func committedBlock(atHeight height: UInt64) throws -> CommittedBlock? {

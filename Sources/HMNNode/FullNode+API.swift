@@ -4,26 +4,52 @@ import HMNPrimitives
 
 extension FullNode {
     public func submitTransaction(_ bytes: [UInt8]) async throws(NodeError) -> Hash256 {
-        guard bytes.count <= NodeMessage.maxTransactionBytes else {
-            throw NodeError(
-                .malformed, "transaction of \(bytes.count) bytes exceeds \(NodeMessage.maxTransactionBytes)")
-        }
+        try await submitTransactions([bytes])[0].get()
+    }
+
+    /// Admits each item in order, then persists the accepted ones in one journal write (shared
+    /// fsync) before answering, then gossips them.
+    public func submitTransactions(_ batch: [[UInt8]]) async -> [Result<Hash256, NodeError>] {
         if let last = lastCommit, last.viaBlockSync {
             // Admission checks nonces and balances against this node's state, which is behind: an
             // acknowledgement now could promise a transaction the chain has already made invalid.
-            throw NodeError(
+            let error = NodeError(
                 .unavailable,
                 "this node is catching up by block sync (at height \(last.height)) and its state is not current; "
                     + "retry shortly or submit to another node")
+            return batch.map { _ in .failure(error) }
         }
-        switch await driver.checkTransaction(bytes) {
-        case .accepted(let id):
-            _ = markSeen(bytes)
-            await messenger.broadcast(.transaction(bytes), excluding: nil)
-            return id
-        case .rejected(let code, let message):
-            throw NodeError(Self.code(forLedgerRejection: code), message)
+        var results: [Result<Hash256, NodeError>] = []
+        results.reserveCapacity(batch.count)
+        var accepted: [(id: Hash256, bytes: [UInt8])] = []
+        for bytes in batch {
+            guard bytes.count <= NodeMessage.maxTransactionBytes else {
+                results.append(
+                    .failure(
+                        NodeError(
+                            .malformed,
+                            "transaction of \(bytes.count) bytes exceeds \(NodeMessage.maxTransactionBytes)")))
+                continue
+            }
+            switch await driver.checkTransaction(bytes) {
+            case .accepted(let id):
+                accepted.append((id, bytes))
+                results.append(.success(id))
+            case .rejected(let code, let message):
+                results.append(.failure(NodeError(Self.code(forLedgerRejection: code), message)))
+            }
         }
+        do {
+            try await journalBeforeAcknowledging(accepted)
+        } catch {
+            return results.map { result in result.flatMap { _ in .failure(error) } }
+        }
+        for transaction in accepted { _ = markSeen(transaction.bytes) }
+        for chunk in stride(from: 0, to: accepted.count, by: NodeMessage.maxTransactionsPerMessage) {
+            let list = accepted[chunk..<min(accepted.count, chunk + NodeMessage.maxTransactionsPerMessage)]
+            await messenger.broadcast(Self.gossip(list.map(\.bytes)), excluding: nil)
+        }
+        return results
     }
 
     static func code(forLedgerRejection code: String) -> NodeError.Code {

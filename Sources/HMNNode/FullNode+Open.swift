@@ -68,6 +68,7 @@ extension FullNode {
                 }
             }
             let store = try openMemoryStore(home: home, logger: logger)
+            let journal = try openJournal(home: home, logger: logger)
             let dialPeers = try options.dialPeers ?? configuration.peerAddresses()
             let replicator = try options.replicator
                 ?? MeshGossipReplicator(
@@ -79,7 +80,7 @@ extension FullNode {
                 driver: driver, transport: transport, store: store, replicator: replicator, cal: cal,
                 chainID: home.genesis.chainID, coherenceParameters: parameters,
                 dialPeers: dialPeers,
-                nowMilliseconds: options.nowMilliseconds, metrics: options.metrics, logger: logger)
+                nowMilliseconds: options.nowMilliseconds, metrics: options.metrics, journal: journal, logger: logger)
         } catch let error as NodeError {
             throw error
         } catch {

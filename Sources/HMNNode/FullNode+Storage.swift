@@ -66,6 +66,20 @@ extension FullNode {
         }
     }
 
+    static func openJournal(home: NodeHome, logger: Logger) throws(NodeError) -> MempoolJournal {
+        do {
+            return try MempoolJournal(path: home.mempoolPath)
+        } catch where isCorruption(error) {
+            logger.critical("mempool journal is damaged", metadata: ["path": "\(home.mempoolPath)", "error": "\(error)"])
+            throw NodeError(
+                .corruptStorage,
+                "\(home.mempoolPath): \(error.message). It holds only pending transactions: delete the file "
+                    + "(pending transactions acknowledged by this node and not yet committed are lost) and start again")
+        } catch {
+            throw NodeError(.internalError, "opening the mempool journal \(home.mempoolPath): \(error)")
+        }
+    }
+
     /// The signing floor a reset left (0 if none, or once the ledger has passed it and it is removed).
     static func signingFloor(home: NodeHome, ledgerHeight: UInt64, logger: Logger) throws(NodeError) -> UInt64 {
         let floor: UInt64?

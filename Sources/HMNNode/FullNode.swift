@@ -36,6 +36,8 @@ public final class FullNode: Service, NodeAPI, Sendable {
     let logger: Logger
     let state = Mutex(RuntimeState())
     let messenger: TransportMessenger
+    /// Pending transactions on disk, so an acknowledged one survives a crash (nil: memory only).
+    public let journal: MempoolJournal?
     /// Pending transactions sent to a newly connected peer (a quarter of a per-peer send queue).
     static let maxPendingSentOnConnect = 256
 
@@ -55,15 +57,18 @@ public final class FullNode: Service, NodeAPI, Sendable {
     ///   - proofSink: where critical proofs go (default: a memory-proof transaction signed by the
     ///     node key through `driver`).
     ///   - dialPeers: peers a ``RunnableTransport`` keeps connections to.
+    ///   - journal: where pending transactions are persisted before they are acknowledged (nil:
+    ///     the mempool lives in memory only and a crash loses what no block holds yet).
     public init(
         driver: ConsensusDriver, transport: any MessageTransport, store: any MemoryStore,
         replicator: any MemoryReplicator = PushToAllReplicator(), proofSink: (any Layer1ProofSink)? = nil,
         cal: CALEngine?, chainID: String, coherenceParameters: CoherenceParameters, dialPeers: [PeerAddress] = [],
         maxMessageBytes: Int = NodeMessage.defaultMaxBytes,
         nowMilliseconds: @escaping @Sendable () -> UInt64 = WallClock.nowMilliseconds,
-        metrics: NodeMetrics = NodeMetrics(), logger: Logger
+        metrics: NodeMetrics = NodeMetrics(), journal: MempoolJournal? = nil, logger: Logger
     ) {
         self.metrics = metrics
+        self.journal = journal
         let messenger = TransportMessenger(transport: transport, metrics: metrics, logger: logger)
         self.messenger = messenger
         self.memory = MemoryMeshService(
@@ -91,6 +96,7 @@ public final class FullNode: Service, NodeAPI, Sendable {
 
     public func run() async throws {
         logger.info("node starting", metadata: ["key": "\(transport.localKey.short)", "chain": "\(chainID)"])
+        await reloadJournal()
         await withDiscardingTaskGroup { group in
             if let runnable = transport as? any RunnableTransport {
                 group.addTask { await runnable.run() }
@@ -110,6 +116,7 @@ public final class FullNode: Service, NodeAPI, Sendable {
             await driver.stop()
             group.cancelAll()
         }
+        journal?.close()
         do {
             try memory.store.close()
         } catch {
@@ -145,8 +152,10 @@ public final class FullNode: Service, NodeAPI, Sendable {
     /// and it would reach the chain only if this node proposed before crashing. The peer drops what
     /// it has already seen by content hash. Bounded per connection (oldest first).
     private func sendPendingTransactions(to peer: PublicKey) async {
-        for bytes in await driver.pendingTransactionBytes(limit: Self.maxPendingSentOnConnect) {
-            await messenger.send(.transaction(bytes), to: peer)
+        let pending = await driver.pendingTransactionBytes(limit: Self.maxPendingSentOnConnect)
+        for chunk in stride(from: 0, to: pending.count, by: NodeMessage.maxTransactionsPerMessage) {
+            let list = Array(pending[chunk..<min(pending.count, chunk + NodeMessage.maxTransactionsPerMessage)])
+            await messenger.send(.transactions(list), to: peer)
         }
     }
 
@@ -171,7 +180,9 @@ public final class FullNode: Service, NodeAPI, Sendable {
         case .consensus(let consensus):
             await driver.deliver(consensus, from: inbound.peer)
         case .transaction(let bytes):
-            await receiveTransaction(bytes, from: inbound.peer)
+            await receiveTransactions([bytes], from: inbound.peer)
+        case .transactions(let list):
+            await receiveTransactions(list, from: inbound.peer)
         case .memoryRecord(let record):
             await memory.receive(record, from: inbound.peer, messenger: messenger)
         case .meshGossip(let bytes):
@@ -180,12 +191,25 @@ public final class FullNode: Service, NodeAPI, Sendable {
     }
 
     /// Transaction gossip: admit once (dedupe by content hash, then by the mempool's id check) and
-    /// relay to the other peers, so a transaction reaches every mempool even without a full mesh.
-    private func receiveTransaction(_ bytes: [UInt8], from peer: PublicKey) async {
-        guard markSeen(bytes) else { return }
-        if case .accepted = await driver.checkTransaction(bytes) {
-            await messenger.broadcast(.transaction(bytes), excluding: peer)
+    /// relay what was admitted to the other peers in one message, so a transaction reaches every
+    /// mempool even without a full mesh.
+    private func receiveTransactions(_ list: [[UInt8]], from peer: PublicKey) async {
+        let fresh = list.filter { markSeen($0) }
+        guard !fresh.isEmpty else { return }
+        var accepted: [(id: Hash256, bytes: [UInt8])] = []
+        for (bytes, check) in zip(fresh, await driver.checkTransactions(fresh)) {
+            if case .accepted(let id) = check { accepted.append((id, bytes)) }
         }
+        guard !accepted.isEmpty else { return }
+        // Not awaited: gossip must not wait for disk. Journaled so that a sender's nonce run
+        // reloads gapless after a crash (a later nonce acknowledged here may depend on it).
+        journal?.appendInBackground(accepted)
+        await messenger.broadcast(Self.gossip(accepted.map(\.bytes)), excluding: peer)
+    }
+
+    /// One transaction as `transaction`, several as one `transactions` message.
+    static func gossip(_ list: [[UInt8]]) -> NodeMessage {
+        list.count == 1 ? .transaction(list[0]) : .transactions(list)
     }
 
     /// True the first time these bytes are seen (bounded memory: the set is reset when large).
@@ -211,6 +235,7 @@ public final class FullNode: Service, NodeAPI, Sendable {
             state.withLock { $0.lastCommit = notice }
             await memory.replicator.lambdaChanged(notice.lambda)
             metrics.committed(notice)
+            await pruneJournal()
             metrics.memoryRecords.record(Double(memory.store.count))
             if let runnable = transport as? any RunnableTransport {
                 metrics.sendQueueDepth.record(Double(await runnable.sendQueueDepth()))

@@ -29,6 +29,9 @@ struct DevnetCommand: AsyncParsableCommand {
     @Flag(help: "Delete the directory first and start a new chain.")
     var fresh = false
 
+    @Option(help: "Timing preset of a new chain: standard or low-latency (see Docs/OPERATIONS.md).")
+    var profile: ChainProfile = .standard
+
     @Option(help: "Stop by itself after this many seconds (default: until Ctrl-C).")
     var seconds: Int?
 
@@ -47,7 +50,13 @@ struct DevnetCommand: AsyncParsableCommand {
         let exists = FileManager.default.fileExists(atPath: (dir as NSString).appendingPathComponent("node0/config.json"))
         let cluster = try exists
             ? LocalCluster(directory: dir, executable: executable)
-            : LocalCluster.create(validators: validators, directory: dir, basePort: basePort, executable: executable)
+            : LocalCluster.create(
+                validators: validators, directory: dir, basePort: basePort, executable: executable,
+                options: {
+                    var options = Testnet.Options()
+                    options.apply(profile)
+                    return options
+                }())
         print(exists ? "devnet: reusing \(dir) (\(cluster.count) nodes)" : "devnet: created \(dir) with \(cluster.count) validators")
         for (index, configuration) in cluster.configurations.enumerated() {
             print("  node\(index): p2p \(configuration.listenHost):\(configuration.listenPort)  "

@@ -1,6 +1,8 @@
 import ArgumentParser
 import HMNNode
 
+extension ChainProfile: ExpressibleByArgument {}
+
 /// `hmn testnet init`: a local testnet's home directories (see Docs/OPERATIONS.md).
 struct TestnetCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -30,8 +32,11 @@ struct TestnetCommand: ParsableCommand {
         @Option(help: "Chain id.")
         var chainID: String = "hmn-devnet"
 
-        @Option(help: "Base epoch in milliseconds (the block delay at λ = 1).")
+        @Option(help: "Base epoch in milliseconds (the block delay at λ = 1); overrides the profile's.")
         var baseEpochMilliseconds: UInt64?
+
+        @Option(help: "Timing preset: standard (blocks about once a second) or low-latency (next height at once).")
+        var profile: ChainProfile = .standard
 
         func validate() throws {
             guard (1...100).contains(validators) else {
@@ -42,7 +47,8 @@ struct TestnetCommand: ParsableCommand {
 
         func run() throws {
             var options = Testnet.Options()
-            options.coherence.baseEpochMilliseconds = baseEpochMilliseconds
+            options.apply(profile)
+            if let baseEpochMilliseconds { options.coherence.baseEpochMilliseconds = baseEpochMilliseconds }
             let layout: Testnet.Layout
             do {
                 layout = try Testnet.initialize(
@@ -51,7 +57,7 @@ struct TestnetCommand: ParsableCommand {
             } catch {
                 throw CommandFailure(error.description)
             }
-            print("testnet '\(chainID)' with \(validators) validators in \(dir)")
+            print("testnet '\(chainID)' with \(validators) validators in \(dir) (profile \(profile.rawValue))")
             for (index, home) in layout.homes.enumerated() {
                 let port = basePort + 2 * index
                 let key = layout.validatorKeys[index].publicKey.short

@@ -117,6 +117,27 @@ struct RecoveryTests {
                 .heightStarted(snapshot), .roundStarted(height: 8, round: 0),
             ])
     }
+
+    @Test("the file WAL fsyncs what this node signed, and only writes received messages and round starts")
+    func fileWALSyncsOwnMessagesOnly() throws {
+        let path = "/tmp/hmn-wal-test-\(UInt64.random(in: 0...UInt64.max)).wal"
+        defer { unlink(path) }
+        let keys = EngineHarness.keys(2)
+        let vote = Vote.signed(
+            chainID: "wal", height: 3, round: 0, type: .prevote, blockID: nil, voteExtension: nil, key: keys[0])
+        let peerVote = Vote.signed(
+            chainID: "wal", height: 3, round: 0, type: .prevote, blockID: nil, voteExtension: nil, key: keys[1])
+        let wal = try FileWriteAheadLog(path: path)
+        try wal.append(.roundStarted(height: 3, round: 0))
+        try wal.append(.received(.vote(peerVote)))
+        #expect(wal.appendSyncCount == 0)
+        try wal.append(.signedVote(vote))
+        #expect(wal.appendSyncCount == 1)
+        #expect(
+            try FileWriteAheadLog(path: path).records() == [
+                .roundStarted(height: 3, round: 0), .received(.vote(peerVote)), .signedVote(vote),
+            ])
+    }
 }
 
 #if canImport(Glibc)

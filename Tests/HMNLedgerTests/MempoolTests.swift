@@ -54,8 +54,10 @@ struct MempoolTests {
         #expect(mempool.transactions.map(\.id).first == first.id)
     }
 
-    @Test("a committed block evicts what it included and what it made stale, with later nonces")
-    func eviction() throws {
+    @Test(
+        "a committed block evicts what it included and what it made stale, with later nonces",
+        arguments: [false, true])
+    func eviction(onlyChangedAccounts: Bool) throws {
         let chain = try TestChain()
         var mempool = Mempool(capacity: 100)
         let included = chain.transfer(0, 1, 10)
@@ -71,13 +73,46 @@ struct MempoolTests {
         try mempool.add(keeper, ledger: chain.ledger)
 
         let replacement = chain.transfer(2, 3, 999_995)
-        try chain.commitBlock([included, replacement])
-        mempool.update(after: chain.ledger)
+        let block = try chain.commitBlock([included, replacement])
+        // Replaying only the senders the block touched must evict exactly what a full replay does.
+        mempool.update(after: chain.ledger, changedAccounts: onlyChangedAccounts ? block.state.changedAccounts : nil)
         #expect(!mempool.contains(included.id))
         #expect(!mempool.contains(doomed.id))
         #expect(!mempool.contains(doomedNext.id))  // nonce 1 is next, but user 2 can no longer afford it
         #expect(mempool.contains(pendingAfter.id))
         #expect(mempool.contains(keeper.id))
+        #expect(mempool.count == 2)
+    }
+
+    @Test("with the changed accounts given, pending transfers of untouched senders and to changed recipients stay")
+    func replayOnlyTouchedSenders() throws {
+        let chain = try TestChain()
+        var mempool = Mempool(capacity: 100)
+        let untouched = chain.transfer(4, 5, 10)
+        let toChanged = chain.transfer(3, 1, 10)
+        try mempool.add(untouched, ledger: chain.ledger)
+        try mempool.add(toChanged, ledger: chain.ledger)
+        let block = try chain.commitBlock([chain.transfer(0, 1, 10)])
+        #expect(block.state.changedAccounts.contains(chain.userKeys[1].publicKey))
+        #expect(!block.state.changedAccounts.contains(chain.userKeys[4].publicKey))
+        mempool.update(after: chain.ledger, changedAccounts: block.state.changedAccounts)
+        #expect(mempool.contains(untouched.id) && mempool.contains(toChanged.id))
+    }
+
+    @Test("admission applies each new transaction to the sender's projection, refreshed after a commit")
+    func projectionAcrossCommits() throws {
+        let chain = try TestChain()
+        var mempool = Mempool(capacity: 100)
+        let spend = chain.transfer(0, 1, 900_000)
+        try mempool.add(spend, ledger: chain.ledger)
+        // The projection says 100,000 left: a second spend of 500,000 cannot be afforded yet.
+        expectRejected(&mempool, chain.transfer(0, 1, 500_000, nonce: 1), chain.ledger, .insufficientBalance)
+        // A block pays user 0 500,000 (its pending spend stays pending): 600,000 left after it.
+        let block = try chain.commitBlock([chain.transfer(2, 0, 500_000)])
+        mempool.update(after: chain.ledger, changedAccounts: block.state.changedAccounts)
+        #expect(mempool.contains(spend.id))
+        try mempool.add(chain.transfer(0, 1, 500_000, nonce: 1), ledger: chain.ledger)
+        expectRejected(&mempool, chain.transfer(0, 1, 200_000, nonce: 2), chain.ledger, .insufficientBalance)
         #expect(mempool.count == 2)
     }
 }

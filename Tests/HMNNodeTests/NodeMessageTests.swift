@@ -17,7 +17,7 @@ struct NodeMessageTests {
         let record = MemoryRecord(id: Hash256.of([9]), vector: [1, 2, 3], payload: [7], author: key.publicKey)
         return [
             .consensus(.vote(vote)), .consensus(.blockRequest(height: 12)), .transaction(transaction.canonicalBytes),
-            .memoryRecord(record),
+            .memoryRecord(record), .transactions([transaction.canonicalBytes, [1, 2, 3]]),
         ]
     }
 
@@ -46,6 +46,18 @@ struct NodeMessageTests {
             Issue.record("empty message decoded")
         } catch {
             #expect(error.code == .malformed)
+        }
+        // A transaction batch must hold 1…maxTransactionsPerMessage items, checked before allocation.
+        for count in [UInt32(0), UInt32(NodeMessage.maxTransactionsPerMessage + 1), UInt32.max] {
+            var encoder = CanonicalEncoder()
+            encoder.encode(UInt8(5))
+            encoder.encode(count)
+            do {
+                _ = try NodeMessage.decode(encoder.bytes)
+                Issue.record("a batch of \(count) decoded")
+            } catch {
+                #expect(error.code == .malformed)
+            }
         }
         // A transaction payload claiming more than its limit is refused before allocation.
         do {

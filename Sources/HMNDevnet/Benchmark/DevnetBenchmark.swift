@@ -32,6 +32,13 @@ public struct DevnetBenchmark: Sendable {
         public var emergencyRuns = 3
         public var seed: UInt64 = 1
         public var keepDirectories = false
+        /// Timing preset of the load testnet (the emergency drills always use the standard one).
+        public var profile: ChainProfile = .standard
+        /// Open-loop phases of the batch load generator, offered transactions per second.
+        public var openLoopRates: [Double] = [1_000, 2_000]
+        public var openLoopSeconds = 15
+        /// The batch load generator's shape (open-loop and saturation phases).
+        public var load = LoadGenerator.Plan()
 
         public init(executable: String, directory: String) {
             self.executable = executable
@@ -51,8 +58,10 @@ public struct DevnetBenchmark: Sendable {
         let verifies = Self.signatureVerificationsPerSecond()
         log("raw Ed25519 verify, one thread: \(Int(verifies))/s")
 
-        let cluster = try startCluster(name: "load", basePort: c.basePort, options: Testnet.Options())
-        let result: (TransactionPhaseReport, TransactionPhaseReport, MemoryPhaseReport, LatencySummary)
+        var loadOptions = Testnet.Options()
+        loadOptions.apply(c.profile)
+        let cluster = try startCluster(name: "load", basePort: c.basePort, options: loadOptions)
+        let result: LoadPhases
         do {
             result = try await loadPhases(cluster, log: log)
         } catch {
@@ -79,10 +88,11 @@ public struct DevnetBenchmark: Sendable {
             await finish(drill)
         }
         return DevnetBenchmarkReport(
-            date: ISO8601DateFormatter().string(from: Date()), validators: c.validators, steady: result.0,
-            saturation: result.1, memory: result.2, emergencyRuns: runs,
-            emergencyLatency: LatencySummary(runs.flatMap(\.latencies)), apiRoundTrip: result.3,
-            signatureVerificationsPerSecond: verifies)
+            date: ISO8601DateFormatter().string(from: Date()), validators: c.validators, profile: c.profile.rawValue,
+            steady: result.steady, openLoop: result.openLoop, saturation: result.saturation, memory: result.memory,
+            emergencyRuns: runs, emergencyLatency: LatencySummary(runs.flatMap(\.latencies)),
+            apiRoundTrip: result.roundTrip, signatureVerificationsPerSecond: verifies,
+            verificationsPerCommittedTransaction: result.verificationsPerCommitted)
     }
 
     // MARK: Clusters
@@ -107,14 +117,25 @@ public struct DevnetBenchmark: Sendable {
 
     // MARK: Load phases
 
+    struct LoadPhases {
+        var steady: TransactionPhaseReport
+        var openLoop: [TransactionPhaseReport]
+        var saturation: TransactionPhaseReport
+        var memory: MemoryPhaseReport
+        var roundTrip: LatencySummary
+        var verificationsPerCommitted: [Double]
+    }
+
     private func loadPhases(_ cluster: LocalCluster, log: @Sendable (String) -> Void) async throws(DevnetError)
-        -> (TransactionPhaseReport, TransactionPhaseReport, MemoryPhaseReport, LatencySummary)
+        -> LoadPhases
     {
         let c = configuration
         try await cluster.waitForHeight(2, timeout: .seconds(90))
         let pool = SenderPool(cluster: cluster, count: c.senders, seed: c.seed)
         try await pool.fund(amount: 10_000_000)
-        log("funded \(c.senders) senders")
+        let generator = LoadGenerator(cluster: cluster, plan: c.load)
+        try await generator.fund(amount: 1_000_000)
+        log("funded \(c.senders) + \(generator.senders.count) senders")
 
         let roundTrip = await Self.healthRoundTrips(cluster.clients[0], count: 200)
         log("GET /health round trip: \(roundTrip)")
@@ -123,22 +144,96 @@ public struct DevnetBenchmark: Sendable {
         var start = Self.nowMilliseconds()
         await pool.offer(rate: c.steadyRate, for: .seconds(c.steadySeconds))
         let steady = try await analyze(
-            "steady", offered: c.steadyRate, pool: pool, cluster: cluster, fromHeight: from, window: (start, Self.nowMilliseconds()))
+            "steady", offered: c.steadyRate, submissions: await pool.submissions, counters: await pool.counters,
+            cluster: cluster, fromHeight: from, window: (start, Self.nowMilliseconds()))
         log("steady \(c.steadyRate)/s: finality \(steady.finality); rounds \(steady.roundLatency); "
             + "\(Int(steady.committedPerSecond)) tx/s committed")
 
-        await pool.reset()
+        var openLoop: [TransactionPhaseReport] = []
+        for rate in c.openLoopRates {
+            let load = try await generator.presign()
+            log("open loop \(Int(rate)) tx/s: \(load.presignedCount) transfers signed ahead")
+            from = await minimumHeight(cluster)
+            start = Self.nowMilliseconds()
+            let phaseStart = start
+            let due = await load.openLoop(rate: rate, for: .seconds(c.openLoopSeconds)) { totals in
+                Self.progress("open \(Int(rate))/s", totals, since: phaseStart)
+            }
+            var report = try await analyze(
+                "open loop \(Int(rate))/s", offered: rate, submissions: load.submissions,
+                counters: Self.counters(load.currentTotals), cluster: cluster, fromHeight: from,
+                window: (start, Self.nowMilliseconds()))
+            report.sent = load.currentTotals.sent
+            report.due = due
+            log("open loop: offered \(Int(rate)) tx/s, sent \(load.currentTotals.sent) of \(due) due, "
+                + "accepted \(report.accepted), \(Int(report.committedPerSecond)) tx/s committed; finality \(report.finality)")
+            openLoop.append(report)
+        }
+
+        let load = try await generator.presign()
+        log("saturation: \(c.load.lanes) connections × batches of \(c.load.batchSize); "
+            + "\(load.presignedCount) transfers signed ahead")
         from = await minimumHeight(cluster)
         start = Self.nowMilliseconds()
-        await pool.saturate(for: .seconds(c.saturationSeconds))
-        let saturation = try await analyze(
-            "saturation", offered: nil, pool: pool, cluster: cluster, fromHeight: from, window: (start, Self.nowMilliseconds()))
-        log("saturation: \(Int(saturation.committedPerSecond)) tx/s committed, finality \(saturation.finality); "
-            + "rounds \(saturation.roundLatency); \(saturation.backPressure) × 429")
+        let saturationStart = start
+        await load.closedLoop(for: .seconds(c.saturationSeconds)) { totals in
+            Self.progress("saturation", totals, since: saturationStart)
+        }
+        var saturation = try await analyze(
+            "saturation", offered: nil, submissions: load.submissions, counters: Self.counters(load.currentTotals),
+            cluster: cluster, fromHeight: from, window: (start, Self.nowMilliseconds()))
+        saturation.sent = load.currentTotals.sent
+        log("saturation: sent \(load.currentTotals.sent), accepted \(saturation.accepted), "
+            + "\(Int(saturation.committedPerSecond)) tx/s committed, finality \(saturation.finality); "
+            + "rounds \(saturation.roundLatency); \(saturation.backPressure) × back-pressure")
+        for failure in load.failures.prefix(5) { log("  refused: \(failure)") }
+
+        let verifications = await Self.verificationsPerCommitted(cluster)
+        log("signature verifications per committed transaction, per node: "
+            + verifications.map { "\((($0 * 100).rounded()) / 100)" }.joined(separator: ", "))
 
         let memory = await memoryPhase(cluster)
         log("memory write → all \(cluster.count) nodes: \(memory.toAll)")
-        return (steady, saturation, memory, roundTrip)
+        return LoadPhases(
+            steady: steady, openLoop: openLoop, saturation: saturation, memory: memory, roundTrip: roundTrip,
+            verificationsPerCommitted: verifications)
+    }
+
+    static func counters(_ totals: LoadGenerator.Totals) -> SenderPool.Counters {
+        var counters = SenderPool.Counters()
+        counters.accepted = totals.accepted
+        counters.backPressure = totals.backPressure
+        counters.failed = totals.failed
+        return counters
+    }
+
+    /// One progress line on stderr (stdout carries the report).
+    static func progress(_ phase: String, _ totals: LoadGenerator.Totals, since start: Double) {
+        let seconds = max(0.001, (nowMilliseconds() - start) / 1_000)
+        let line = "[\(phase)] \(Int(seconds)) s: sent \(totals.sent) (\(Int(Double(totals.sent) / seconds))/s), "
+            + "accepted \(totals.accepted) (\(Int(Double(totals.accepted) / seconds))/s), "
+            + "\(totals.backPressure) back-pressure, \(totals.failed) refused, \(totals.requests) requests\n"
+        FileHandle.standardError.write(Data(line.utf8))
+    }
+
+    /// `hmn_signature_verifications_total / hmn_committed_transactions_total` from each node's `/metrics`.
+    static func verificationsPerCommitted(_ cluster: LocalCluster) async -> [Double] {
+        var ratios: [Double] = []
+        for client in cluster.clients {
+            guard let text = try? await client.metrics() else {
+                ratios.append(.nan)
+                continue
+            }
+            func value(_ name: String) -> Double {
+                for line in text.split(separator: "\n") where line.hasPrefix(name + " ") {
+                    return Double(line.split(separator: " ").last ?? "") ?? 0
+                }
+                return 0
+            }
+            let committed = value("hmn_committed_transactions_total")
+            ratios.append(committed > 0 ? value("hmn_signature_verifications_total") / committed : .nan)
+        }
+        return ratios
     }
 
     private func minimumHeight(_ cluster: LocalCluster) async -> UInt64 {
@@ -148,11 +243,9 @@ public struct DevnetBenchmark: Sendable {
     /// Waits for the mempools to drain, then matches every accepted submission with the block that
     /// holds it and with the submitting node's commit time of that block.
     private func analyze(
-        _ name: String, offered: Double?, pool: SenderPool, cluster: LocalCluster, fromHeight: UInt64,
-        window: (start: Double, end: Double)
+        _ name: String, offered: Double?, submissions: [SenderPool.Submission], counters: SenderPool.Counters,
+        cluster: LocalCluster, fromHeight: UInt64, window: (start: Double, end: Double)
     ) async throws(DevnetError) -> TransactionPhaseReport {
-        let submissions = await pool.submissions
-        let counters = await pool.counters
         try? await cluster.wait(for: "the mempools to drain", timeout: .seconds(60)) {
             await cluster.statuses().allSatisfy { ($0?.mempoolSize ?? 1) == 0 }
         }

@@ -51,6 +51,9 @@ public struct TransactionPhaseReport: Codable, Hashable, Sendable {
     public var blockInterval: LatencySummary
     public var blocks: Int
     public var largestBlockTransactions: Int
+    /// Batch load generator: transactions sent, and (open loop) due by the schedule.
+    public var sent: Int?
+    public var due: Int?
 }
 
 /// Memory records put on one node, until every node holds them.
@@ -85,7 +88,12 @@ public struct EmergencyRunReport: Codable, Hashable, Sendable {
 public struct DevnetBenchmarkReport: Codable, Hashable, Sendable {
     public var date: String
     public var validators: Int
+    /// The load testnet's timing profile (`standard`, `low-latency`).
+    public var profile: String
     public var steady: TransactionPhaseReport
+    /// Open-loop phases of the batch load generator, one per offered rate.
+    public var openLoop: [TransactionPhaseReport]
+    /// Closed loop: many connections, batches, as fast as the nodes answer.
     public var saturation: TransactionPhaseReport
     public var memory: MemoryPhaseReport
     public var emergencyRuns: [EmergencyRunReport]
@@ -95,4 +103,6 @@ public struct DevnetBenchmarkReport: Codable, Hashable, Sendable {
     /// Raw single-thread Ed25519 verifications per second on this machine, same run: the comparison
     /// for the saturation throughput.
     public var signatureVerificationsPerSecond: Double
+    /// Per node, from `/metrics` after the load phases: signatures verified per committed transaction.
+    public var verificationsPerCommittedTransaction: [Double]
 }

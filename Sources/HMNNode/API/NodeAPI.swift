@@ -19,6 +19,10 @@ public protocol NodeAPI: Sendable {
     /// validator had at that height. Returns the offender and the offence height.
     func submitEvidence(_ bytes: [UInt8]) async throws(NodeError) -> DuplicateVoteEvidence
 
+    /// Submits several transactions in order, each with its own result (a refusal costs only that
+    /// item). A node may persist the accepted ones together before answering.
+    func submitTransactions(_ batch: [[UInt8]]) async -> [Result<Hash256, NodeError>]
+
     /// A committed transaction with its Merkle inclusion proof, or nil when it is not committed.
     func transaction(id: Hash256) async throws(NodeError) -> TransactionRecord?
 
@@ -58,6 +62,19 @@ extension NodeAPI {
     /// Nodes without a consensus engine (fakes, read-only front ends) take no evidence.
     public func submitEvidence(_ bytes: [UInt8]) async throws(NodeError) -> DuplicateVoteEvidence {
         throw NodeError(.unavailable, "this node does not take evidence")
+    }
+
+    /// One ``submitTransaction(_:)`` per item.
+    public func submitTransactions(_ batch: [[UInt8]]) async -> [Result<Hash256, NodeError>] {
+        var results: [Result<Hash256, NodeError>] = []
+        for bytes in batch {
+            do {
+                results.append(.success(try await submitTransaction(bytes)))
+            } catch {
+                results.append(.failure(error))
+            }
+        }
+        return results
     }
 
     /// Nodes that do not record commit times report none.

@@ -57,6 +57,8 @@ public struct NodeHome: Sendable {
     public var ledgerPath: String { Self.path(dataDirectory, "ledger.sqlite") }
     public var walPath: String { Self.path(dataDirectory, "consensus.wal") }
     public var memoryPath: String { Self.path(dataDirectory, "memory.sqlite") }
+    /// Pending transactions acknowledged or admitted here (see ``MempoolJournal``).
+    public var mempoolPath: String { Self.path(dataDirectory, "mempool.sqlite") }
 
     /// `name` inside `directory` unless it is absolute.
     static func path(_ directory: String, _ name: String) -> String {

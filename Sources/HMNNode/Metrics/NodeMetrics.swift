@@ -1,12 +1,14 @@
 import HMNPrimitives
 import Metrics
+import Synchronization
 
 /// The node's metrics, emitted through swift-metrics (the HTTP front end bootstraps a Prometheus
 /// backend; without one they are no-ops). Names are part of the operator contract
 /// (Docs/OPERATIONS.md): `hmn_height`, `hmn_round`, `hmn_commit_latency_seconds`, `hmn_lambda`,
 /// `hmn_coherence`, `hmn_psi{validator}`, `hmn_gossip_bytes_total{direction}`,
 /// `hmn_send_queue_depth`, `hmn_mempool_size`, `hmn_peers`, `hmn_memory_records`,
-/// `hmn_memory_gossip_records_total{outcome}`.
+/// `hmn_memory_gossip_records_total{outcome}`, `hmn_signature_verifications_total`,
+/// `hmn_committed_transactions_total`.
 public struct NodeMetrics: Sendable {
     let factory: any MetricsFactory
     let height: Gauge
@@ -24,6 +26,17 @@ public struct NodeMetrics: Sendable {
     let memoryGossipIntegrated: Counter
     /// Peer gossip the engine refused (undecodable, wrong shape, bad or missing proof).
     let memoryGossipRejected: Counter
+    /// Transactions whose signatures this node actually verified (memo misses): with the
+    /// verify-once memo, about one per committed transaction.
+    let signatureVerifications: Counter
+    /// Transactions in blocks this node committed.
+    let committedTransactions: Counter
+    /// The application's verification total last reported (the counter takes increments).
+    private let reportedVerifications = ReportedTotal()
+
+    private final class ReportedTotal: Sendable {
+        let value = Mutex<UInt64>(0)
+    }
 
     /// Metrics created through `factory` (the global `MetricsSystem.factory` by default; tests
     /// inject a test factory so they need not bootstrap the process-wide system).
@@ -45,6 +58,8 @@ public struct NodeMetrics: Sendable {
             label: "hmn_memory_gossip_records_total", dimensions: [("outcome", "integrated")], factory: factory)
         memoryGossipRejected = Counter(
             label: "hmn_memory_gossip_records_total", dimensions: [("outcome", "rejected")], factory: factory)
+        signatureVerifications = Counter(label: "hmn_signature_verifications_total", factory: factory)
+        committedTransactions = Counter(label: "hmn_committed_transactions_total", factory: factory)
     }
 
     func committed(_ notice: CommitNotice) {
@@ -53,6 +68,13 @@ public struct NodeMetrics: Sendable {
         lambda.record(notice.lambda.doubleValue)
         coherence.record(notice.coherence.doubleValue)
         mempoolSize.record(Double(notice.mempoolSize))
+        committedTransactions.increment(by: Int64(notice.transactionCount))
+        let increase = reportedVerifications.value.withLock { reported in
+            let total = notice.signatureVerifications
+            defer { reported = max(reported, total) }
+            return total > reported ? total - reported : 0
+        }
+        if increase > 0 { signatureVerifications.increment(by: Int64(clamping: increase)) }
         if let milliseconds = notice.finalityMilliseconds {
             commitLatency.recordMilliseconds(Int64(clamping: milliseconds))
         }

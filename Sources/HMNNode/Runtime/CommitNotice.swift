@@ -18,6 +18,9 @@ public struct CommitNotice: Hashable, Sendable {
     public var finalityMilliseconds: UInt64?
     public var mempoolSize: Int
     public var validators: [ValidatorStatus]
+    /// Transactions whose signatures the application verified since the node started (memo
+    /// misses; see ``NodeApplication/signatureVerificationCount``).
+    public var signatureVerifications: UInt64 = 0
 }
 
 /// A message the driver wants sent (consensus bytes already wrapped in a ``NodeMessage``).

@@ -218,7 +218,8 @@ public actor ConsensusDriver {
             lambda: application.lambda, coherence: application.coherence,
             nextHeightIsEmergency: application.nextHeightIsEmergency,
             finalityMilliseconds: finalized.viaBlockSync ? nil : latency, mempoolSize: application.mempoolSize,
-            validators: (try? application.validatorStatuses()) ?? [])
+            validators: (try? application.validatorStatuses()) ?? [],
+            signatureVerifications: application.signatureVerificationCount)
         commits.yield(notice)
     }
 
@@ -236,6 +237,11 @@ public actor ConsensusDriver {
     public func checkTransaction(_ bytes: [UInt8]) -> TransactionCheck {
         guard !stopped else { return .rejected(code: "unavailable", message: "the node is stopping") }
         return application.checkTransaction(bytes)
+    }
+
+    /// Admission of several transactions in order, in one call on the actor (gossip batches).
+    public func checkTransactions(_ list: [[UInt8]]) -> [TransactionCheck] {
+        list.map { checkTransaction($0) }
     }
 
     /// Up to `limit` pending transactions, oldest first, as gossip bytes (empty once stopped).

@@ -39,6 +39,20 @@ public protocol NodeApplication: ConsensusApplication {
     var layer2: any Layer2Engine { get }
     /// Releases storage (the ledger's SQLite connection). The object is unusable afterwards.
     func close()
+    /// Transactions whose signatures were actually verified since start (not answered from a
+    /// memo); the node exports it as `hmn_signature_verifications_total`.
+    var signatureVerificationCount: UInt64 { get }
+    /// Whether the transaction is in the mempool (the ``MempoolJournal`` keeps exactly those).
+    func isPending(_ id: Hash256) -> Bool
+}
+
+extension NodeApplication {
+    /// Applications without a mempool of their own report nothing pending, so the node's journal
+    /// holds an acknowledged transaction only until the next commit.
+    public func isPending(_ id: Hash256) -> Bool { false }
+
+    /// Applications that do not count verifications report none.
+    public var signatureVerificationCount: UInt64 { 0 }
 }
 
 extension LedgerApplication: NodeApplication {
@@ -60,6 +74,7 @@ extension LedgerApplication: NodeApplication {
     }
 
     public var mempoolSize: Int { mempool.count }
+    public func isPending(_ id: Hash256) -> Bool { mempool.contains(id) }
 
     public func pendingTransactionBytes(limit: Int) -> [[UInt8]] {
         mempool.transactions.prefix(max(0, limit)).map(\.canonicalBytes)
@@ -85,4 +100,5 @@ extension LedgerApplication: NodeApplication {
     }
 
     public func close() { ledger.close() }
+    public var signatureVerificationCount: UInt64 { ledger.signatureVerifier.verificationCount }
 }

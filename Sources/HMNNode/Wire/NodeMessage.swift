@@ -10,6 +10,9 @@ import HMNPrimitives
 ///   for each missing committed block with its certificate and commits it exactly as if it had
 ///   decided it);
 /// - `transaction`: a signed transaction that passed `checkTransaction` on the sender (gossip);
+/// - `transactions`: several of them in one message (a batch submission, a relay of one, the
+///   mempool sent to a peer that connects): one frame, one decryption and one admission call on
+///   the receiver instead of one per transaction;
 /// - `memoryRecord`: a memory record pushed for replication (idempotent upsert on receipt);
 /// - `meshGossip`: the wire bytes of one memory-mesh gossip message (HMNMesh's `GossipMessage`:
 ///   push, IHAVE/IWANT, range reconciliation, ack), decoded and checked by the receiver's
@@ -24,6 +27,8 @@ public enum NodeMessage: Hashable, Sendable, CanonicalCodable {
     case memoryRecord(MemoryRecord)
     /// Wire bytes of a memory-mesh `GossipMessage`.
     case meshGossip([UInt8])
+    /// Canonical bytes of several `SignedTransaction`s, in admission order (a sender's nonces ascend).
+    case transactions([[UInt8]])
 
     /// Default upper bound on one message: a block plus framing.
     public static let defaultMaxBytes = 8 << 20
@@ -31,9 +36,11 @@ public enum NodeMessage: Hashable, Sendable, CanonicalCodable {
     public static let maxTransactionBytes = 1 << 20
     /// Upper bound on a gossip message's bytes (the gossip engine's own default limit).
     public static let maxMeshGossipBytes = 4 << 20
+    /// Most transactions in one `transactions` message (checked before allocation).
+    public static let maxTransactionsPerMessage = 1_024
 
     enum Tag: UInt8 {
-        case consensus = 1, transaction = 2, memoryRecord = 3, meshGossip = 4
+        case consensus = 1, transaction = 2, memoryRecord = 3, meshGossip = 4, transactions = 5
     }
 
     /// A short name for logs and metrics.
@@ -43,6 +50,7 @@ public enum NodeMessage: Hashable, Sendable, CanonicalCodable {
         case .transaction: "transaction"
         case .memoryRecord: "memory-record"
         case .meshGossip: "mesh-gossip"
+        case .transactions: "transactions"
         }
     }
 
@@ -70,6 +78,18 @@ public enum NodeMessage: Hashable, Sendable, CanonicalCodable {
         case .transaction: self = .transaction(try decoder.decodeBytes(maxLength: Self.maxTransactionBytes))
         case .memoryRecord: self = .memoryRecord(try decoder.decode())
         case .meshGossip: self = .meshGossip(try decoder.decodeBytes(maxLength: Self.maxMeshGossipBytes))
+        case .transactions:
+            let countOffset = decoder.offset
+            let count = try decoder.decode(UInt32.self)
+            guard count >= 1, count <= Self.maxTransactionsPerMessage else {
+                throw CodecError(
+                    .invalidValue, offset: countOffset,
+                    "\(count) transactions in one message; 1…\(Self.maxTransactionsPerMessage) allowed")
+            }
+            var list: [[UInt8]] = []
+            list.reserveCapacity(Int(count))
+            for _ in 0..<count { list.append(try decoder.decodeBytes(maxLength: Self.maxTransactionBytes)) }
+            self = .transactions(list)
         case nil: throw CodecError(.unknownTag, offset: start, "unknown node message tag \(raw)")
         }
     }
@@ -88,6 +108,10 @@ public enum NodeMessage: Hashable, Sendable, CanonicalCodable {
         case .meshGossip(let bytes):
             encoder.encode(Tag.meshGossip.rawValue)
             encoder.encodeBytes(bytes)
+        case .transactions(let list):
+            encoder.encode(Tag.transactions.rawValue)
+            encoder.encode(UInt32(list.count))
+            for bytes in list { encoder.encodeBytes(bytes) }
         }
     }
 }

@@ -28,12 +28,18 @@ public enum NodeMetricNames {
     /// Counter with label `outcome` (`integrated`/`rejected`): memory records from peers written to the
     /// store, and peer gossip refused.
     public static let memoryGossipRecordsTotal = "hmn_memory_gossip_records_total"
+    /// Counter: transactions whose Ed25519 signatures this node actually verified (each is verified
+    /// once, at admission or when first seen in a block; about one per committed transaction).
+    public static let signatureVerificationsTotal = "hmn_signature_verifications_total"
+    /// Counter: transactions in blocks this node committed.
+    public static let committedTransactionsTotal = "hmn_committed_transactions_total"
     /// Counter with labels `route`, `method`, `status`: HTTP requests served (counted by this module).
     public static let httpRequestsTotal = "hmn_http_requests_total"
 
     /// Every name above.
     public static let all = [
         height, round, commitLatencySeconds, lambda, coherence, psi, gossipBytesTotal, sendQueueDepth,
-        mempoolSize, peers, memoryRecords, memoryGossipRecordsTotal, httpRequestsTotal,
+        mempoolSize, peers, memoryRecords, memoryGossipRecordsTotal, signatureVerificationsTotal,
+        committedTransactionsTotal, httpRequestsTotal,
     ]
 }

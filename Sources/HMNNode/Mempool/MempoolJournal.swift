@@ -1,0 +1,183 @@
+import HMNPrimitives
+import HMNStorage
+import Synchronization
+
+/// The node's pending transactions on disk (`mempool.sqlite` in the data directory), so that a
+/// transaction answered `202 Accepted` survives `kill -9` of the node right after the answer.
+///
+/// The in-memory mempool stays the source of truth while the node runs; the journal mirrors it:
+/// a submission is written (and fsynced: WAL, `synchronous=FULL`) **before** it is acknowledged,
+/// transactions admitted from gossip are written without waiting (they keep a sender's nonce run
+/// gapless on reload), and after each commit the entries that left the mempool (committed,
+/// stale or invalid) are deleted. On start the node re-admits every entry (see
+/// ``FullNode/reloadJournal()``) and sends its mempool to each peer that connects, as before.
+///
+/// Writes are group-committed: whoever finds the journal idle writes everything queued so far in
+/// one SQLite transaction (one fsync), then what queued meanwhile, until the queue is empty; the
+/// others wait for the write that carries their entry. Concurrent submitters therefore share fsyncs
+/// instead of queueing one each.
+public final class MempoolJournal: Sendable {
+    /// The SQLite file.
+    public let path: String
+    private let database: Mutex<SQLiteDatabase>
+    private let queue = Mutex(Queue())
+
+    private struct Queue: ~Copyable {
+        var inserts: [(id: Hash256, bytes: [UInt8])] = []
+        var deletes: [Hash256] = []
+        var waiters: [CheckedContinuation<StorageError?, Never>] = []
+        var draining = false
+        /// Ids written or queued for writing and not deleted.
+        var ids: Set<Hash256> = []
+    }
+
+    static let migrations = [
+        """
+        CREATE TABLE pending (
+            id BLOB PRIMARY KEY,
+            bytes BLOB NOT NULL,
+            seq INTEGER NOT NULL
+        );
+        """
+    ]
+
+    /// Opens (creating if needed) the journal at `path`.
+    public init(path: String) throws(StorageError) {
+        self.path = path
+        let database = try SQLiteDatabase(path: path)
+        do {
+            try database.migrate(Self.migrations)
+        } catch let error as StorageError {
+            throw error
+        } catch {
+            throw StorageError(.sqlite, "migrating \(path): \(error)")
+        }
+        let ids: [Hash256]
+        do {
+            ids = try database.statement("SELECT id FROM pending").all { try? Hash256(bytes: $0.blob(0)) }
+                .compactMap { $0 }
+        } catch {
+            throw StorageError(.sqlite, "reading \(path): \(error)")
+        }
+        self.database = Mutex(database)
+        queue.withLock { $0.ids = Set(ids) }
+    }
+
+    /// Every journaled transaction, oldest first.
+    public func entries() throws(StorageError) -> [(id: Hash256, bytes: [UInt8])] {
+        try database.withLock { database throws(StorageError) in
+            do {
+                return try database.statement("SELECT id, bytes FROM pending ORDER BY seq").all { row in
+                    (try? Hash256(bytes: row.blob(0))).map { ($0, row.blob(1)) }
+                }.compactMap { $0 }
+            } catch let error as StorageError {
+                throw error
+            } catch {
+                throw StorageError(.sqlite, "reading \(path): \(error)")
+            }
+        }
+    }
+
+    /// Ids held (written or queued).
+    public var ids: Set<Hash256> { queue.withLock { $0.ids } }
+
+    /// Number of entries held.
+    public var count: Int { queue.withLock { $0.ids.count } }
+
+    /// Writes the transactions and returns once they are durable (nil), or the write's error.
+    public func append(_ transactions: [(id: Hash256, bytes: [UInt8])]) async -> StorageError? {
+        guard !transactions.isEmpty else { return nil }
+        return await withCheckedContinuation { continuation in
+            let leads = queue.withLock { queue in
+                enqueue(transactions, into: &queue)
+                queue.waiters.append(continuation)
+                return startDraining(&queue)
+            }
+            if leads { drain() }
+        }
+    }
+
+    /// Queues the transactions for the next write without waiting for it (gossip).
+    public func appendInBackground(_ transactions: [(id: Hash256, bytes: [UInt8])]) {
+        guard !transactions.isEmpty else { return }
+        let leads = queue.withLock { queue in
+            enqueue(transactions, into: &queue)
+            return startDraining(&queue)
+        }
+        if leads { Task { self.drain() } }
+    }
+
+    /// Queues deletions (entries that left the mempool); written with the next batch.
+    public func remove(_ ids: some Sequence<Hash256>) {
+        let leads = queue.withLock { queue in
+            var any = false
+            for id in ids where queue.ids.remove(id) != nil {
+                queue.deletes.append(id)
+                any = true
+            }
+            return any && startDraining(&queue)
+        }
+        if leads { Task { self.drain() } }
+    }
+
+    /// Closes the file; later writes fail.
+    public func close() {
+        database.withLock { $0.close() }
+    }
+
+    private func enqueue(_ transactions: [(id: Hash256, bytes: [UInt8])], into queue: inout Queue) {
+        for transaction in transactions where queue.ids.insert(transaction.id).inserted {
+            queue.inserts.append(transaction)
+        }
+    }
+
+    /// Marks the journal as draining; true when the caller must drain (it was idle).
+    private func startDraining(_ queue: inout Queue) -> Bool {
+        guard !queue.draining else { return false }
+        queue.draining = true
+        return true
+    }
+
+    /// Writes queued work batch by batch until none is left; then the journal is idle again.
+    private func drain() {
+        while true {
+            let (inserts, deletes, waiters) = queue.withLock { queue in
+                defer {
+                    queue.inserts = []
+                    queue.deletes = []
+                    queue.waiters = []
+                    if queue.inserts.isEmpty && queue.deletes.isEmpty { queue.draining = false }
+                }
+                return (queue.inserts, queue.deletes, queue.waiters)
+            }
+            if inserts.isEmpty && deletes.isEmpty && waiters.isEmpty { return }
+            let failure = write(inserts: inserts, deletes: deletes)
+            for waiter in waiters { waiter.resume(returning: failure) }
+        }
+    }
+
+    private func write(inserts: [(id: Hash256, bytes: [UInt8])], deletes: [Hash256]) -> StorageError? {
+        database.withLock { database in
+            do {
+                try database.transaction {
+                    let sequence = try database.statement("SELECT COALESCE(MAX(seq), 0) FROM pending").row {
+                        $0.int64(0)
+                    } ?? 0
+                    for (offset, insert) in inserts.enumerated() {
+                        try database.statement("INSERT OR IGNORE INTO pending (id, bytes, seq) VALUES (?, ?, ?)")
+                            .bind(.blob(insert.id.bytes), .blob(insert.bytes), .integer(sequence + Int64(offset) + 1))
+                            .run()
+                    }
+                    for id in deletes {
+                        try database.statement("DELETE FROM pending WHERE id = ?").bind(.blob(id.bytes)).run()
+                    }
+                }
+                return nil
+            } catch let error as StorageError {
+                return error
+            } catch {
+                return StorageError(.sqlite, "writing \(path): \(error)")
+            }
+        }
+    }
+}

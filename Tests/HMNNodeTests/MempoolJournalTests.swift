@@ -1,0 +1,58 @@
+import Foundation
+import HMNNode
+import HMNPrimitives
+import Testing
+
+@Suite("Mempool journal")
+struct MempoolJournalTests {
+    static func path() -> String {
+        FileManager.default.temporaryDirectory.appendingPathComponent("hmn-journal-\(UUID().uuidString).sqlite").path
+    }
+
+    static func entry(_ index: Int) -> (id: Hash256, bytes: [UInt8]) {
+        let bytes = Array("transaction \(index)".utf8)
+        return (Hash256.of(bytes), bytes)
+    }
+
+    @Test("what append returned for is on disk after reopening, in order; removals are written with the next batch")
+    func survivesReopen() async throws {
+        let path = Self.path()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let journal = try MempoolJournal(path: path)
+        #expect(await journal.append([Self.entry(0), Self.entry(1)]) == nil)
+        #expect(await journal.append([Self.entry(2), Self.entry(1)]) == nil)  // a repeat is kept once
+        journal.remove([Self.entry(1).id])
+        #expect(await journal.append([Self.entry(3)]) == nil)
+        journal.close()
+
+        let reopened = try MempoolJournal(path: path)
+        defer { reopened.close() }
+        #expect(try reopened.entries().map(\.bytes) == [0, 2, 3].map { Self.entry($0).bytes })
+        #expect(reopened.ids == Set([0, 2, 3].map { Self.entry($0).id }))
+    }
+
+    @Test("concurrent appends all become durable (group commit loses none)")
+    func concurrentAppends() async throws {
+        let path = Self.path()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let journal = try MempoolJournal(path: path)
+        let failures = await withTaskGroup(of: Bool.self) { group in
+            for index in 0..<200 { group.addTask { await journal.append([Self.entry(index)]) != nil } }
+            return await group.reduce(0) { $0 + ($1 ? 1 : 0) }
+        }
+        #expect(failures == 0)
+        journal.close()
+        let reopened = try MempoolJournal(path: path)
+        defer { reopened.close() }
+        #expect(try reopened.entries().count == 200)
+    }
+
+    @Test("a write to a closed journal answers its storage error, never hangs")
+    func closedJournal() async throws {
+        let path = Self.path()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let journal = try MempoolJournal(path: path)
+        journal.close()
+        #expect(await journal.append([Self.entry(0)]) != nil)
+    }
+}
