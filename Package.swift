@@ -5,6 +5,7 @@
 // Layering (lower never imports higher):
 //
 //   CSodium, CSQLite            system-library shims (not API)
+//   CHMNKernels                 SIMD distance kernels with runtime CPU dispatch (C, not API)
 //   HMNPrimitives               codec, hashes, keys, fixed-point, the consensus↔application contract
 //   HMNStorage                  the SQLite connection wrapper shared by the ledger and the mesh
 //   HMNLedger   HMNCoherence    Layer 1 (immutable chain)  |  Layer 2 (pure coherence math)
@@ -60,6 +61,11 @@ let package = Package(
             providers: [.apt(["libsqlite3-dev"])]
         ),
 
+        // MARK: C kernels (not API; used through `internal import`)
+        // Distance kernels per instruction set with runtime dispatch; per-function target attributes
+        // instead of compiler flags, so no unsafeFlags and the default build carries AVX2/AVX-512.
+        .target(name: "CHMNKernels"),
+
         // MARK: Shared primitives
         .target(
             name: "HMNPrimitives",
@@ -89,7 +95,7 @@ let package = Package(
         .target(
             name: "HMNMesh",
             dependencies: [
-                "HMNPrimitives", "HMNStorage", "HMNCoherence",
+                "CHMNKernels", "HMNPrimitives", "HMNStorage", "HMNCoherence",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings

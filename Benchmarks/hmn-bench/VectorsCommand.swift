@@ -43,6 +43,8 @@ struct VectorsCommand: ParsableCommand {
             default: .l2
             }
         let sweep = ef.split(separator: ",").compactMap { Int($0) }
+        // On stderr so the CSV on stdout stays parseable; says which kernels produced the figures.
+        FileHandle.standardError.write(Data("distance kernels: \(DistanceKernels.isa)\n".utf8))
         print("system,dataset,build_s,ef,recall,qps")
         if let synthetic {
             var generator = LowRankVectors(seed: 20_240_601)

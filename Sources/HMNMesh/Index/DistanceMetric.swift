@@ -8,12 +8,11 @@ public enum DistanceMetric: UInt8, Hashable, Sendable, CaseIterable {
     /// `1 − a·b` (maximum inner product search), as hnswlib and FAISS define it.
     case innerProduct = 2
 
-    /// The distance between two stored (already prepared) vectors of `count` components.
+    /// The distance between two stored (already prepared) vectors of `count` components, by the
+    /// kernels ``DistanceKernels`` selected for this CPU. Hot loops hoist
+    /// `DistanceKernels.selected.distance(for:)` instead, to skip the switch and the lazy-global check.
     @inline(__always)
     func distance(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ count: Int) -> Float {
-        switch self {
-        case .l2: return SIMDKernels.squaredL2(a, b, count)
-        case .cosine, .innerProduct: return 1 - SIMDKernels.dot(a, b, count)
-        }
+        DistanceKernels.selected.distance(for: self)(a, b, count)
     }
 }

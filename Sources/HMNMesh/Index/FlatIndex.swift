@@ -77,11 +77,12 @@ public final class FlatIndex: VectorIndex, @unchecked Sendable {
         return lock.withReadLock {
             // A max-heap (negated distances) of the best k so far; its top is the worst kept.
             var best = MinHeap(capacity: k + 1)
+            let kernel = DistanceKernels.selected.distance(for: metric)
             prepared.withUnsafeBufferPointer { queryBuffer in
                 let q = queryBuffer.baseAddress!
                 for slot in 0..<labels.count {
                     if let filter, !filter(labels[slot]) { continue }
-                    let distance = metric.distance(q, storage + slot * dimension, dimension)
+                    let distance = kernel(q, storage + slot * dimension, dimension)
                     if best.count < k {
                         best.push(-distance, UInt32(slot))
                     } else if distance < -best.topDistance {

@@ -58,7 +58,7 @@ extension HNSWIndex {
                 let oldDeleted = deleted, oldOffsets = upperOffsets, oldPool = upperPool
                 let oldCount = nodeCount
                 let oldEntry = entryPoint
-                vectors = .allocate(capacity: nodeCapacity * dimension)
+                vectors = Self.allocateVectors(nodeCapacity * dimension)
                 level0 = .allocate(capacity: nodeCapacity * level0Stride)
                 labels = .allocate(capacity: nodeCapacity)
                 levels = .allocate(capacity: nodeCapacity)

@@ -7,7 +7,7 @@ import Synchronization
 /// then a beam search of width `ef` on layer 0; neighbours chosen by the paper's heuristic
 /// (Algorithm 4) so links spread in all directions instead of clustering.
 ///
-/// Layout, for speed: all vectors in one contiguous buffer; layer-0 links in one flat `UInt32`
+/// Layout, for speed: all vectors in one contiguous, 64-byte (cache-line) aligned buffer; layer-0 links in one flat `UInt32`
 /// buffer of `2M + 1` slots per node (count first); upper-layer links in one pool addressed by a
 /// per-node offset; a visited set with epoch counters; binary heaps over flat arrays.
 ///
@@ -48,6 +48,9 @@ public final class HNSWIndex: VectorIndex, @unchecked Sendable {
     var maxLevel = 0
     var generator: SeededGenerator
 
+    /// The distance kernel for `metric`, resolved once from ``DistanceKernels`` (AVX-512, AVX2,
+    /// NEON, … as the CPU allows) so the hot loops make one indirect call per distance.
+    let distanceKernel: KernelTable.FloatKernel
     let maxLinks0: Int
     let level0Stride: Int
     let upperStride: Int
@@ -66,6 +69,7 @@ public final class HNSWIndex: VectorIndex, @unchecked Sendable {
         self.metric = metric
         self.parameters = parameters
         self.maxK = maxK
+        distanceKernel = DistanceKernels.selected.distance(for: metric)
         maxLinks0 = parameters.m * 2
         level0Stride = maxLinks0 + 1
         upperStride = parameters.m + 1
@@ -73,7 +77,7 @@ public final class HNSWIndex: VectorIndex, @unchecked Sendable {
         generator = SeededGenerator(seed: parameters.seed)
         nodeCapacity = max(initialCapacity, 16)
         upperPoolCapacity = max(nodeCapacity / 4, 64) * upperStride
-        vectors = .allocate(capacity: nodeCapacity * dimension)
+        vectors = Self.allocateVectors(nodeCapacity * dimension)
         level0 = .allocate(capacity: nodeCapacity * level0Stride)
         labels = .allocate(capacity: nodeCapacity)
         levels = .allocate(capacity: nodeCapacity)
@@ -175,12 +179,19 @@ public final class HNSWIndex: VectorIndex, @unchecked Sendable {
 
     @inline(__always)
     func distance(_ q: UnsafePointer<Float>, _ node: UInt32) -> Float {
-        metric.distance(q, vectorPointer(node), dimension)
+        distanceKernel(q, vectorPointer(node), dimension)
     }
 
     @inline(__always)
     func distance(between a: UInt32, _ b: UInt32) -> Float {
-        metric.distance(vectorPointer(a), vectorPointer(b), dimension)
+        distanceKernel(vectorPointer(a), vectorPointer(b), dimension)
+    }
+
+    /// Vector storage aligned to a cache line, so a vector whose byte size is a multiple of 64
+    /// (128-d, 384-d, …) never straddles more lines than it must and SIMD loads do not split.
+    static func allocateVectors(_ count: Int) -> UnsafeMutablePointer<Float> {
+        UnsafeMutableRawPointer.allocate(byteCount: max(count, 1) * MemoryLayout<Float>.stride, alignment: 64)
+            .bindMemory(to: Float.self, capacity: count)
     }
 
     func randomLevel() -> Int {
@@ -218,7 +229,10 @@ public final class HNSWIndex: VectorIndex, @unchecked Sendable {
             pointer.deallocate()
             pointer = fresh
         }
-        regrow(&vectors, dimension)
+        let freshVectors = Self.allocateVectors(capacity * dimension)
+        freshVectors.moveInitialize(from: vectors, count: nodeCount * dimension)
+        vectors.deallocate()
+        vectors = freshVectors
         regrow(&level0, level0Stride)
         regrow(&labels, 1)
         regrow(&levels, 1)

@@ -127,12 +127,12 @@ public final class QuantizedFlatIndex: VectorIndex, @unchecked Sendable {
         let keep = keepsFullPrecision ? k * rescoreFactor : k
         return lock.withReadLock {
             var best = MinHeap(capacity: keep + 1)
+            let dotCodes = DistanceKernels.selected.dotCodes
             prepared.withUnsafeBufferPointer { q in
                 codes.withUnsafeBufferPointer { allCodes in
                     for slot in 0..<labels.count {
                         if let filter, !filter(labels[slot]) { continue }
-                        let codeDot = SIMDKernels.dot(
-                            q.baseAddress!, codes: allCodes.baseAddress! + slot * dimension, dimension)
+                        let codeDot = dotCodes(q.baseAddress!, allCodes.baseAddress! + slot * dimension, dimension)
                         let dot = minimums[slot] * querySum + steps[slot] * codeDot
                         let distance = metric == .l2 ? queryNorm - 2 * dot + squaredNorms[slot] : 1 - dot
                         if best.count < keep {

@@ -31,31 +31,3 @@ public struct ScalarQuantizedVector: Hashable, Sendable {
     /// Bytes this representation takes: the codes plus minimum and step.
     public var byteCount: Int { codes.count + 8 }
 }
-
-extension SIMDKernels {
-    /// `Σ q_i × code_i`, widening 16 codes at a time to Float32.
-    @inline(__always)
-    static func dot(_ q: UnsafePointer<Float>, codes: UnsafePointer<UInt8>, _ count: Int) -> Float {
-        #if DEBUG
-            var total: Float = 0
-            for index in 0..<count { total += q[index] * Float(codes[index]) }
-            return total
-        #else
-            let rq = UnsafeRawPointer(q)
-            let rc = UnsafeRawPointer(codes)
-            var acc = SIMD16<Float>()
-            var index = 0
-            while index + 16 <= count {
-                let bytes = rc.loadUnaligned(fromByteOffset: index, as: SIMD16<UInt8>.self)
-                acc += rq.loadUnaligned(fromByteOffset: index &* 4, as: SIMD16<Float>.self) * SIMD16<Float>(bytes)
-                index &+= 16
-            }
-            var sum = horizontalSum(acc)
-            while index < count {
-                sum += q[index] * Float(codes[index])
-                index &+= 1
-            }
-            return sum
-        #endif
-    }
-}

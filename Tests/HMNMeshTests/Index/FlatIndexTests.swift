@@ -21,8 +21,8 @@ struct FlatIndexTests {
         let b = (0..<length).map { _ in LowRankVectors.gaussian(&generator) }
         a.withUnsafeBufferPointer { pa in
             b.withUnsafeBufferPointer { pb in
-                let dot = SIMDKernels.dot(pa.baseAddress!, pb.baseAddress!, length)
-                let l2 = SIMDKernels.squaredL2(pa.baseAddress!, pb.baseAddress!, length)
+                let dot = DistanceKernels.selected.dot(pa.baseAddress!, pb.baseAddress!, length)
+                let l2 = DistanceKernels.selected.squaredL2(pa.baseAddress!, pb.baseAddress!, length)
                 #expect(abs(dot - (1 - Self.naive(a, b, .innerProduct))) < 1e-3)
                 #expect(abs(l2 - Self.naive(a, b, .l2)) < 1e-3)
             }
