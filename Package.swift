@@ -9,6 +9,7 @@
 //   HMNStorage                  the SQLite connection wrapper shared by the ledger and the mesh
 //   HMNLedger   HMNCoherence    Layer 1 (immutable chain)  |  Layer 2 (pure coherence math)
 //   HMNMesh                     the vector memory store and the memory mesh
+//   HMNMilvus                   the same store kept in a Milvus server (REST v1 over URLSession)
 //   HMNConsensus                λ-attuned Tendermint-style BFT, as an I/O-free state machine
 //   HMNSimulator                deterministic, seeded, fault-injecting network simulator
 //   HMNNode                     composes the layers into a full node
@@ -27,6 +28,7 @@ let package = Package(
         .library(name: "HMNLedger", targets: ["HMNLedger"]),
         .library(name: "HMNCoherence", targets: ["HMNCoherence"]),
         .library(name: "HMNMesh", targets: ["HMNMesh"]),
+        .library(name: "HMNMilvus", targets: ["HMNMilvus"]),
         .library(name: "HMNConsensus", targets: ["HMNConsensus"]),
         .library(name: "HMNSimulator", targets: ["HMNSimulator"]),
         .library(name: "HMNTransport", targets: ["HMNTransport"]),
@@ -95,6 +97,14 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "HMNMilvus",
+            dependencies: [
+                "HMNPrimitives", "HMNMesh",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "HMNConsensus",
             dependencies: [
                 "HMNPrimitives",
@@ -123,7 +133,8 @@ let package = Package(
         .target(
             name: "HMNNode",
             dependencies: [
-                "HMNPrimitives", "HMNStorage", "HMNLedger", "HMNCoherence", "HMNMesh", "HMNConsensus", "HMNTransport",
+                "HMNPrimitives", "HMNStorage", "HMNLedger", "HMNCoherence", "HMNMesh", "HMNMilvus", "HMNConsensus",
+                "HMNTransport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -187,7 +198,7 @@ let package = Package(
         .executableTarget(
             name: "hmn-bench",
             dependencies: [
-                "HMNPrimitives", "HMNLedger", "HMNCoherence", "HMNMesh", "HMNConsensus", "HMNSimulator",
+                "HMNPrimitives", "HMNLedger", "HMNCoherence", "HMNMesh", "HMNMilvus", "HMNConsensus", "HMNSimulator",
                 "HMNTransport", "HMNDevnet",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -237,6 +248,14 @@ let package = Package(
             name: "HMNMeshTests",
             dependencies: [
                 "HMNMesh", "HMNPrimitives", "HMNStorage", "HMNSimulator",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "HMNMilvusTests",
+            dependencies: [
+                "HMNMilvus", "HMNMesh", "HMNPrimitives",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings

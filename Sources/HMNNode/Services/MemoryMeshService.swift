@@ -173,6 +173,7 @@ public final class MemoryMeshService: Sendable {
         case .invalidProof: return NodeError(.badSignature, error.message)
         case .invalidK, .invalidParameter, .notFound: return NodeError(.malformed, error.message)
         case .storage: return NodeError(.internalError, error.message)
+        case .unavailable: return NodeError(.unavailable, error.message)
         }
     }
 }
