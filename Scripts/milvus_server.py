@@ -7,11 +7,12 @@ the directory for the state files written once the server answers:
   port         the proxy port (gRPC and REST v1 on one listener)
   milvus.pid   the server process (the child this script supervises)
 
-Two things the package does not do, done here:
+Three things the package does not do, done here:
 - Its embedded etcd always listens on 2379/2380 (etcd's defaults), so a second server on the
   machine dies at startup with a nil etcd client. We hand it an etcd config file with free ports.
 - Its start() waits up to 180 s for /healthz even when the server process has already died; we
   start without waiting and watch the process while polling.
+- Its port probe lacks SO_REUSEADDR (see try_bind_port below).
 SIGTERM or SIGINT stops the server; the script exits when the server does.
 """
 import os
@@ -21,7 +22,25 @@ import sys
 import time
 import urllib.request
 
-from milvus import MilvusServer
+from milvus import MilvusServer, MilvusServerConfig
+
+
+def try_bind_port(self, port):
+    """The package's port probe, with SO_REUSEADDR: without it a port whose server was just killed
+    looks taken for a minute (its clients' connections sit in TIME_WAIT), and a restarted server
+    moves to another port. Milvus's own listeners set SO_REUSEADDR, as Go does on Linux."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind(("127.0.0.1", port))
+        sock.listen()
+        return sock
+    except OSError:
+        sock.close()
+        return None
+
+
+MilvusServerConfig.try_bind_port = try_bind_port
 
 
 def free_port() -> int:
@@ -45,6 +64,9 @@ def write_etcd_config(data_dir: str) -> str:
 
 
 def main() -> int:
+    # A daemon must not hold its starter's pipes: a caller reading this script's parent's output
+    # to the end (a test running Scripts/milvus.sh) would otherwise wait for as long as we run.
+    os.closerange(3, 4096)
     data_dir, first_port, state_dir = sys.argv[1], int(sys.argv[2]), sys.argv[3]
     os.makedirs(data_dir, exist_ok=True)
     server = MilvusServer(wait_for_started=False)

@@ -9,7 +9,7 @@ struct BenchCommand: AsyncParsableCommand {
         abstract: "HMN benchmarks; figures go to Docs/PERFORMANCE.md.",
         subcommands: [
             LedgerBenchmark.self, VectorsCommand.self, VectorCrashWorkerCommand.self, TransportBench.self,
-            ConsensusBench.self, MeshBench.self, MeshIndexBench.self, NodeBench.self,
+            ConsensusBench.self, MeshBench.self, MeshIndexBench.self, NodeBench.self, MilvusBench.self,
         ]
     )
 }

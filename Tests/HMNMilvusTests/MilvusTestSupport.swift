@@ -83,16 +83,23 @@ enum MilvusTestSupport {
     }
 
     /// Runs Scripts/milvus.sh with `argument` and returns its standard output.
+    ///
+    /// The output goes through a file, not a pipe: the server the script starts lives on, and a
+    /// pipe inherited by it would never reach end-of-file.
     @discardableResult
     static func runControl(_ script: String, _ argument: String) throws -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("hmn-milvus-\(UUID().uuidString)").path
+        _ = FileManager.default.createFile(atPath: path, contents: nil)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let output = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/bash")
         process.arguments = [script, argument]
-        let output = Pipe()
         process.standardOutput = output
         try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
+        try output.close()
+        let data = FileManager.default.contents(atPath: path) ?? Data()
         guard process.terminationStatus == 0 else {
             throw MilvusError(.invalidConfiguration, "\(script) \(argument) exited \(process.terminationStatus)")
         }
