@@ -281,8 +281,8 @@ let package = Package(
         .testTarget(
             name: "HMNNodeTests",
             dependencies: [
-                "HMNNode", "HMNStorage", "HMNLedger", "HMNCoherence", "HMNMesh", "HMNConsensus", "HMNTransport",
-                "HMNPrimitives",
+                "HMNNode", "HMNStorage", "HMNLedger", "HMNCoherence", "HMNMesh", "HMNMilvus", "HMNConsensus",
+                "HMNTransport", "HMNPrimitives",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
