@@ -49,7 +49,8 @@ struct MilvusBench: ParsableCommand {
         for (label, vector) in base.enumerated() { try exact.add(vector, label: UInt64(label)) }
         let truth = try queryVectors.map { Set(try exact.search($0, k: 10).map { Int($0.label) }) }
 
-        var shape = VectorStoreConfiguration(dimension: 128, metric: .l2, requiresProofForCritical: false, durable: false)
+        var shape = VectorStoreConfiguration(
+            dimension: 128, metric: .l2, requiresProofForCritical: false, durable: false)
         shape.hnsw.efSearch = ef
         let embedded = try VectorStore(path: ":memory:", configuration: shape, logger: logger)
         let milvus = try MilvusVectorStore(

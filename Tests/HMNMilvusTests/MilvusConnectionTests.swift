@@ -22,13 +22,15 @@ struct MilvusConnectionTests {
         #expect(ContinuousClock.now - start < .seconds(10))
     }
 
-    @Test("Bad settings are refused before any connection", arguments: [
-        MilvusConnection(url: "127.0.0.1:19530", collection: "ok"),
-        MilvusConnection(url: "http://127.0.0.1:19530", collection: "9starts_with_digit"),
-        MilvusConnection(url: "http://127.0.0.1:19530", collection: "has-dash"),
-        MilvusConnection(url: "http://127.0.0.1:19530", collection: ""),
-        MilvusConnection(url: "http://127.0.0.1:19530", collection: "ok", requestTimeoutSeconds: 0),
-    ])
+    @Test(
+        "Bad settings are refused before any connection",
+        arguments: [
+            MilvusConnection(url: "127.0.0.1:19530", collection: "ok"),
+            MilvusConnection(url: "http://127.0.0.1:19530", collection: "9starts_with_digit"),
+            MilvusConnection(url: "http://127.0.0.1:19530", collection: "has-dash"),
+            MilvusConnection(url: "http://127.0.0.1:19530", collection: ""),
+            MilvusConnection(url: "http://127.0.0.1:19530", collection: "ok", requestTimeoutSeconds: 0),
+        ])
     func invalidSettings(connection: MilvusConnection) {
         #expect(throws: MilvusError.self) { try connection.validate() }
     }

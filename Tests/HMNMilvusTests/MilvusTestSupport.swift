@@ -55,7 +55,8 @@ enum MilvusTestSupport {
 
     /// Exact top-k indexes of `base` by squared L2, by brute force.
     static func exactNearest(_ query: [Float], in base: [[Float]], k: Int) -> [Int] {
-        let distances = base.map { vector in zip(vector, query).reduce(Float(0)) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) } }
+        let distances = base.map { vector in zip(vector, query).reduce(Float(0)) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) }
+        }
         return Array(distances.indices.sorted { distances[$0] < distances[$1] }.prefix(k))
     }
 

@@ -69,8 +69,10 @@ struct VectorBackendTests {
 
     /// A one-validator home whose config.json has `vectorBackend` set to `backend`.
     static func home(backend: [String: String]) throws -> NodeHome {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("hmn-backend-\(UUID().uuidString)")
-            .path
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "hmn-backend-\(UUID().uuidString)"
+        )
+        .path
         var options = Testnet.Options()
         options.vectorDimension = 8
         let layout = try Testnet.initialize(validators: 1, directory: directory, basePort: 31_400, options: options)

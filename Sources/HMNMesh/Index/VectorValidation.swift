@@ -4,7 +4,9 @@
 /// store refuses, with the same ``MemoryStoreError`` codes, before anything leaves the process.
 public enum VectorValidation {
     /// Returns the vector as the index stores it (unit length under cosine), or a typed error.
-    public static func prepare(_ vector: [Float], dimension: Int, metric: DistanceMetric) throws(MemoryStoreError) -> [Float] {
+    public static func prepare(_ vector: [Float], dimension: Int, metric: DistanceMetric) throws(MemoryStoreError)
+        -> [Float]
+    {
         guard vector.count == dimension else {
             throw MemoryStoreError(
                 .wrongDimension, "vector has \(vector.count) components, store dimension is \(dimension)")

@@ -2,7 +2,7 @@ import Foundation
 import Synchronization
 
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 
 /// Blocking JSON-over-HTTP calls to Milvus's REST v1 API.
@@ -39,7 +39,8 @@ final class MilvusHTTPClient: Sendable {
         do {
             encoded = try JSONEncoder().encode(body)
         } catch {
-            throw MilvusError(.invalidConfiguration, "cannot encode the request: \(error)", context: .init(endpoint: path))
+            throw MilvusError(
+                .invalidConfiguration, "cannot encode the request: \(error)", context: .init(endpoint: path))
         }
         return try decode(try send(path, method: "POST", body: encoded), path: path, as: reply)
     }

@@ -69,7 +69,8 @@ extension MilvusVectorStore {
             key.type == "Int64", key.autoId == true
         else {
             throw MilvusError(
-                .schemaMismatch, "collection \(name) must have an auto-id Int64 primary key named id", context: endpoint)
+                .schemaMismatch, "collection \(name) must have an auto-id Int64 primary key named id", context: endpoint
+            )
         }
         guard description.enableDynamicField != false else {
             throw MilvusError(.schemaMismatch, "collection \(name) has dynamic fields off", context: endpoint)

@@ -23,7 +23,8 @@ extension MilvusVectorStore {
             var rows: [MilvusRow] = []
             rows.reserveCapacity(batch.count)
             for record in batch {
-                try validate(record, stored: existing[record.id]?.record.version, batchVersion: batchVersions[record.id])
+                try validate(
+                    record, stored: existing[record.id]?.record.version, batchVersion: batchVersions[record.id])
                 batchVersions[record.id] = record.version
                 rows.append(MilvusRow(record))
             }
@@ -66,7 +67,8 @@ extension MilvusVectorStore {
 
     /// The embedded store's checks, in its order, so both backends refuse the same records.
     func validate(_ record: MemoryRecord, stored: UInt64?, batchVersion: UInt64?) throws {
-        _ = try VectorValidation.prepare(record.vector, dimension: configuration.dimension, metric: configuration.metric)
+        _ = try VectorValidation.prepare(
+            record.vector, dimension: configuration.dimension, metric: configuration.metric)
         guard record.payload.count <= configuration.maxPayloadBytes else {
             throw MemoryStoreError(
                 .payloadTooLarge, "payload of \(record.payload.count) bytes exceeds \(configuration.maxPayloadBytes)")

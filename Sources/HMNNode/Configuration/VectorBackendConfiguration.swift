@@ -22,7 +22,8 @@ public enum VectorBackendConfiguration: Hashable, Sendable, Codable {
         case "milvus": self = .milvus(try MilvusConnection(from: decoder))
         case let other:
             throw DecodingError.dataCorruptedError(
-                forKey: .kind, in: container, debugDescription: "vectorBackend kind must be embedded or milvus, got \(other)")
+                forKey: .kind, in: container,
+                debugDescription: "vectorBackend kind must be embedded or milvus, got \(other)")
         }
     }
 
