@@ -10,6 +10,7 @@
 //   HMNStorage                  the SQLite connection wrapper shared by the ledger and the mesh
 //   HMNLedger   HMNCoherence    Layer 1 (immutable chain)  |  Layer 2 (pure coherence math)
 //   HMNMesh                     the vector memory store and the memory mesh
+//   HMNMilvus                   the same store kept in a Milvus server (REST v1 over URLSession)
 //   HMNConsensus                λ-attuned Tendermint-style BFT, as an I/O-free state machine
 //   HMNSimulator                deterministic, seeded, fault-injecting network simulator
 //   HMNNode                     composes the layers into a full node
@@ -28,6 +29,7 @@ let package = Package(
         .library(name: "HMNLedger", targets: ["HMNLedger"]),
         .library(name: "HMNCoherence", targets: ["HMNCoherence"]),
         .library(name: "HMNMesh", targets: ["HMNMesh"]),
+        .library(name: "HMNMilvus", targets: ["HMNMilvus"]),
         .library(name: "HMNConsensus", targets: ["HMNConsensus"]),
         .library(name: "HMNSimulator", targets: ["HMNSimulator"]),
         .library(name: "HMNTransport", targets: ["HMNTransport"]),
@@ -101,6 +103,14 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "HMNMilvus",
+            dependencies: [
+                "HMNPrimitives", "HMNMesh",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "HMNConsensus",
             dependencies: [
                 "HMNPrimitives",
@@ -129,7 +139,8 @@ let package = Package(
         .target(
             name: "HMNNode",
             dependencies: [
-                "HMNPrimitives", "HMNStorage", "HMNLedger", "HMNCoherence", "HMNMesh", "HMNConsensus", "HMNTransport",
+                "HMNPrimitives", "HMNStorage", "HMNLedger", "HMNCoherence", "HMNMesh", "HMNMilvus", "HMNConsensus",
+                "HMNTransport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -194,7 +205,7 @@ let package = Package(
         .executableTarget(
             name: "hmn-bench",
             dependencies: [
-                "HMNPrimitives", "HMNLedger", "HMNCoherence", "HMNMesh", "HMNConsensus", "HMNSimulator",
+                "HMNPrimitives", "HMNLedger", "HMNCoherence", "HMNMesh", "HMNMilvus", "HMNConsensus", "HMNSimulator",
                 "HMNTransport", "HMNDevnet",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -249,6 +260,14 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "HMNMilvusTests",
+            dependencies: [
+                "HMNMilvus", "HMNMesh", "HMNPrimitives",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "HMNConsensusTests",
             dependencies: [
                 "HMNConsensus", "HMNPrimitives",
@@ -269,8 +288,8 @@ let package = Package(
         .testTarget(
             name: "HMNNodeTests",
             dependencies: [
-                "HMNNode", "HMNStorage", "HMNLedger", "HMNCoherence", "HMNMesh", "HMNConsensus", "HMNTransport",
-                "HMNPrimitives",
+                "HMNNode", "HMNStorage", "HMNLedger", "HMNCoherence", "HMNMesh", "HMNMilvus", "HMNConsensus",
+                "HMNTransport", "HMNPrimitives",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -2,6 +2,7 @@ import Foundation
 import HMNConsensus
 import HMNLedger
 import HMNMesh
+import HMNMilvus
 import HMNStorage
 import Logging
 
@@ -51,7 +52,26 @@ extension FullNode {
         }
     }
 
-    static func openMemoryStore(home: NodeHome, logger: Logger) throws(NodeError) -> VectorStore {
+    /// The store `vectorBackend` names: the embedded one in the home, or a Milvus collection.
+    static func openMemoryStore(home: NodeHome, logger: Logger) throws(NodeError) -> any MemoryStore {
+        guard case .milvus(let connection) = home.configuration.vectorBackend else {
+            return try openEmbeddedMemoryStore(home: home, logger: logger)
+        }
+        do {
+            let store = try MilvusVectorStore(
+                connection: connection,
+                configuration: VectorStoreConfiguration(
+                    dimension: home.configuration.vectorDimension, chainID: home.genesis.chainID),
+                logger: logger)
+            return MilvusMemoryStore(store: store, logger: logger)
+        } catch let error as MilvusError where error.code == .unavailable || error.code == .timeout {
+            throw NodeError(.unavailable, "the Milvus vector backend: \(error)")
+        } catch {
+            throw NodeError(.internalError, "opening the Milvus vector backend: \(error)")
+        }
+    }
+
+    static func openEmbeddedMemoryStore(home: NodeHome, logger: Logger) throws(NodeError) -> VectorStore {
         do {
             return try VectorStore(
                 path: home.memoryPath,

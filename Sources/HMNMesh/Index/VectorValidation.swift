@@ -1,7 +1,12 @@
 /// Checks a vector against an index's dimension and metric, and prepares it for storage.
-enum VectorValidation {
+///
+/// Public so that a store backed by another engine (HMNMilvus) refuses exactly what the embedded
+/// store refuses, with the same ``MemoryStoreError`` codes, before anything leaves the process.
+public enum VectorValidation {
     /// Returns the vector as the index stores it (unit length under cosine), or a typed error.
-    static func prepare(_ vector: [Float], dimension: Int, metric: DistanceMetric) throws(MemoryStoreError) -> [Float] {
+    public static func prepare(_ vector: [Float], dimension: Int, metric: DistanceMetric) throws(MemoryStoreError)
+        -> [Float]
+    {
         guard vector.count == dimension else {
             throw MemoryStoreError(
                 .wrongDimension, "vector has \(vector.count) components, store dimension is \(dimension)")
@@ -22,7 +27,7 @@ enum VectorValidation {
     }
 
     /// Validates `k` (and `efSearch` when given) for a search.
-    static func checkSearch(k: Int, efSearch: Int?, maxK: Int) throws(MemoryStoreError) {
+    public static func checkSearch(k: Int, efSearch: Int?, maxK: Int) throws(MemoryStoreError) {
         guard k > 0, k <= maxK else {
             throw MemoryStoreError(.invalidK, "k must be in 1...\(maxK), got \(k)")
         }

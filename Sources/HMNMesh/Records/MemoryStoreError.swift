@@ -26,6 +26,9 @@ public struct MemoryStoreError: Error, Hashable, Sendable, CustomStringConvertib
         case authorMismatch
         /// The store's files are unreadable or inconsistent.
         case storage
+        /// A store kept on a server (HMNMilvus) could not reach it or got no answer in time. Nothing
+        /// this call would have written is acknowledged; a timed-out write may still land later.
+        case unavailable
     }
 
     public var code: Code

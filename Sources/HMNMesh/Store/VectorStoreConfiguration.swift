@@ -47,6 +47,12 @@ public struct MemoryHit: Hashable, Sendable {
     public var distance: Float
     /// True if the record is held only as int8 codes (its distance is approximate).
     public var isQuantized: Bool
+
+    public init(id: Hash256, distance: Float, isQuantized: Bool = false) {
+        self.id = id
+        self.distance = distance
+        self.isQuantized = isQuantized
+    }
 }
 
 /// What the store holds in memory, by kind.

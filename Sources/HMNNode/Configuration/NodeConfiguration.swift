@@ -18,7 +18,8 @@ import HMNTransport
 ///   "timeouts": {"proposeMilliseconds": 1000, "prevoteMilliseconds": 500, "precommitMilliseconds": 500,
 ///                "deltaMilliseconds": 250, "gossipMilliseconds": 500},
 ///   "lambdaPolicy": {"name": "threshold", "parameters": {}},
-///   "vectorDimension": 64
+///   "vectorDimension": 64,
+///   "vectorBackend": {"kind": "embedded"}
 /// }
 /// ```
 /// Relative paths are relative to the home directory. Every field but `chainID` has a default.
@@ -38,6 +39,8 @@ public struct NodeConfiguration: Hashable, Sendable, Codable {
     public var timeouts: Timeouts
     public var lambdaPolicy: LambdaPolicyConfiguration
     public var vectorDimension: Int
+    /// Where memory records are kept: the embedded store (default) or a Milvus collection.
+    public var vectorBackend: VectorBackendConfiguration
 
     /// Consensus round timeouts (Tendermint's `timeout_propose` etc.).
     public struct Timeouts: Hashable, Sendable, Codable {
@@ -91,7 +94,7 @@ public struct NodeConfiguration: Hashable, Sendable, Codable {
         chainID: String, moniker: String = "node", nodeKeyFile: String = "node_key", listenHost: String = "127.0.0.1",
         listenPort: Int = 26656, httpPort: Int = 26657, peers: [String] = [], dataDirectory: String = "data",
         timeouts: Timeouts = Timeouts(), lambdaPolicy: LambdaPolicyConfiguration = LambdaPolicyConfiguration(),
-        vectorDimension: Int = 64
+        vectorDimension: Int = 64, vectorBackend: VectorBackendConfiguration = .embedded
     ) {
         self.chainID = chainID
         self.moniker = moniker
@@ -104,6 +107,7 @@ public struct NodeConfiguration: Hashable, Sendable, Codable {
         self.timeouts = timeouts
         self.lambdaPolicy = lambdaPolicy
         self.vectorDimension = vectorDimension
+        self.vectorBackend = vectorBackend
     }
 
     public init(from decoder: any Decoder) throws {
@@ -120,6 +124,7 @@ public struct NodeConfiguration: Hashable, Sendable, Codable {
         timeouts = try c.decodeIfPresent(Timeouts.self, forKey: .timeouts) ?? Timeouts()
         lambdaPolicy = try c.decodeIfPresent(LambdaPolicyConfiguration.self, forKey: .lambdaPolicy) ?? d.lambdaPolicy
         vectorDimension = try c.decodeIfPresent(Int.self, forKey: .vectorDimension) ?? d.vectorDimension
+        vectorBackend = try c.decodeIfPresent(VectorBackendConfiguration.self, forKey: .vectorBackend) ?? .embedded
     }
 
     /// Checks ranges and parses the peer list.
@@ -135,6 +140,13 @@ public struct NodeConfiguration: Hashable, Sendable, Codable {
         }
         _ = try peerAddresses()
         _ = try lambdaPolicy.makePolicy()
+        if case .milvus(let connection) = vectorBackend {
+            do {
+                try connection.validate()
+            } catch {
+                throw NodeConfigurationError(.invalidValue, "vectorBackend: \(error.message)")
+            }
+        }
         do {
             try timeouts.consensus.validate()
         } catch {

@@ -181,6 +181,7 @@ public final class MemoryMeshService: Sendable {
         case .authorMismatch: return NodeError(.rejected, error.message)
         case .invalidK, .invalidParameter, .notFound: return NodeError(.malformed, error.message)
         case .storage: return NodeError(.internalError, error.message)
+        case .unavailable: return NodeError(.unavailable, error.message)
         }
     }
 }
