@@ -7,9 +7,10 @@ import Synchronization
 /// then a beam search of width `ef` on layer 0; neighbours chosen by the paper's heuristic
 /// (Algorithm 4) so links spread in all directions instead of clustering.
 ///
-/// Layout, for speed: all vectors in one contiguous, 64-byte (cache-line) aligned buffer; layer-0 links in one flat `UInt32`
-/// buffer of `2M + 1` slots per node (count first); upper-layer links in one pool addressed by a
-/// per-node offset; a visited set with epoch counters; binary heaps over flat arrays.
+/// Layout, for speed: all vectors in one contiguous, 64-byte (cache-line) aligned buffer; layer-0
+/// links in one flat `UInt32` buffer of `2M + 1` slots per node (count first); upper-layer links in
+/// one pool addressed by a per-node offset; a visited set with epoch counters; binary heaps over
+/// flat arrays. Distances go through the SIMD kernels ``DistanceKernels`` chose for this CPU.
 ///
 /// Deletes are tombstones: the node stays traversable (other nodes may still point at it) but never
 /// appears in results, and its neighbours' lists are repaired at once by re-running the heuristic
