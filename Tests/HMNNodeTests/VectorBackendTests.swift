@@ -58,12 +58,14 @@ struct VectorBackendTests {
         let vector = (0..<home.configuration.vectorDimension).map { Float($0 % 7) - 3 }
         let record = MemoryRecord(
             id: Hash256.of(Array("node-on-milvus".utf8)), vector: vector, payload: Array("hello".utf8),
-            author: author.publicKey, createdAtMilliseconds: 1_000)
+            author: author.publicKey, createdAtMilliseconds: 1_000
+        ).signed(chainID: home.genesis.chainID, key: author)
         _ = try await node.putMemory(record)
         #expect(try await node.memoryRecord(id: record.id) == record)
         let found = try await node.searchMemory(MemorySearchQuery(vector: vector, k: 1))
         #expect(found.hits.first?.record.id == record.id)
         let wrong = MemoryRecord(id: Hash256.of([1]), vector: [1, 2], author: author.publicKey)
+            .signed(chainID: home.genesis.chainID, key: author)
         await #expect(throws: NodeError.self) { _ = try await node.putMemory(wrong) }
     }
 
