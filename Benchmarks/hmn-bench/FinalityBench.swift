@@ -160,7 +160,13 @@ struct FinalityBench: AsyncParsableCommand {
         _ cluster: LocalCluster, key: SigningKey, node: Int, count: Int, log: String?
     ) async throws -> Samples {
         let client = NodeClient(port: cluster.configurations[node].httpPort, timeoutSeconds: 10)
-        var nonce = try await client.account(key.publicKey).nonce
+        // Funding was awaited on node 0; this client's node may commit it a moment later.
+        var account: AccountJSON?
+        for _ in 0..<500 where account == nil {
+            account = try? await client.account(key.publicKey)
+            if account == nil { try await Task.sleep(for: .milliseconds(20)) }
+        }
+        guard var nonce = account?.nonce else { throw ValidationError("sender \(key.publicKey.short) was never funded") }
         let sink = SigningKey.derived(from: "finality sink").publicKey
         let transactions = (0..<count).map { offset in
             SignedTransaction.make(
