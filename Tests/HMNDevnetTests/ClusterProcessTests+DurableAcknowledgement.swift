@@ -8,7 +8,8 @@ import Testing
 /// Durable acknowledgement on real processes: an extension of ``ClusterProcessTests`` so it runs
 /// serialized with the other cluster tests (two clusters at once would starve each other).
 extension ClusterProcessTests {
-    @Test("kill -9 right after 202: the acknowledged transfer is in the node's mempool journal and commits after restart")
+    @Test(
+        "kill -9 right after 202: the acknowledged transfer is in the node's mempool journal and commits after restart")
     func acknowledgedTransferSurvivesKillNine() async throws {
         try await Self.withCluster(3) { cluster in
             try await cluster.waitForHeight(1, timeout: .seconds(60))
