@@ -26,6 +26,9 @@ fi
 
 pids=()
 cleanup() {
+    # Node processes of this run only (their homes are under this run's temporary directory): a
+    # crashed hmn-bench would leave them holding the ports.
+    for pid in $(pgrep -f "hmn start --home $work/" || true); do pids+=("$pid"); done
     for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
     for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
     rm -rf "$work"

@@ -63,7 +63,9 @@ struct FinalityBench: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let executable = hmn ?? URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        let executable =
+            hmn
+            ?? URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
             .appendingPathComponent("hmn").path
         guard FileManager.default.isExecutableFile(atPath: executable) else {
             throw ValidationError("no hmn executable at \(executable)")
@@ -85,8 +87,9 @@ struct FinalityBench: AsyncParsableCommand {
         try? FileManager.default.removeItem(atPath: dir)
         print("hmn finality (\(profile.rawValue), 4 validators)")
         print("  sequential: observed \(result.sequential.observed); node \(result.sequential.node)")
-        print("  \(concurrent) concurrent: observed \(result.concurrent.observed); node \(result.concurrent.node); "
-            + "\(Int(result.concurrent.throughputPerSecond)) tx/s")
+        print(
+            "  \(concurrent) concurrent: observed \(result.concurrent.observed); node \(result.concurrent.node); "
+                + "\(Int(result.concurrent.throughputPerSecond)) tx/s")
         print("  round latency (round 0 start → commit, all nodes): \(result.roundLatency)")
         if let report {
             let encoder = JSONEncoder()
@@ -160,7 +163,15 @@ struct FinalityBench: AsyncParsableCommand {
         _ cluster: LocalCluster, key: SigningKey, node: Int, count: Int, log: String?
     ) async throws -> Samples {
         let client = NodeClient(port: cluster.configurations[node].httpPort, timeoutSeconds: 10)
-        var nonce = try await client.account(key.publicKey).nonce
+        // Funding was awaited on node 0; this client's node may commit it a moment later.
+        var account: AccountJSON?
+        for _ in 0..<500 where account == nil {
+            account = try? await client.account(key.publicKey)
+            if account == nil { try await Task.sleep(for: .milliseconds(20)) }
+        }
+        guard var nonce = account?.nonce else {
+            throw ValidationError("sender \(key.publicKey.short) was never funded")
+        }
         let sink = SigningKey.derived(from: "finality sink").publicKey
         let transactions = (0..<count).map { offset in
             SignedTransaction.make(

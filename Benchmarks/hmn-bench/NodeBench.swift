@@ -65,7 +65,9 @@ struct NodeBench: AsyncParsableCommand {
     var report: String?
 
     func run() async throws {
-        let executable = hmn ?? URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        let executable =
+            hmn
+            ?? URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
             .appendingPathComponent("hmn").path
         guard FileManager.default.isExecutableFile(atPath: executable) else {
             throw ValidationError("no hmn executable at \(executable): build it (swift build -c release) or pass --hmn")
@@ -130,7 +132,9 @@ struct NodeBench: AsyncParsableCommand {
                 verifications.joined(separator: ", ")),
             row("memory write → all nodes", "\(r.memory.toAll); \(r.memory.notReplicated) not replicated"),
             row("memory write → each replica", "\(r.memory.perReplica)"),
-            row("emergency (Ĉ < 0.7 commit → emergency block commit)", "\(r.emergencyLatency) over \(r.emergencyRuns.count) drills"),
+            row(
+                "emergency (Ĉ < 0.7 commit → emergency block commit)",
+                "\(r.emergencyLatency) over \(r.emergencyRuns.count) drills"),
             row("GET /health round trip (measurement floor)", "\(r.apiRoundTrip)"),
         ]
         return (head + open + tail).joined(separator: "\n")

@@ -158,7 +158,8 @@ enum BlockExecutor {
             room -= candidate.canonicalBytes.count
             return room >= 0
         }
-        let badSignatures = Set(SignatureBatch.failures(in: Array(fitting), concurrency: base.concurrency, verifier: base.verifier))
+        let badSignatures = Set(
+            SignatureBatch.failures(in: Array(fitting), concurrency: base.concurrency, verifier: base.verifier))
         var included: [SignedTransaction] = []
         var results: [TransactionResult] = []
         var rejected: [RejectedTransaction] = []

@@ -63,7 +63,8 @@ public final class LedgerApplication: ConsensusApplication {
         }
         let (block, rejected) = try ledger.propose(
             timeMilliseconds: max(request.timeMilliseconds, earliestTime), proposer: request.proposer,
-            candidates: Array(mempool.transactions.prefix(maxProposalTransactions)), lastCommit: request.lastCommit, evidence: request.evidence,
+            candidates: Array(mempool.transactions.prefix(maxProposalTransactions)), lastCommit: request.lastCommit,
+            evidence: request.evidence,
             maxBytes: request.maxBlockBytes)
         if !rejected.isEmpty {
             logger.debug("proposal left out transactions", metadata: ["count": "\(rejected.count)"])

@@ -70,7 +70,8 @@ extension FullNode {
             let store = try openMemoryStore(home: home, logger: logger)
             let journal = try openJournal(home: home, logger: logger)
             let dialPeers = try options.dialPeers ?? configuration.peerAddresses()
-            let replicator = try options.replicator
+            let replicator =
+                try options.replicator
                 ?? MeshGossipReplicator(
                     store: store, signingKey: home.signingKey, chainID: home.genesis.chainID,
                     members: Set(home.genesis.accounts.filter { $0.stake > 0 }.map(\.publicKey) + dialPeers.map(\.key)),

@@ -89,8 +89,9 @@ extension FullNode {
     static func openJournal(home: NodeHome, logger: Logger) throws(NodeError) -> MempoolJournal {
         do {
             return try MempoolJournal(path: home.mempoolPath)
-        } catch where isCorruption(error) {
-            logger.critical("mempool journal is damaged", metadata: ["path": "\(home.mempoolPath)", "error": "\(error)"])
+        } catch  where isCorruption(error) {
+            logger.critical(
+                "mempool journal is damaged", metadata: ["path": "\(home.mempoolPath)", "error": "\(error)"])
             throw NodeError(
                 .corruptStorage,
                 "\(home.mempoolPath): \(error.message). It holds only pending transactions: delete the file "

@@ -47,8 +47,10 @@ struct DevnetCommand: AsyncParsableCommand {
     func run() async throws {
         let executable = try Self.ownExecutable()
         if fresh { try? FileManager.default.removeItem(atPath: dir) }
-        let exists = FileManager.default.fileExists(atPath: (dir as NSString).appendingPathComponent("node0/config.json"))
-        let cluster = try exists
+        let exists = FileManager.default.fileExists(
+            atPath: (dir as NSString).appendingPathComponent("node0/config.json"))
+        let cluster =
+            try exists
             ? LocalCluster(directory: dir, executable: executable)
             : LocalCluster.create(
                 validators: validators, directory: dir, basePort: basePort, executable: executable,
@@ -57,10 +59,14 @@ struct DevnetCommand: AsyncParsableCommand {
                     options.apply(profile)
                     return options
                 }())
-        print(exists ? "devnet: reusing \(dir) (\(cluster.count) nodes)" : "devnet: created \(dir) with \(cluster.count) validators")
+        print(
+            exists
+                ? "devnet: reusing \(dir) (\(cluster.count) nodes)"
+                : "devnet: created \(dir) with \(cluster.count) validators")
         for (index, configuration) in cluster.configurations.enumerated() {
-            print("  node\(index): p2p \(configuration.listenHost):\(configuration.listenPort)  "
-                + "http://127.0.0.1:\(configuration.httpPort)  log \(cluster.nodes[index].logPath)")
+            print(
+                "  node\(index): p2p \(configuration.listenHost):\(configuration.listenPort)  "
+                    + "http://127.0.0.1:\(configuration.httpPort)  log \(cluster.nodes[index].logPath)")
         }
         let stop = StopSignal()
         stop.install()
@@ -97,7 +103,9 @@ struct DevnetCommand: AsyncParsableCommand {
     }
 
     /// One transfer per second to a rotating node, and a memory record every fifth second.
-    private func submitSampleTraffic(_ load: DevnetLoad, cluster: LocalCluster, statuses: [StatusJSON?], tick: Int) async {
+    private func submitSampleTraffic(_ load: DevnetLoad, cluster: LocalCluster, statuses: [StatusJSON?], tick: Int)
+        async
+    {
         let live = statuses.indices.filter { statuses[$0] != nil }
         guard !live.isEmpty else { return }
         let target = live[tick % live.count]

@@ -47,8 +47,8 @@ struct SignatureVerificationCountTests {
                     verified <= UInt64(committed + pending),
                     "node \(index) verified \(verified) signatures for \(committed) committed, \(pending) pending")
             }
-            // The counters follow commit notices, which node 0's metrics task consumes on its own time.
-            try await LocalTestnet.eventually("node 0's counters catch up with its commits") {
+            // The node's commit loop records the counters after the commit the API already shows.
+            try await LocalTestnet.eventually("node 0's counters cover the transfers") {
                 let verified = try net.metrics.expectCounter("hmn_signature_verifications_total").totalValue
                 let committed = try net.metrics.expectCounter("hmn_committed_transactions_total").totalValue
                 return verified >= transfers.count && committed >= transfers.count

@@ -78,9 +78,11 @@ public struct DevnetBenchmark: Sendable {
                 name: "emergency-\(run)", basePort: c.basePort + 20 + 10 * run, options: options)
             do {
                 let report = try await emergencyDrill(drill)
-                log("emergency \(run + 1): Ĉ \(report.coherence) at h\(report.detectionHeight) → emergency block in "
-                    + report.latencies.map { LatencySummary.ms($0) }.joined(separator: " / ")
-                    + " (round \(report.round), \(report.actions) actions, \(Int(report.secondsFromKill)) s after the kill)")
+                log(
+                    "emergency \(run + 1): Ĉ \(report.coherence) at h\(report.detectionHeight) → emergency block in "
+                        + report.latencies.map { LatencySummary.ms($0) }.joined(separator: " / ")
+                        + " (round \(report.round), \(report.actions) actions, \(Int(report.secondsFromKill)) s after the kill)"
+                )
                 runs.append(report)
             } catch {
                 log("emergency \(run + 1): \(error)")
@@ -146,8 +148,9 @@ public struct DevnetBenchmark: Sendable {
         let steady = try await analyze(
             "steady", offered: c.steadyRate, submissions: await pool.submissions, counters: await pool.counters,
             cluster: cluster, fromHeight: from, window: (start, Self.nowMilliseconds()))
-        log("steady \(c.steadyRate)/s: finality \(steady.finality); rounds \(steady.roundLatency); "
-            + "\(Int(steady.committedPerSecond)) tx/s committed")
+        log(
+            "steady \(c.steadyRate)/s: finality \(steady.finality); rounds \(steady.roundLatency); "
+                + "\(Int(steady.committedPerSecond)) tx/s committed")
 
         var openLoop: [TransactionPhaseReport] = []
         for rate in c.openLoopRates {
@@ -165,14 +168,17 @@ public struct DevnetBenchmark: Sendable {
                 window: (start, Self.nowMilliseconds()))
             report.sent = load.currentTotals.sent
             report.due = due
-            log("open loop: offered \(Int(rate)) tx/s, sent \(load.currentTotals.sent) of \(due) due, "
-                + "accepted \(report.accepted), \(Int(report.committedPerSecond)) tx/s committed; finality \(report.finality)")
+            log(
+                "open loop: offered \(Int(rate)) tx/s, sent \(load.currentTotals.sent) of \(due) due, "
+                    + "accepted \(report.accepted), \(Int(report.committedPerSecond)) tx/s committed; finality \(report.finality)"
+            )
             openLoop.append(report)
         }
 
         let load = try await generator.presign()
-        log("saturation: \(c.load.lanes) connections × batches of \(c.load.batchSize); "
-            + "\(load.presignedCount) transfers signed ahead")
+        log(
+            "saturation: \(c.load.lanes) connections × batches of \(c.load.batchSize); "
+                + "\(load.presignedCount) transfers signed ahead")
         from = await minimumHeight(cluster)
         start = Self.nowMilliseconds()
         let saturationStart = start
@@ -183,14 +189,16 @@ public struct DevnetBenchmark: Sendable {
             "saturation", offered: nil, submissions: load.submissions, counters: Self.counters(load.currentTotals),
             cluster: cluster, fromHeight: from, window: (start, Self.nowMilliseconds()))
         saturation.sent = load.currentTotals.sent
-        log("saturation: sent \(load.currentTotals.sent), accepted \(saturation.accepted), "
-            + "\(Int(saturation.committedPerSecond)) tx/s committed, finality \(saturation.finality); "
-            + "rounds \(saturation.roundLatency); \(saturation.backPressure) × back-pressure")
+        log(
+            "saturation: sent \(load.currentTotals.sent), accepted \(saturation.accepted), "
+                + "\(Int(saturation.committedPerSecond)) tx/s committed, finality \(saturation.finality); "
+                + "rounds \(saturation.roundLatency); \(saturation.backPressure) × back-pressure")
         for failure in load.failures.prefix(5) { log("  refused: \(failure)") }
 
         let verifications = await Self.verificationsPerCommitted(cluster)
-        log("signature verifications per committed transaction, per node: "
-            + verifications.map { "\((($0 * 100).rounded()) / 100)" }.joined(separator: ", "))
+        log(
+            "signature verifications per committed transaction, per node: "
+                + verifications.map { "\((($0 * 100).rounded()) / 100)" }.joined(separator: ", "))
 
         let memory = await memoryPhase(cluster)
         log("memory write → all \(cluster.count) nodes: \(memory.toAll)")
@@ -210,7 +218,8 @@ public struct DevnetBenchmark: Sendable {
     /// One progress line on stderr (stdout carries the report).
     static func progress(_ phase: String, _ totals: LoadGenerator.Totals, since start: Double) {
         let seconds = max(0.001, (nowMilliseconds() - start) / 1_000)
-        let line = "[\(phase)] \(Int(seconds)) s: sent \(totals.sent) (\(Int(Double(totals.sent) / seconds))/s), "
+        let line =
+            "[\(phase)] \(Int(seconds)) s: sent \(totals.sent) (\(Int(Double(totals.sent) / seconds))/s), "
             + "accepted \(totals.accepted) (\(Int(Double(totals.accepted) / seconds))/s), "
             + "\(totals.backPressure) back-pressure, \(totals.failed) refused, \(totals.requests) requests\n"
         FileHandle.standardError.write(Data(line.utf8))
@@ -279,14 +288,17 @@ public struct DevnetBenchmark: Sendable {
                 finality.append(Double(timing.committedAtMilliseconds) - submission.submittedAtMilliseconds)
             }
         }
-        let rounds = timings.flatMap { $0.values.compactMap { timing in timing.finalityMilliseconds.map { Double($0) } } }
+        let rounds = timings.flatMap {
+            $0.values.compactMap { timing in timing.finalityMilliseconds.map { Double($0) } }
+        }
         let node0 = timings[0].sorted { $0.key < $1.key }
         let intervals = zip(node0, node0.dropFirst()).compactMap { previous, next in
             next.key == previous.key + 1
                 ? Double(next.value.committedAtMilliseconds) - Double(previous.value.committedAtMilliseconds) : nil
         }
         let inWindow = node0.filter {
-            Double($0.value.committedAtMilliseconds) >= window.start && Double($0.value.committedAtMilliseconds) <= window.end
+            Double($0.value.committedAtMilliseconds) >= window.start
+                && Double($0.value.committedAtMilliseconds) <= window.end
         }
         let seconds = (window.end - window.start) / 1_000
         let committedInWindow = inWindow.reduce(0) { $0 + (transactionsAt[$1.key] ?? 0) }

@@ -119,7 +119,8 @@ public final class LoadGenerator: Sendable {
         let signed = lanes.enumerated().map { index, lane in
             let nonces = starts[index]
             return lane.keys.indices.map { sender in
-                Self.sign(key: lane.keys[sender], from: nonces[sender], count: perSender, chainID: chainID, to: recipient)
+                Self.sign(
+                    key: lane.keys[sender], from: nonces[sender], count: perSender, chainID: chainID, to: recipient)
             }
         }
         let ready = zip(lanes, signed).map { lane, transactions in

@@ -160,9 +160,10 @@ public final class MempoolJournal: Sendable {
         database.withLock { database in
             do {
                 try database.transaction {
-                    let sequence = try database.statement("SELECT COALESCE(MAX(seq), 0) FROM pending").row {
-                        $0.int64(0)
-                    } ?? 0
+                    let sequence =
+                        try database.statement("SELECT COALESCE(MAX(seq), 0) FROM pending").row {
+                            $0.int64(0)
+                        } ?? 0
                     for (offset, insert) in inserts.enumerated() {
                         try database.statement("INSERT OR IGNORE INTO pending (id, bytes, seq) VALUES (?, ?, ?)")
                             .bind(.blob(insert.id.bytes), .blob(insert.bytes), .integer(sequence + Int64(offset) + 1))
