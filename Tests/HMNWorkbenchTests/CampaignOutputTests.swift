@@ -94,4 +94,22 @@ struct CampaignOutputTests {
         let svg = RunChart.render(result, scenario: scenario)
         #expect(Self.isWellFormedXML(svg) && svg.contains("divergence {0,1}"))
     }
+
+    @Test("replicas that drop writes or corrupt records drive Ĉ below the threshold; the emergency fires and the chart names them")
+    func replicaFaults() throws {
+        for kind in ScenarioFaults.ReplicaFault.Kind.allCases {
+            var scenario = TestSupport.small("replicas-\(kind.rawValue)", seconds: 5)
+            scenario.faults.replicaFaults = [.init(nodes: [0, 1], kind: kind, at: .seconds(1), duration: .seconds(2))]
+            let result = try ScenarioRunner(scenario: scenario).run(policy: PolicySpec(name: "fixed"), seed: 3)
+            let inWindow = result.samples.filter { $0.timeMilliseconds > 1_500 && $0.timeMilliseconds < 3_000 }
+            #expect(inWindow.contains { $0.coherence.doubleValue < 0.7 }, "\(kind)")
+            #expect(result.summary.emergencies > 0, "\(kind)")
+            #expect(result.samples.contains { $0.emergency && $0.slashes + $0.boosts > 0 }, "\(kind)")
+            #expect(result.violations.isEmpty)
+            // Repaired after the window: Ĉ climbs back above the threshold.
+            #expect(result.samples.last.map { $0.coherence.doubleValue >= 0.7 } == true, "\(kind)")
+            let svg = RunChart.render(result, scenario: scenario)
+            #expect(Self.isWellFormedXML(svg) && svg.contains("\(kind.rawValue) replicas {0,1}"))
+        }
+    }
 }

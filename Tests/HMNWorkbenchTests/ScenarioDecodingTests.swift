@@ -4,7 +4,7 @@ import Testing
 
 @Suite("Scenario files")
 struct ScenarioDecodingTests {
-    @Test("the six shipped scenarios load and validate", arguments: TestSupport.shippedScenarios)
+    @Test("the seven shipped scenarios load and validate", arguments: TestSupport.shippedScenarios)
     func shipped(name: String) throws {
         let loaded = try TestSupport.catalog.load(named: name)
         #expect(loaded.scenario.name == name)
@@ -27,7 +27,8 @@ struct ScenarioDecodingTests {
              "faults": {"crashes": [{"node": 1, "at": "20s", "for": "10s"}],
                         "partitions": [{"isolate": [0], "at": "30s", "for": "5s", "symmetric": false}],
                         "byzantine": [{"node": 3, "behaviour": ["garbage"]}],
-                        "memoryDivergence": [{"nodes": [2], "at": "40s", "for": "10s"}]},
+                        "memoryDivergence": [{"nodes": [2], "at": "40s", "for": "10s"}],
+                        "replicaFaults": [{"nodes": [0, 1], "kind": "drop", "at": "45s", "for": "10s"}]},
              "policies": ["pid:kp=0.5", {"name": "fixed", "parameters": {"lambda": 0.8}}],
              "allowForkStudy": true, "emergencyThreshold": 0.6, "recoveryCoherence": 0.65}
             """)
@@ -40,7 +41,13 @@ struct ScenarioDecodingTests {
                 PolicySpec(name: "fixed", parameters: ["lambda": 0.8]),
             ])
         #expect(scenario.faults.partitions[0].symmetric == false)
-        #expect(scenario.faultsEndMilliseconds == 50_000)
+        #expect(scenario.faultsEndMilliseconds == 55_000)
+        #expect(scenario.faults.replicaFaults == [.init(nodes: [0, 1], kind: .drop, at: .seconds(45), duration: .seconds(10))])
+        #expect(throws: WorkbenchError.self) {
+            try TestSupport.decode(
+                #"{"name": "x", "validators": 4, "duration": "10s", "faults": {"replicaFaults": "#
+                    + #"[{"nodes": [0], "kind": "vanish", "at": "1s", "for": "1s"}]}}"#)
+        }
         #expect(scenario.recoveryLevel == 0.65)
         try scenario.validate(registry: .standard)
     }

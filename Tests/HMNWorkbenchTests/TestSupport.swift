@@ -9,7 +9,8 @@ enum TestSupport {
     static let catalog = ScenarioCatalog(directory: root.appendingPathComponent("Scenarios"))
 
     static let shippedScenarios = [
-        "steady", "crash-return", "partition-heal", "byzantine-minority", "memory-divergence", "load-spikes",
+        "steady", "crash-return", "partition-heal", "byzantine-minority", "memory-divergence", "replica-faults",
+        "load-spikes",
     ]
 
     /// A small, fast network for end-to-end tests (debug builds run about real time).

@@ -128,7 +128,9 @@ extension LoadModel.Spike: Decodable {
 }
 
 extension ScenarioFaults: Decodable {
-    enum CodingKeys: String, CodingKey, CaseIterable { case crashes, partitions, byzantine, memoryDivergence }
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case crashes, partitions, byzantine, memoryDivergence, replicaFaults
+    }
 
     public init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(CodingKeys.self)
@@ -138,6 +140,29 @@ extension ScenarioFaults: Decodable {
         partitions = try c.decodeIfPresent([Partition].self, forKey: .partitions) ?? []
         byzantine = try c.decodeIfPresent([Byzantine].self, forKey: .byzantine) ?? []
         memoryDivergence = try c.decodeIfPresent([MemoryDivergence].self, forKey: .memoryDivergence) ?? []
+        replicaFaults = try c.decodeIfPresent([ReplicaFault].self, forKey: .replicaFaults) ?? []
+    }
+}
+
+extension ScenarioFaults.ReplicaFault: Decodable {
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case nodes, kind, at
+        case duration = "for"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self)
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        nodes = try c.decode([Int].self, forKey: .nodes)
+        let name = try c.decode(String.self, forKey: .kind)
+        guard let kind = Kind(rawValue: name) else {
+            throw DecodingError.dataCorruptedError(
+                forKey: .kind, in: c,
+                debugDescription: "unknown replica fault '\(name)'; one of \(Kind.allCases.map(\.rawValue))")
+        }
+        self.kind = kind
+        at = try c.decode(VirtualDuration.self, forKey: .at)
+        duration = try c.decode(VirtualDuration.self, forKey: .duration)
     }
 }
 

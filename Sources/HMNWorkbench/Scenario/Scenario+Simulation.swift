@@ -53,6 +53,13 @@ extension Scenario {
             events.append(
                 TimelineEvent(kind: .divergence, label: "divergence {\(nodes)}", window: episode.at, episode.duration))
         }
+        for fault in faults.replicaFaults {
+            let nodes = fault.nodes.sorted().map(String.init).joined(separator: ",")
+            events.append(
+                TimelineEvent(
+                    kind: .divergence, label: "\(fault.kind.rawValue) replicas {\(nodes)}", window: fault.at,
+                    fault.duration))
+        }
         for spike in load.spikes {
             events.append(
                 TimelineEvent(

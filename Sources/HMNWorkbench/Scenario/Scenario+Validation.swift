@@ -100,11 +100,17 @@ extension Scenario {
             for node in partition.isolate { try validateNode("\(field).isolate", node, fail) }
             try validateWindow(field, partition.at, partition.duration, fail)
         }
-        for (index, episode) in faults.memoryDivergence.enumerated() {
-            let field = "faults.memoryDivergence[\(index)]"
-            guard !episode.nodes.isEmpty else { throw fail("\(field).nodes must not be empty") }
-            for node in episode.nodes { try validateNode("\(field).nodes", node, fail) }
-            try validateWindow(field, episode.at, episode.duration, fail)
+        let nodeWindows =
+            faults.memoryDivergence.enumerated().map {
+                ("faults.memoryDivergence[\($0.offset)]", $0.element.nodes, $0.element.at, $0.element.duration)
+            }
+            + faults.replicaFaults.enumerated().map {
+                ("faults.replicaFaults[\($0.offset)]", $0.element.nodes, $0.element.at, $0.element.duration)
+            }
+        for (field, nodes, at, duration) in nodeWindows {
+            guard !nodes.isEmpty else { throw fail("\(field).nodes must not be empty") }
+            for node in nodes { try validateNode("\(field).nodes", node, fail) }
+            try validateWindow(field, at, duration, fail)
         }
         var byzantineNodes = Set<Int>()
         for (index, byzantine) in faults.byzantine.enumerated() {

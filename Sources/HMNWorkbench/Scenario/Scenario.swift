@@ -56,6 +56,7 @@ public struct Scenario: Hashable, Sendable {
             faults.crashes.map { $0.at.milliseconds + $0.duration.milliseconds }
             + faults.partitions.map { $0.at.milliseconds + $0.duration.milliseconds }
             + faults.memoryDivergence.map { $0.at.milliseconds + $0.duration.milliseconds }
+            + faults.replicaFaults.map { $0.at.milliseconds + $0.duration.milliseconds }
         return ends.max() ?? 0
     }
 }
@@ -169,10 +170,38 @@ public struct ScenarioFaults: Hashable, Sendable {
         }
     }
 
+    /// The listed validators' memory replicas go bad while the last committed block's time is in
+    /// the window, and their shard digests follow what they hold (unlike ``MemoryDivergence``, which
+    /// scripts the digest): `drop` stops integrating new records, so the node disagrees only once
+    /// records were written after the fault began; `corrupt` alters the content of every record it
+    /// holds. When the window closes the node repairs from its peers and agrees again.
+    public struct ReplicaFault: Hashable, Sendable {
+        public enum Kind: String, Hashable, Sendable, Decodable, CaseIterable {
+            case drop, corrupt
+        }
+
+        public var nodes: [Int]
+        public var kind: Kind
+        public var at: VirtualDuration
+        public var duration: VirtualDuration
+
+        public init(nodes: [Int], kind: Kind, at: VirtualDuration, duration: VirtualDuration) {
+            self.nodes = nodes
+            self.kind = kind
+            self.at = at
+            self.duration = duration
+        }
+
+        public func contains(node: Int, atMilliseconds time: UInt64) -> Bool {
+            nodes.contains(node) && time >= at.milliseconds && time < at.milliseconds + duration.milliseconds
+        }
+    }
+
     public var crashes: [Crash] = []
     public var partitions: [Partition] = []
     public var byzantine: [Byzantine] = []
     public var memoryDivergence: [MemoryDivergence] = []
+    public var replicaFaults: [ReplicaFault] = []
 
     public init() {}
 }

@@ -2,7 +2,7 @@ import Foundation
 
 /// Finds scenarios: a path to a `.json` file, or the name of a file in a scenarios directory
 /// (`Scenarios/` of the repository: `steady`, `crash-return`, `partition-heal`,
-/// `byzantine-minority`, `memory-divergence`, `load-spikes`).
+/// `byzantine-minority`, `memory-divergence`, `replica-faults`, `load-spikes`).
 public struct ScenarioCatalog: Sendable {
     public let directory: URL
 

@@ -10,7 +10,8 @@ import HMNSimulator
 ///   instance per node, fed the observations a CAL engine has: recent Ĉ, participation, rounds and
 ///   the mempool), computed once per committed height so stateful policies step once per height;
 /// - during a memory-divergence window this node reports a shard digest that disagrees with the
-///   majority (its coherence contribution is 0);
+///   majority (its coherence contribution is 0); under a replica fault its digest follows what its
+///   ``WorkbenchReplica`` holds;
 /// - client load: transactions that arrived by the proposal's time (``LoadModel``) enter the
 ///   mempool and fill blocks (at most ``KVBlock/maxTransactions`` each).
 ///
@@ -21,6 +22,7 @@ public final class WorkbenchApplication: ConsensusApplication {
     let nodeIndex: Int
     let nodeKey: PublicKey
     let divergence: [ScenarioFaults.MemoryDivergence]
+    var replica: WorkbenchReplica
     let load: LoadModel
     var policy: any LambdaPolicy
     /// The λ this node puts in its next vote extensions.
@@ -35,13 +37,15 @@ public final class WorkbenchApplication: ConsensusApplication {
 
     init(
         inner: KVApplication, nodeIndex: Int, nodeKey: PublicKey, policy: any LambdaPolicy,
-        divergence: [ScenarioFaults.MemoryDivergence], load: LoadModel
+        divergence: [ScenarioFaults.MemoryDivergence], replicaFaults: [ScenarioFaults.ReplicaFault] = [],
+        load: LoadModel
     ) {
         self.inner = inner
         self.nodeIndex = nodeIndex
         self.nodeKey = nodeKey
         self.policy = policy
         self.divergence = divergence
+        self.replica = WorkbenchReplica(node: nodeIndex, faults: replicaFaults, committed: inner.state.entries)
         self.load = load
         let state = inner.state
         coherenceHistory = [state.coherence.doubleValue]
@@ -84,6 +88,9 @@ public final class WorkbenchApplication: ConsensusApplication {
             let digest = Hash256.of(parts: [Array("diverged".utf8), nodeKey.bytes])
             vote.shardDigests = [ShardDigest(shard: 0, digest: digest)]
         }
+        if let digest = replica.faultyDigest {
+            vote.shardDigests = [ShardDigest(shard: 0, digest: digest)]
+        }
         return vote
     }
 
@@ -102,6 +109,7 @@ public final class WorkbenchApplication: ConsensusApplication {
 
     public func commit() throws {
         try inner.commit()
+        replica.committed(inner.state.entries, atMilliseconds: inner.state.coherenceState.timeMilliseconds)
         if let finalizing {
             Self.append(finalizing.signedShare, to: &participationHistory)
             Self.append(finalizing.round, to: &roundsHistory)
@@ -160,6 +168,7 @@ public struct WorkbenchApplicationFactory: SimulatedApplicationFactory {
             nodeKey: context.signingKey.publicKey, reportsFaultyShardDigests: false)
         return WorkbenchApplication(
             inner: inner, nodeIndex: context.index, nodeKey: context.signingKey.publicKey,
-            policy: try registry.makePolicy(spec), divergence: scenario.faults.memoryDivergence, load: scenario.load)
+            policy: try registry.makePolicy(spec), divergence: scenario.faults.memoryDivergence,
+            replicaFaults: scenario.faults.replicaFaults, load: scenario.load)
     }
 }
