@@ -18,8 +18,6 @@ public protocol NodeApplication: ConsensusApplication {
     var nextHeightIsEmergency: Bool { get }
     /// Validators of the next height with their power and Ψ.
     func validatorStatuses() throws -> [ValidatorStatus]
-    /// The validator set of a committed or the next two heights.
-    func validatorSet(atHeight height: UInt64) throws -> [ValidatorPower]
     var mempoolSize: Int { get }
     /// Canonical bytes of up to `limit` pending transactions, oldest first (sent to a newly
     /// connected peer, which may have missed their gossip).
@@ -78,10 +76,6 @@ extension LedgerApplication: NodeApplication {
 
     public func pendingTransactionBytes(limit: Int) -> [[UInt8]] {
         mempool.transactions.prefix(max(0, limit)).map(\.canonicalBytes)
-    }
-
-    public func validatorSet(atHeight height: UInt64) throws -> [ValidatorPower] {
-        try ledger.validators(atHeight: height)
     }
 
     public func pendingCount(from sender: PublicKey) -> Int {
