@@ -119,11 +119,24 @@ extension FullNode {
 
     public func searchMemory(_ query: MemorySearchQuery) async throws(NodeError) -> MemorySearchResult {
         let lambda = (try? await driver.read { $0.lambda }) ?? .one
-        return try memory.search(query, lambda: lambda, parameters: coherenceParameters)
+        return try await memory.search(query, lambda: lambda, parameters: coherenceParameters, messenger: messenger)
     }
 
     public func memoryRecord(id: Hash256) async throws(NodeError) -> MemoryRecord? {
-        try memory.record(id: id)
+        try await memory.record(id: id, messenger: messenger)
+    }
+
+    public func memoryShards() async -> MemoryShardsStatus? {
+        guard let placement = memory.replicator.placement else { return nil }
+        let counts = (memory.replicator as? MeshGossipReplicator)?.shardRecordCounts
+        let map = placement.map
+        return MemoryShardsStatus(
+            mapVersion: map.version, replicationFactor: Int(map.replicationFactor),
+            shards: map.shards.map { shard in
+                MemoryShardsStatus.Shard(
+                    id: shard.id, replicas: map.replicas(of: shard.id), hostedHere: placement.hosted.contains(shard.id),
+                    records: counts?.hosted[shard.id] ?? 0)
+            }, handingOff: counts?.handingOff ?? 0, storeRecords: memory.store.count)
     }
 
     public func memoryProof(id: Hash256) async throws(NodeError) -> MemoryProofStatus? {

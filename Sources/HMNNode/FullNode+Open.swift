@@ -15,8 +15,8 @@ extension FullNode {
         public var nowMilliseconds: @Sendable () -> UInt64 = WallClock.nowMilliseconds
         /// Overrides the configuration's λ policy (e.g. a researcher's own type).
         public var lambdaPolicy: (any LambdaPolicy)?
-        /// How memory records reach peers (default: a ``MeshGossipReplicator`` whose members are the
-        /// genesis validators and the configured peers).
+        /// How memory records reach peers (default: a ``MeshGossipReplicator`` placing the genesis
+        /// `mesh` layout's shards on the validator set).
         public var replicator: (any MemoryReplicator)?
         /// Overrides the configuration's consensus timeouts.
         public var consensus: ConsensusConfiguration?
@@ -53,6 +53,7 @@ extension FullNode {
             let ledger = try openLedger(home: home, engine: engine, check: options.storageCheck, logger: logger)
             let floor = try signingFloor(home: home, ledgerHeight: ledger.height, logger: logger)
             let application = LedgerApplication(ledger: ledger, logger: logger)
+            let validators = try application.validatorStatuses()
             let wal = try openWAL(home: home, logger: logger)
             let driver: ConsensusDriver
             do {
@@ -74,7 +75,7 @@ extension FullNode {
                 try options.replicator
                 ?? MeshGossipReplicator(
                     store: store, signingKey: home.signingKey, chainID: home.genesis.chainID,
-                    members: Set(home.genesis.accounts.filter { $0.stake > 0 }.map(\.publicKey) + dialPeers.map(\.key)),
+                    layout: try home.genesisDocument.meshLayout(dimension: store.dimension), validators: validators,
                     clock: options.clock, nowMilliseconds: options.nowMilliseconds, metrics: options.metrics,
                     logger: logger)
             return FullNode(

@@ -74,7 +74,7 @@ public final class FullNode: Service, NodeAPI, Sendable {
         self.memory = MemoryMeshService(
             store: store, replicator: replicator,
             proofSink: proofSink ?? LedgerProofSink(driver: driver, messenger: messenger), chainID: chainID,
-            nowMilliseconds: nowMilliseconds, logger: logger)
+            nowMilliseconds: nowMilliseconds, metrics: metrics, logger: logger)
         self.driver = driver
         self.transport = transport
         self.cal = cal
@@ -187,6 +187,10 @@ public final class FullNode: Service, NodeAPI, Sendable {
             await memory.receive(record, from: inbound.peer, messenger: messenger)
         case .meshGossip(let bytes):
             await memory.replicator.receiveGossip(bytes, from: inbound.peer, messenger: messenger)
+        case .memoryRequest(let request):
+            await messenger.send(.memoryResponse(memory.answer(request)), to: inbound.peer)
+        case .memoryResponse(let response):
+            memory.requests.resolve(response, from: inbound.peer)
         }
     }
 
@@ -234,6 +238,7 @@ public final class FullNode: Service, NodeAPI, Sendable {
         for await notice in driver.commitNotices {
             state.withLock { $0.lastCommit = notice }
             await memory.replicator.lambdaChanged(notice.lambda)
+            await memory.replicator.validatorsChanged(notice.validators, messenger: messenger)
             metrics.committed(notice)
             await pruneJournal()
             metrics.memoryRecords.record(Double(memory.store.count))

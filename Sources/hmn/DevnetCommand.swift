@@ -38,6 +38,12 @@ struct DevnetCommand: AsyncParsableCommand {
     @Flag(help: "Do not submit sample transactions and memory records.")
     var noLoad = false
 
+    @Option(help: "Memory-mesh shards (default: one per validator); their centroids are drawn from the chain id.")
+    var shards: Int?
+
+    @Option(help: "Validators that replicate each shard (default 3).")
+    var replication: Int?
+
     func validate() throws {
         guard (1...32).contains(validators) else { throw ValidationError("--validators must be in 1…32") }
         guard (1024...65_000).contains(basePort) else { throw ValidationError("--base-port must be in 1024…65000") }
@@ -57,6 +63,11 @@ struct DevnetCommand: AsyncParsableCommand {
                 options: {
                     var options = Testnet.Options()
                     options.apply(profile)
+                    if shards != nil || replication != nil {
+                        options.mesh = GenesisDocument.Mesh(
+                            shards: shards ?? validators,
+                            replicationFactor: replication ?? GenesisDocument.Mesh.defaultReplicationFactor)
+                    }
                     return options
                 }())
         print(

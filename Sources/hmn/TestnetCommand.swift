@@ -35,6 +35,12 @@ struct TestnetCommand: ParsableCommand {
         @Option(help: "Base epoch in milliseconds (the block delay at λ = 1); overrides the profile's.")
         var baseEpochMilliseconds: UInt64?
 
+        @Option(help: "Memory-mesh shards (default: one per validator); their centroids are drawn from the chain id.")
+        var shards: Int?
+
+        @Option(help: "Validators that replicate each shard (default 3).")
+        var replication: Int?
+
         @Option(help: "Timing preset: standard (blocks about once a second) or low-latency (next height at once).")
         var profile: ChainProfile = .standard
 
@@ -49,6 +55,10 @@ struct TestnetCommand: ParsableCommand {
             var options = Testnet.Options()
             options.apply(profile)
             if let baseEpochMilliseconds { options.coherence.baseEpochMilliseconds = baseEpochMilliseconds }
+            if shards != nil || replication != nil {
+                options.mesh = GenesisDocument.Mesh(
+                    shards: shards ?? validators, replicationFactor: replication ?? GenesisDocument.Mesh.defaultReplicationFactor)
+            }
             let layout: Testnet.Layout
             do {
                 layout = try Testnet.initialize(

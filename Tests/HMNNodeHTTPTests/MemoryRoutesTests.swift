@@ -32,7 +32,7 @@ struct MemoryRoutesTests {
             #expect(result.hits[0].distance == 0)
             #expect(result.hits[0].record.vector == nil)
             #expect(result.hits[0].record.payload == records[0].payload)
-            #expect(result.routing == .init(mode: "direct", servedShards: [0]))
+            #expect(result.routing == .init(mode: "direct", servedShards: [0], totalShards: 1, unavailableShards: []))
 
             let filtered = try await client.post(
                 "/v1/memory/search",

@@ -41,7 +41,7 @@ struct OpenAPIDocumentTests {
         let router = NodeHTTPServer.makeRouter(node: node, metrics: PrometheusMetrics())
         let registered = Set(router.routes.map { "\($0.method.rawValue) \($0.path.description)" })
         let documented = try Self.documentedRoutes()
-        #expect(registered.count == 14)
+        #expect(registered.count == 15)
         #expect(registered.subtracting(documented).isEmpty, "undocumented: \(registered.subtracting(documented))")
         #expect(documented.subtracting(registered).isEmpty, "not served: \(documented.subtracting(registered))")
     }

@@ -150,15 +150,17 @@ struct MemoryMeshServiceTests {
         let mesh = try service()
         let messenger = RecordingMessenger()
         _ = try await mesh.put(record("x"), messenger: messenger)
-        let hit = try mesh.search(
-            MemorySearchQuery(vector: [1, 0.5, 0.25], k: 5), lambda: .one, parameters: .standard)
+        let hit = try await mesh.search(
+            MemorySearchQuery(vector: [1, 0.5, 0.25], k: 5), lambda: .one, parameters: .standard, messenger: messenger)
         #expect(hit.hits.count == 1 && hit.routing == "direct")
-        let low = try mesh.search(
+        let low = try await mesh.search(
             MemorySearchQuery(vector: [1, 0.5, 0.25], k: 5, author: SigningKey.derived(from: "nobody").publicKey),
-            lambda: FixedPoint(ratio: 1, 2), parameters: .standard)
+            lambda: FixedPoint(ratio: 1, 2), parameters: .standard, messenger: messenger)
         #expect(low.hits.isEmpty && low.routing == "fallback")
-        #expect(throws: NodeError.self) {
-            try mesh.search(MemorySearchQuery(vector: [1, 0.5, 0.25], k: 0), lambda: .one, parameters: .standard)
+        await #expect(throws: NodeError.self) {
+            try await mesh.search(
+                MemorySearchQuery(vector: [1, 0.5, 0.25], k: 0), lambda: .one, parameters: .standard,
+                messenger: messenger)
         }
     }
 }

@@ -27,12 +27,9 @@ public struct GossipConfiguration: Hashable, Sendable {
     public var iwantGraceMilliseconds: UInt64 = 30
     /// Announced-but-missing records tracked at once (a bound against IHAVE floods).
     public var maxOutstandingAnnouncements: Int = 65_536
-    /// An origin that hosts none of a record's replicas resends it after this many ticks without an IHAVE.
-    public var originRetryTicks: Int = 4
-    /// ... at most this many times (a partition can outlast it; repair does not cover a record no
-    /// replica holds, so keep it generous).
-    public var originMaxRetries: Int = 1_000
-    /// A handoff is resent after this many ticks without an ack.
+    /// A handoff (a record moved by a map change, or written on a node that does not host its shard)
+    /// is resent after this many ticks to each replica that has not acknowledged it; the sender
+    /// keeps the record until all have, however long a partition lasts.
     public var handoffRetryTicks: Int = 4
     /// Records from peers must carry their author's signature (``MemoryRecord/signed(chainID:key:)``);
     /// one without, or a new version of a record under another author, is refused and scored.

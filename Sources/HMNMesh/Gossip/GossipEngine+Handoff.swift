@@ -46,6 +46,20 @@ extension GossipEngine {
         }
     }
 
+    /// Keeps `record` (served to queries) and sends it to `targets` as a handoff, resent until each
+    /// acknowledged it; then it is dropped here. With no target (no replica other than this node),
+    /// the record stays retained until a map change gives it one.
+    mutating func handOff(_ record: MemoryRecord, shard: ShardID, to targets: Set<PublicKey>) {
+        if let held = retained[record.id], !RecordVersion(record).supersedes(RecordVersion(held)) { return }
+        retained[record.id] = record
+        pendingHandoffs[record.id] = PendingHandoff(
+            record: record, shard: shard, targets: targets, dropWhenDone: true,
+            ticksLeft: configuration.handoffRetryTicks)
+        for peer in targets.sorted() where peers[peer] != nil {
+            enqueue(record, shard: shard, to: peer, request: false, kind: .handoff)
+        }
+    }
+
     mutating func onAck(_ entries: [RecordVersion], from peer: PublicKey, _ actions: inout [GossipAction]) {
         for entry in entries {
             guard var pending = pendingHandoffs[entry.id],

@@ -94,8 +94,6 @@ extension GossipEngine {
                     for other in proximityOrdered(placement[actual] ?? []) where other != peer {
                         announce(version, shard: actual, to: other)
                     }
-                    // A non-replica origin learns that its write landed.
-                    if !(placement[actual] ?? []).contains(peer) { announce(version, shard: actual, to: peer) }
                 }
             case .stale:
                 if kind != .handoff {
@@ -117,9 +115,6 @@ extension GossipEngine {
     ) {
         var wanted: [Hash256] = []
         for entry in entries {
-            if pendingOrigins[entry.id] != nil, RecordVersion(pendingOrigins[entry.id]!.record) == entry {
-                pendingOrigins[entry.id] = nil
-            }
             guard hostedShards.contains(shard) else { continue }
             if let held = store.version(of: entry.id), !entry.supersedes(held) { continue }
             // Bounded memory under an IHAVE flood: beyond the cap, repair finds what was missed.

@@ -1,9 +1,9 @@
 import HMNPrimitives
 
 extension GossipEngine {
-    /// A local write: sign a proof when the record is critical, merge it if this node hosts its
-    /// shard, push it eagerly to the nearest replicas, and remember it until a replica confirms
-    /// when this node hosts none.
+    /// A local write: sign a proof when the record is critical; if this node hosts its shard, merge
+    /// it and push it eagerly to the nearest replicas; otherwise hand it to the shard's replicas
+    /// (``GossipEngine/retained`` until every one acknowledged it).
     mutating func onLocalWrite(_ input: MemoryRecord, nowMilliseconds: UInt64, _ actions: inout [GossipAction]) {
         var record = input
         guard validVector(record.vector), let shard = map.nearestShard(to: record.vector) else {
@@ -24,24 +24,23 @@ extension GossipEngine {
             record = record.signed(chainID: configuration.chainID, key: signingKey)
         }
         let replicas = placement[shard] ?? []
-        if replicas.contains(identity) {
-            let outcome = store.merge(record, shard: shard)
-            guard outcome == .inserted || outcome == .replaced else {
-                if outcome == .stale || outcome == .lostTie {
-                    actions.append(
-                        .rejected(
-                            from: identity,
-                            MeshError(
-                                .staleVersion, "local write of \(record.id.short) is not newer than the held version")))
-                }
-                return
-            }
-            actions.append(.integrated(record, shard: shard))
-        } else {
-            pendingOrigins[record.id] = PendingOrigin(
-                record: record, shard: shard, ticksLeft: configuration.originRetryTicks,
-                retriesLeft: configuration.originMaxRetries)
+        guard replicas.contains(identity) else {
+            // Not a replica: hand the record to every replica and keep (and serve) it until all of
+            // them acknowledged, so a write acknowledged here is never held by nobody.
+            handOff(record, shard: shard, to: Set(replicas).subtracting([identity]))
+            return
         }
+        let outcome = store.merge(record, shard: shard)
+        guard outcome == .inserted || outcome == .replaced else {
+            if outcome == .stale || outcome == .lostTie {
+                actions.append(
+                    .rejected(
+                        from: identity,
+                        MeshError(.staleVersion, "local write of \(record.id.short) is not newer than the held version")))
+            }
+            return
+        }
+        actions.append(.integrated(record, shard: shard))
         let targets = proximityOrdered(replicas).prefix(configuration.meshDegree)
         for peer in targets {
             actions.append(.send(to: peer, .push(shard: shard, records: [record], kind: .eager)))
@@ -49,25 +48,6 @@ extension GossipEngine {
         // Replicas beyond the eager fan-out learn of the record lazily.
         for peer in proximityOrdered(replicas).dropFirst(configuration.meshDegree) {
             announce(RecordVersion(record), shard: shard, to: peer)
-        }
-    }
-
-    /// Resends records whose origin hosts no replica and has heard no IHAVE for them.
-    mutating func retryOrigins(_ actions: inout [GossipAction]) {
-        for id in pendingOrigins.keys.sorted() {
-            pendingOrigins[id]!.ticksLeft -= 1
-            guard pendingOrigins[id]!.ticksLeft <= 0 else { continue }
-            let pending = pendingOrigins[id]!
-            guard pending.retriesLeft > 0 else {
-                // Every replica stayed silent: give up; the record stays wherever a push landed.
-                pendingOrigins[id] = nil
-                continue
-            }
-            pendingOrigins[id]!.ticksLeft = configuration.originRetryTicks
-            pendingOrigins[id]!.retriesLeft -= 1
-            for peer in proximityOrdered(placement[pending.shard] ?? []).prefix(configuration.meshDegree) {
-                actions.append(.send(to: peer, .push(shard: pending.shard, records: [pending.record], kind: .eager)))
-            }
         }
     }
 

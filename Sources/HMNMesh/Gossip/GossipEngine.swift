@@ -42,7 +42,6 @@ public struct GossipEngine: Sendable {
     var now: UInt64 = 0
     /// Announced ids to request once their grace period ends: (announcer, due time).
     var deferredWants: [Hash256: (peer: PublicKey, due: UInt64)] = [:]
-    var pendingOrigins: [Hash256: PendingOrigin] = [:]
     var pendingHandoffs: [Hash256: PendingHandoff] = [:]
     var tickCount = 0
     var reconcileCursor = 0
@@ -149,7 +148,6 @@ public struct GossipEngine: Sendable {
         }
         pendingAnnouncements = [:]
         requestDeferredWants(&actions)
-        retryOrigins(&actions)
         retryHandoffs(&actions)
         if configuration.reconcileEveryTicks > 0, tickCount % configuration.reconcileEveryTicks == 0 {
             startReconciliation(&actions)

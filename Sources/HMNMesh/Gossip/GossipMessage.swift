@@ -112,11 +112,12 @@ public enum GossipMessage: Hashable, Sendable, CanonicalCodable {
 /// Why records are pushed. Only eager pushes are announced onward (IHAVE); answers and handoffs
 /// are not, so repair traffic does not fan out again.
 public enum PushKind: UInt8, Hashable, Sendable, CanonicalCodable {
-    /// A new write, from its origin.
+    /// A new write, from a replica that took it.
     case eager = 0
     /// An answer to IWANT (after an announcement or during repair).
     case response = 1
-    /// A record moved by a map change; the receiver acknowledges it.
+    /// A record moved by a map change, or forwarded by a writer that does not host its shard; the
+    /// receiver acknowledges it.
     case handoff = 2
 
     public init(from decoder: inout CanonicalDecoder) throws(CodecError) {

@@ -33,14 +33,6 @@ struct OutboundRecord: Hashable, Sendable {
     }
 }
 
-/// Records an origin that hosts none of the replicas is still responsible for.
-struct PendingOrigin: Hashable, Sendable {
-    var record: MemoryRecord
-    var shard: ShardID
-    var ticksLeft: Int
-    var retriesLeft: Int
-}
-
 /// A record that must reach replicas added by a map change before this node may drop it.
 struct PendingHandoff: Hashable, Sendable {
     var record: MemoryRecord

@@ -9,12 +9,17 @@ public struct MemorySearchQuery: Hashable, Sendable {
     public var author: PublicKey?
     /// Only records whose RΦV is at least this, when set.
     public var minimumRPHV: FixedPoint?
+    /// Ask every shard instead of routing (the reference a routed answer is measured against).
+    public var allShards: Bool
 
-    public init(vector: [Float], k: Int, author: PublicKey? = nil, minimumRPHV: FixedPoint? = nil) {
+    public init(
+        vector: [Float], k: Int, author: PublicKey? = nil, minimumRPHV: FixedPoint? = nil, allShards: Bool = false
+    ) {
         self.vector = vector
         self.k = k
         self.author = author
         self.minimumRPHV = minimumRPHV
+        self.allShards = allShards
     }
 }
 
@@ -23,13 +28,23 @@ public struct MemorySearchResult: Hashable, Sendable {
     public var hits: [MemorySearchHit]
     /// Shards that served the query, in the order they were asked.
     public var servedShards: [UInt32]
-    /// "direct" (λ ≥ 0.7) or "fallback" (λ < 0.7 and quality below threshold).
+    /// "direct" (λ ≥ 0.7, or the answer was good), "fallback" (λ < 0.7 and the optimal shard's
+    /// answer was poor, so more shards were asked) or "all" (``MemorySearchQuery/allShards``).
     public var routing: String
+    /// Shards in the map when the query ran.
+    public var totalShards: Int
+    /// Shards whose replicas did not answer (the hits lack their records).
+    public var unavailableShards: [UInt32]
 
-    public init(hits: [MemorySearchHit], servedShards: [UInt32], routing: String) {
+    public init(
+        hits: [MemorySearchHit], servedShards: [UInt32], routing: String, totalShards: Int = 1,
+        unavailableShards: [UInt32] = []
+    ) {
         self.hits = hits
         self.servedShards = servedShards
         self.routing = routing
+        self.totalShards = totalShards
+        self.unavailableShards = unavailableShards
     }
 }
 

@@ -52,6 +52,8 @@ public protocol NodeAPI: Sendable {
 
     /// A memory record's proof and where it is committed on Layer 1, or nil when unknown.
     func memoryProof(id: Hash256) async throws(NodeError) -> MemoryProofStatus?
+    /// The shard map and what this node holds; nil when the node does not shard its memory.
+    func memoryShards() async -> MemoryShardsStatus?
 
     /// When this node committed the block at `height` through consensus (one of the last
     /// ``CommitTiming/retainedHeights`` since it started), or nil.
@@ -79,4 +81,5 @@ extension NodeAPI {
 
     /// Nodes that do not record commit times report none.
     public func commitTiming(height: UInt64) async -> CommitTiming? { nil }
+    public func memoryShards() async -> MemoryShardsStatus? { nil }
 }

@@ -12,7 +12,8 @@ import HMNPrimitives
 ///   "genesisTimeMilliseconds": 1767225600000,
 ///   "accounts": [{"publicKey": "<64 hex>", "balance": 1000000, "stake": 10000}],
 ///   "parameters": {"miningEpochLength": 10, "epochReward": 1000000, "minStake": 1000, ...},
-///   "coherence": {"baseEpochMilliseconds": 1000, "minEpochMilliseconds": 50}
+///   "coherence": {"baseEpochMilliseconds": 1000, "minEpochMilliseconds": 50},
+///   "mesh": {"shards": 4, "replicationFactor": 3}
 /// }
 /// ```
 /// Missing `parameters` fields take ``LedgerParameters``' defaults; missing `coherence` fields the SPEC's.
@@ -22,6 +23,8 @@ public struct GenesisDocument: Hashable, Sendable, Codable {
     public var accounts: [Account]
     public var parameters: Parameters
     public var coherence: Coherence
+    /// The memory mesh's shards and replication (``Mesh``).
+    public var mesh: Mesh
 
     public struct Account: Hashable, Sendable, Codable {
         /// Hex of the 32-byte Ed25519 public key.
@@ -86,13 +89,14 @@ public struct GenesisDocument: Hashable, Sendable, Codable {
 
     public init(
         chainID: String, genesisTimeMilliseconds: UInt64, accounts: [Account], parameters: Parameters = Parameters(),
-        coherence: Coherence = Coherence()
+        coherence: Coherence = Coherence(), mesh: Mesh = Mesh()
     ) {
         self.chainID = chainID
         self.genesisTimeMilliseconds = genesisTimeMilliseconds
         self.accounts = accounts
         self.parameters = parameters
         self.coherence = coherence
+        self.mesh = mesh
     }
 
     public init(from decoder: any Decoder) throws {
@@ -102,6 +106,7 @@ public struct GenesisDocument: Hashable, Sendable, Codable {
         accounts = try c.decode([Account].self, forKey: .accounts)
         parameters = try c.decodeIfPresent(Parameters.self, forKey: .parameters) ?? Parameters()
         coherence = try c.decodeIfPresent(Coherence.self, forKey: .coherence) ?? Coherence()
+        mesh = try c.decodeIfPresent(Mesh.self, forKey: .mesh) ?? Mesh()
     }
 
     /// The ledger genesis, validated.

@@ -26,6 +26,8 @@ public enum Testnet {
         public var genesisTimeMilliseconds: UInt64?
         public var parameters = GenesisDocument.Parameters()
         public var coherence = GenesisDocument.Coherence()
+        /// The memory mesh's layout; nil gives one shard per validator, each on 3 validators.
+        public var mesh: GenesisDocument.Mesh?
         public var timeouts = NodeConfiguration.Timeouts()
         public var lambdaPolicy = LambdaPolicyConfiguration()
         public var vectorDimension = 64
@@ -78,8 +80,10 @@ public enum Testnet {
                     publicKey: $1.publicKey.hex, balance: options.validatorBalance,
                     stake: options.stakes?[$0] ?? options.stake)
             } + [GenesisDocument.Account(publicKey: faucet.publicKey.hex, balance: options.faucetBalance, stake: 0)],
-            parameters: options.parameters, coherence: options.coherence)
+            parameters: options.parameters, coherence: options.coherence,
+            mesh: options.mesh ?? GenesisDocument.Mesh(shards: count, replicationFactor: GenesisDocument.Mesh.defaultReplicationFactor))
         _ = try document.genesis()
+        _ = try document.meshLayout(dimension: options.vectorDimension)
 
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)

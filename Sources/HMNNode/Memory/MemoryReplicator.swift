@@ -27,6 +27,26 @@ public protocol MemoryReplicator: Sendable {
     func lambdaChanged(_ lambda: FixedPoint) async
     /// Runs the replicator's timers until the task is cancelled.
     func run(messenger: any PeerMessenger) async
+    /// The validator set after a commit (it places shards, SPEC §9).
+    func validatorsChanged(_ validators: [ValidatorStatus], messenger: any PeerMessenger) async
+    /// Where shards live; nil when every node holds every record (searches stay local).
+    var placement: MemoryPlacement? { get }
+    /// The shard of a record this node holds, when the replicator places records by shard.
+    func shard(of id: Hash256) -> ShardID?
+}
+
+/// The shard map a node routes by, and the shards it hosts under it.
+public struct MemoryPlacement: Hashable, Sendable {
+    public var map: ShardMap
+    public var hosted: Set<ShardID>
+    /// This node.
+    public var node: PublicKey
+
+    public init(map: ShardMap, hosted: Set<ShardID>, node: PublicKey) {
+        self.map = map
+        self.hosted = hosted
+        self.node = node
+    }
 }
 
 extension MemoryReplicator {
@@ -37,6 +57,10 @@ extension MemoryReplicator {
     public func lambdaChanged(_ lambda: FixedPoint) async {}
     /// Replicators without timers return at once.
     public func run(messenger: any PeerMessenger) async {}
+    /// Replicators without placement ignore the validator set.
+    public func validatorsChanged(_ validators: [ValidatorStatus], messenger: any PeerMessenger) async {}
+    public var placement: MemoryPlacement? { nil }
+    public func shard(of id: Hash256) -> ShardID? { nil }
 }
 
 /// The simplest replicator: the writer pushes every record to all connected peers, which upsert it

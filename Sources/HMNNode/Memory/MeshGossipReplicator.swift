@@ -16,10 +16,12 @@ import Synchronization
 /// ``MemoryStore`` (the engine's own record set lives in memory and is seeded from the store at
 /// start, ``init(store:signingKey:chainID:members:configuration:clock:nowMilliseconds:metrics:logger:)``).
 ///
-/// Placement: one shard, replicated on every member (up to ``ShardMap/maxReplicationFactor``), so
-/// every node can answer every search from its local store. Members are the genesis validators, the
-/// configured peers and any peer that connects (the transport admits only those). Splitting vector
-/// space across nodes needs the shard map as Layer-2 state, which the node does not keep yet.
+/// Placement: the chain's ``MeshLayout`` over the validator set after the last committed block
+/// (``validatorsChanged(_:messenger:)``), so every node derives the same ``ShardMap`` at a height.
+/// The node holds only the shards it hosts; a write for another shard is handed to that shard's
+/// replicas and kept here until every one acknowledged it; after a map change, records move to
+/// their new replicas the same way. Searches and reads for other shards go to their replicas
+/// (``MemoryMeshService``).
 public final class MeshGossipReplicator: MemoryReplicator {
     let store: any MemoryStore
     let identity: PublicKey
@@ -27,6 +29,7 @@ public final class MeshGossipReplicator: MemoryReplicator {
     let nowMilliseconds: @Sendable () -> UInt64
     let logger: Logger
     let metrics: NodeMetrics
+    let layout: MeshLayout
     private let gossip: Mutex<MeshGossip>
     private let tally = Mutex(Counters())
 
@@ -41,12 +44,15 @@ public final class MeshGossipReplicator: MemoryReplicator {
     }
 
     /// - Parameters:
-    ///   - store: the node's vector store; its records seed the engine.
-    ///   - members: the nodes that replicate the memory (this node is added).
+    ///   - store: the node's vector store; its records seed the engine (those of shards this node
+    ///     does not host are handed off to their replicas).
+    ///   - layout: the chain's shards and replication factor (genesis `mesh`).
+    ///   - validators: the validator set after the last committed block (placement weights).
     ///   - configuration: the gossip engine's parameters; its chain id must be the chain's.
     public init(
-        store: any MemoryStore, signingKey: SigningKey, chainID: String, members: Set<PublicKey>,
-        configuration: GossipConfiguration? = nil, clock: any Clock<Duration> = ContinuousClock(),
+        store: any MemoryStore, signingKey: SigningKey, chainID: String, layout: MeshLayout,
+        validators: [ValidatorStatus], configuration: GossipConfiguration? = nil,
+        clock: any Clock<Duration> = ContinuousClock(),
         nowMilliseconds: @escaping @Sendable () -> UInt64 = WallClock.nowMilliseconds,
         metrics: NodeMetrics = NodeMetrics(), logger: Logger
     ) throws(NodeError) {
@@ -56,7 +62,8 @@ public final class MeshGossipReplicator: MemoryReplicator {
         self.clock = clock
         self.nowMilliseconds = nowMilliseconds
         self.logger = logger
-        let map = try Self.map(dimension: store.dimension, members: members.union([signingKey.publicKey]), base: nil)
+        self.layout = layout
+        let map = try layout.map(validators: validators, dimension: store.dimension, base: nil)
         var gossip = MeshGossip(
             configuration: configuration ?? GossipConfiguration(chainID: chainID), signingKey: signingKey, map: map,
             lambda: .one, logger: logger)
@@ -67,24 +74,31 @@ public final class MeshGossipReplicator: MemoryReplicator {
             throw NodeError(.internalError, "reading the memory store for gossip: \(error)")
         }
         self.gossip = Mutex(gossip)
-        if restored > 0 { logger.info("memory gossip restored records", metadata: ["records": "\(restored)"]) }
+        let hosted = map.shards(hostedBy: identity)
+        logger.info(
+            "memory mesh placement",
+            metadata: [
+                "shards": "\(map.shards.count)", "replication": "\(map.replicationFactor)",
+                "hosted": "\(hosted.map(String.init).joined(separator: ","))", "restored": "\(restored)",
+            ])
     }
 
-    /// One shard (centroid at the origin: every vector is nearest to it) replicated on every member.
-    static func map(dimension: Int, members: Set<PublicKey>, base: ShardMap?) throws(NodeError) -> ShardMap {
-        let factor = UInt32(min(max(members.count, 1), Int(ShardMap.maxReplicationFactor)))
-        let current = base ?? ShardMap(dimension: dimension, replicationFactor: Int(factor))
-        var changes: [ShardMapChange] = []
-        if base == nil { changes.append(.setCentroids([[Float](repeating: 0, count: dimension)])) }
-        for key in members.sorted() where current.node(key) == nil {
-            changes.append(.upsertNode(MeshNodeInfo(key: key)))
-        }
-        if factor != current.replicationFactor { changes.append(.setReplicationFactor(factor)) }
-        do {
-            return try current.applying(ShardMapProposal(baseVersion: current.version, changes: changes))
-        } catch {
-            throw NodeError(.internalError, "building the memory shard map: \(error)")
-        }
+    /// One shard replicated on every member (up to ``ShardMap/maxReplicationFactor``), members
+    /// weighted equally: every node holds every record. For tests and closed setups.
+    public convenience init(
+        store: any MemoryStore, signingKey: SigningKey, chainID: String, members: Set<PublicKey>,
+        configuration: GossipConfiguration? = nil, clock: any Clock<Duration> = ContinuousClock(),
+        nowMilliseconds: @escaping @Sendable () -> UInt64 = WallClock.nowMilliseconds,
+        metrics: NodeMetrics = NodeMetrics(), logger: Logger
+    ) throws(NodeError) {
+        let all = members.union([signingKey.publicKey])
+        try self.init(
+            store: store, signingKey: signingKey, chainID: chainID,
+            layout: MeshLayout(
+                centroids: [[Float](repeating: 0, count: store.dimension)],
+                replicationFactor: min(all.count, Int(ShardMap.maxReplicationFactor))),
+            validators: all.map { ValidatorStatus(key: $0, power: 1, psi: .one) }, configuration: configuration,
+            clock: clock, nowMilliseconds: nowMilliseconds, metrics: metrics, logger: logger)
     }
 
     /// What the replicator did so far.
@@ -96,7 +110,59 @@ public final class MeshGossipReplicator: MemoryReplicator {
     /// The engine's per-shard digests of what it holds (the values a vote extension would carry).
     public var shardDigests: [ShardDigest] { gossip.withLock { $0.engine.shardDigests() } }
 
+    /// The map, and the shards this node hosts under it.
+    public var placement: MemoryPlacement? {
+        gossip.withLock { gossip in
+            MemoryPlacement(map: gossip.engine.map, hosted: gossip.engine.shards, node: identity)
+        }
+    }
+
+    /// The shard a record held here belongs to (hosted, or kept until its handoff is acknowledged);
+    /// nil for a record the engine does not hold. Cheap: one lock and two lookups, so a search may
+    /// call it for every candidate.
+    public func shard(of id: Hash256) -> ShardID? {
+        gossip.withLock { gossip in
+            let engine = gossip.engine
+            if let shard = engine.store.shard(of: id) { return shard }
+            return engine.retained[id].flatMap { engine.map.nearestShard(to: $0.vector) }
+        }
+    }
+
+    /// Records held per hosted shard, and records kept only until their handoff is acknowledged.
+    public var shardRecordCounts: (hosted: [ShardID: Int], handingOff: Int) {
+        gossip.withLock { gossip in
+            let engine = gossip.engine
+            return (
+                Dictionary(uniqueKeysWithValues: engine.shards.map { ($0, engine.store.count(in: $0)) }),
+                engine.retained.count
+            )
+        }
+    }
+
     // MARK: MemoryReplicator
+
+    /// A new validator set (or new Ψ) may move shards: the map is rebuilt from the layout, and when
+    /// it changed the engine hands records to their new replicas.
+    public func validatorsChanged(_ validators: [ValidatorStatus], messenger: any PeerMessenger) async {
+        var outputs: [MeshGossip.Output] = []
+        do {
+            try gossip.withLock { (gossip: inout MeshGossip) throws(NodeError) in
+                let current = gossip.engine.map
+                let next = try layout.map(validators: validators, dimension: store.dimension, base: current)
+                guard next != current else { return }
+                outputs = gossip.handle(.mapChanged(next), nowMilliseconds: nowMilliseconds())
+                logger.info(
+                    "memory mesh placement changed",
+                    metadata: [
+                        "version": "\(next.version)",
+                        "hosted": "\(gossip.engine.shards.sorted().map(String.init).joined(separator: ","))",
+                    ])
+            }
+        } catch {
+            logger.error("memory mesh: could not rebuild the shard map", metadata: ["error": "\(error)"])
+        }
+        await execute(outputs, messenger: messenger)
+    }
 
     /// The service has stored `record` already, so the engine's `integrated` for it is not written
     /// again (that would cost a store read per local write to find it unchanged).
@@ -120,19 +186,8 @@ public final class MeshGossipReplicator: MemoryReplicator {
     }
 
     public func peerConnected(_ peer: PublicKey, messenger: any PeerMessenger) async {
-        var outputs: [MeshGossip.Output] = []
-        do {
-            try gossip.withLock { (gossip: inout MeshGossip) throws(NodeError) in
-                let now = nowMilliseconds()
-                if gossip.engine.map.node(peer) == nil {
-                    let members = Set(gossip.engine.map.nodes.map(\.key)).union([peer])
-                    let map = try Self.map(dimension: store.dimension, members: members, base: gossip.engine.map)
-                    outputs += gossip.handle(.mapChanged(map), nowMilliseconds: now)
-                }
-                outputs += gossip.handle(.peerJoined(peer, rttMilliseconds: 0), nowMilliseconds: now)
-            }
-        } catch {
-            logger.error("memory gossip: could not add a peer", metadata: ["peer": "\(peer.short)", "error": "\(error)"])
+        let outputs = gossip.withLock {
+            $0.handle(.peerJoined(peer, rttMilliseconds: 0), nowMilliseconds: nowMilliseconds())
         }
         await execute(outputs, messenger: messenger)
     }
@@ -197,9 +252,22 @@ public final class MeshGossipReplicator: MemoryReplicator {
                 // The engine signs a proof only for a critical record this node authored without one;
                 // the store refuses such a record before it reaches the replicator, so nothing to do.
                 break
-            case .schedule, .dropped:
+            case .dropped(let id):
+                drop(id)
+            case .schedule:
                 break
             }
+        }
+    }
+
+    /// Deletes a record this node no longer hosts, now that its replicas acknowledged it.
+    private func drop(_ id: Hash256) {
+        do {
+            _ = try store.delete(id: id)
+            metrics.memoryHandedOff.increment()
+        } catch {
+            tally.withLock { $0.storeFailures += 1 }
+            logger.error("memory gossip: could not drop a handed-off record", metadata: ["error": "\(error)"])
         }
     }
 

@@ -26,6 +26,12 @@ public struct NodeMetrics: Sendable {
     let memoryGossipIntegrated: Counter
     /// Peer gossip the engine refused (undecodable, wrong shape, bad or missing proof).
     let memoryGossipRejected: Counter
+    /// Records deleted here because every replica of their shard acknowledged them (a write for a
+    /// shard this node does not host, or a shard it stopped hosting).
+    let memoryHandedOff: Counter
+    /// Searches and reads this node sent to a shard's replica, and those no replica answered.
+    let memoryRemoteRequests: Counter
+    let memoryRemoteFailures: Counter
     /// Transactions whose signatures this node actually verified (memo misses): with the
     /// verify-once memo, about one per committed transaction.
     let signatureVerifications: Counter
@@ -58,6 +64,12 @@ public struct NodeMetrics: Sendable {
             label: "hmn_memory_gossip_records_total", dimensions: [("outcome", "integrated")], factory: factory)
         memoryGossipRejected = Counter(
             label: "hmn_memory_gossip_records_total", dimensions: [("outcome", "rejected")], factory: factory)
+        memoryHandedOff = Counter(
+            label: "hmn_memory_gossip_records_total", dimensions: [("outcome", "handed_off")], factory: factory)
+        memoryRemoteRequests = Counter(
+            label: "hmn_memory_remote_requests_total", dimensions: [("outcome", "answered")], factory: factory)
+        memoryRemoteFailures = Counter(
+            label: "hmn_memory_remote_requests_total", dimensions: [("outcome", "unanswered")], factory: factory)
         signatureVerifications = Counter(label: "hmn_signature_verifications_total", factory: factory)
         committedTransactions = Counter(label: "hmn_committed_transactions_total", factory: factory)
     }

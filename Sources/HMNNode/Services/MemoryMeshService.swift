@@ -16,11 +16,20 @@ public final class MemoryMeshService: Sendable {
     let logger: Logger
     /// Proof transactions this node submitted, by record id.
     private let submittedProofs = Mutex<[Hash256: Hash256]>([:])
+    /// Searches and reads in flight to other nodes' shards.
+    let requests: PeerRequests
+    let router: QueryRouter
+    let metrics: NodeMetrics
 
     public init(
         store: any MemoryStore, replicator: any MemoryReplicator, proofSink: any Layer1ProofSink, chainID: String,
-        nowMilliseconds: @escaping @Sendable () -> UInt64 = WallClock.nowMilliseconds, logger: Logger
+        nowMilliseconds: @escaping @Sendable () -> UInt64 = WallClock.nowMilliseconds,
+        requests: PeerRequests = PeerRequests(), router: QueryRouter = QueryRouter(), metrics: NodeMetrics = NodeMetrics(),
+        logger: Logger
     ) {
+        self.requests = requests
+        self.router = router
+        self.metrics = metrics
         self.store = store
         self.replicator = replicator
         self.proofSink = proofSink
@@ -119,21 +128,37 @@ public final class MemoryMeshService: Sendable {
         await replicator.received(record, from: peer, stored: stored, messenger: messenger)
     }
 
-    /// The `k` nearest records, filtered, with the routing report. One local store serves every
-    /// query (shard 0) until the mesh's shard map lands; the report still says which mode λ selects.
-    public func search(_ query: MemorySearchQuery, lambda: FixedPoint, parameters: CoherenceParameters)
-        throws(NodeError) -> MemorySearchResult
-    {
+    /// The `k` nearest records, filtered. Without placement (every node holds everything) the
+    /// local store answers; otherwise the query is routed by the shard map (``routedSearch``).
+    public func search(
+        _ query: MemorySearchQuery, lambda: FixedPoint, parameters: CoherenceParameters, messenger: any PeerMessenger
+    ) async throws(NodeError) -> MemorySearchResult {
+        guard let placement = replicator.placement else {
+            let hits = try localSearch(query, shards: nil)
+            let routing = RoutingMode(lambda: lambda, parameters: parameters)
+            return MemorySearchResult(
+                hits: hits, servedShards: [0], routing: routing == .direct ? "direct" : "fallback")
+        }
+        return try await routedSearch(query, lambda: lambda, placement: placement, messenger: messenger)
+    }
+
+    /// The local store's `k` nearest records passing the query's filters and, when `shards` is set,
+    /// belonging to one of them.
+    func localSearch(_ query: MemorySearchQuery, shards: Set<ShardID>?) throws(NodeError) -> [MemorySearchHit] {
         let now = nowMilliseconds()
         let store = self.store
+        let replicator = self.replicator
         let author = query.author
         let minimum = query.minimumRPHV
         let filter: ((MemoryRecord) -> Bool)? =
-            author == nil && minimum == nil
+            author == nil && minimum == nil && shards == nil
             ? nil
             : { record in
                 if let author, record.author != author { return false }
                 if let minimum, store.value(of: record, nowMilliseconds: now) < minimum { return false }
+                if let shards {
+                    guard let shard = replicator.shard(of: record.id), shards.contains(shard) else { return false }
+                }
                 return true
             }
         let hits: [MemoryHit]
@@ -142,17 +167,22 @@ public final class MemoryMeshService: Sendable {
         } catch {
             throw Self.nodeError(error)
         }
-        let routing = RoutingMode(lambda: lambda, parameters: parameters)
-        return MemorySearchResult(
-            hits: hits.compactMap { hit in
-                store.record(id: hit.id).map { MemorySearchHit(record: $0, distance: hit.distance) }
-            },
-            servedShards: [0], routing: routing == .direct ? "direct" : "fallback")
+        return hits.compactMap { hit in
+            store.record(id: hit.id).map { MemorySearchHit(record: $0, distance: hit.distance) }
+        }
     }
 
     /// Record `id` as written, or (for an id compression merged away) the indexed record it
-    /// resolves to; nil when absent. A row failing its checksum is refused, never served.
-    public func record(id: Hash256) throws(NodeError) -> MemoryRecord? {
+    /// resolves to; when this node does not hold it and shards live elsewhere, the validators are
+    /// asked. nil when nobody has it. A row failing its checksum is refused, never served.
+    public func record(id: Hash256, messenger: any PeerMessenger) async throws(NodeError) -> MemoryRecord? {
+        if let local = try localRecord(id: id) { return local }
+        guard let placement = replicator.placement else { return nil }
+        return await remoteRecord(id: id, placement: placement, messenger: messenger)
+    }
+
+    /// Record `id` from this node's store only.
+    func localRecord(id: Hash256) throws(NodeError) -> MemoryRecord? {
         do {
             if let written = try store.writtenRecord(id: id) { return written }
         } catch {

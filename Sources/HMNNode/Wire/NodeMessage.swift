@@ -14,6 +14,9 @@ import HMNPrimitives
 ///   mempool sent to a peer that connects): one frame, one decryption and one admission call on
 ///   the receiver instead of one per transaction;
 /// - `memoryRecord`: a memory record pushed for replication (idempotent upsert on receipt);
+/// - `memoryRequest` / `memoryResponse`: a search in another node's shards or a record by id, and
+///   its answer (``MemoryRequest``, ``MemoryResponse``): how a node answers for shards it does not
+///   host;
 /// - `meshGossip`: the wire bytes of one memory-mesh gossip message (HMNMesh's `GossipMessage`:
 ///   push, IHAVE/IWANT, range reconciliation, ack), decoded and checked by the receiver's
 ///   ``MeshGossipReplicator``, which penalizes the sender for bytes that do not decode.
@@ -29,6 +32,8 @@ public enum NodeMessage: Hashable, Sendable, CanonicalCodable {
     case meshGossip([UInt8])
     /// Canonical bytes of several `SignedTransaction`s, in admission order (a sender's nonces ascend).
     case transactions([[UInt8]])
+    case memoryRequest(MemoryRequest)
+    case memoryResponse(MemoryResponse)
 
     /// Default upper bound on one message: a block plus framing.
     public static let defaultMaxBytes = 8 << 20
@@ -40,7 +45,8 @@ public enum NodeMessage: Hashable, Sendable, CanonicalCodable {
     public static let maxTransactionsPerMessage = 1_024
 
     enum Tag: UInt8 {
-        case consensus = 1, transaction = 2, memoryRecord = 3, meshGossip = 4, transactions = 5
+        case consensus = 1, transaction = 2, memoryRecord = 3, meshGossip = 4, transactions = 5, memoryRequest = 6
+        case memoryResponse = 7
     }
 
     /// A short name for logs and metrics.
@@ -51,6 +57,8 @@ public enum NodeMessage: Hashable, Sendable, CanonicalCodable {
         case .memoryRecord: "memory-record"
         case .meshGossip: "mesh-gossip"
         case .transactions: "transactions"
+        case .memoryRequest: "memory-request"
+        case .memoryResponse: "memory-response"
         }
     }
 
@@ -90,6 +98,8 @@ public enum NodeMessage: Hashable, Sendable, CanonicalCodable {
             list.reserveCapacity(Int(count))
             for _ in 0..<count { list.append(try decoder.decodeBytes(maxLength: Self.maxTransactionBytes)) }
             self = .transactions(list)
+        case .memoryRequest: self = .memoryRequest(try decoder.decode())
+        case .memoryResponse: self = .memoryResponse(try decoder.decode())
         case nil: throw CodecError(.unknownTag, offset: start, "unknown node message tag \(raw)")
         }
     }
@@ -112,6 +122,12 @@ public enum NodeMessage: Hashable, Sendable, CanonicalCodable {
             encoder.encode(Tag.transactions.rawValue)
             encoder.encode(UInt32(list.count))
             for bytes in list { encoder.encodeBytes(bytes) }
+        case .memoryRequest(let request):
+            encoder.encode(Tag.memoryRequest.rawValue)
+            encoder.encode(request)
+        case .memoryResponse(let response):
+            encoder.encode(Tag.memoryResponse.rawValue)
+            encoder.encode(response)
         }
     }
 }

@@ -113,6 +113,9 @@ public struct NodeClient: Sendable {
         try await get("/v1/memory/\(id.hex)")
     }
 
+    /// The shard map the node routes by and what it holds per shard.
+    public func memoryShards() async throws(NodeClientError) -> MemoryShardsJSON { try await get("/v1/mesh/shards") }
+
     public func memoryProof(id: Hash256) async throws(NodeClientError) -> MemoryProofStatusJSON {
         try await get("/v1/memory/\(id.hex)/proof")
     }

@@ -8,6 +8,8 @@ public struct MemorySearchRequest: Codable, Hashable, Sendable {
     public var filter: Filter?
     /// Return each hit's vector too (default false: vectors are large).
     public var includeVectors: Bool?
+    /// Ask every shard instead of routing (default false): the reference for routed recall.
+    public var allShards: Bool?
 
     /// Optional restrictions on the hits.
     public struct Filter: Codable, Hashable, Sendable {
@@ -22,15 +24,18 @@ public struct MemorySearchRequest: Codable, Hashable, Sendable {
         }
     }
 
-    public init(vector: [Float], k: Int, filter: Filter? = nil, includeVectors: Bool? = nil) {
+    public init(
+        vector: [Float], k: Int, filter: Filter? = nil, includeVectors: Bool? = nil, allShards: Bool? = nil
+    ) {
         self.vector = vector
         self.k = k
         self.filter = filter
         self.includeVectors = includeVectors
+        self.allShards = allShards
     }
 
     enum CodingKeys: String, CodingKey {
-        case vector, k, filter, includeVectors
+        case vector, k, filter, includeVectors, allShards
     }
 
     public init(from decoder: any Decoder) throws {
@@ -39,6 +44,7 @@ public struct MemorySearchRequest: Codable, Hashable, Sendable {
         k = try container.decode(Int.self, forKey: .k)
         filter = try container.decodeIfPresent(Filter.self, forKey: .filter)
         includeVectors = try container.decodeIfPresent(Bool.self, forKey: .includeVectors)
+        allShards = try container.decodeIfPresent(Bool.self, forKey: .allShards)
     }
 
     /// The domain query, every field checked against the server's limits.
@@ -49,7 +55,8 @@ public struct MemorySearchRequest: Codable, Hashable, Sendable {
             author: try filter?.author.map { text throws(APIError) in
                 try WireFormat.publicKey(text, field: "filter.author")
             },
-            minimumRPHV: try filter?.minimumRPHV?.unitInterval(field: "filter.minimumRPHV"))
+            minimumRPHV: try filter?.minimumRPHV?.unitInterval(field: "filter.minimumRPHV"),
+            allShards: allShards ?? false)
     }
 }
 
@@ -68,14 +75,20 @@ public struct MemorySearchResponse: Codable, Hashable, Sendable {
         }
     }
 
-    /// `mode` is `direct` (λ ≥ 0.7) or `fallback` (related shards asked too); `servedShards` in asking order.
+    /// `mode` is `direct` (the optimal shard alone), `fallback` (λ < 0.7 and a poor answer, so the
+    /// next-nearest shards were asked too) or `all` (`allShards`); `servedShards` in asking order, out
+    /// of `totalShards`; `unavailableShards` had no replica answering.
     public struct Routing: Codable, Hashable, Sendable {
         public var mode: String
         public var servedShards: [UInt32]
+        public var totalShards: Int?
+        public var unavailableShards: [UInt32]?
 
-        public init(mode: String, servedShards: [UInt32]) {
+        public init(mode: String, servedShards: [UInt32], totalShards: Int? = nil, unavailableShards: [UInt32]? = nil) {
             self.mode = mode
             self.servedShards = servedShards
+            self.totalShards = totalShards
+            self.unavailableShards = unavailableShards
         }
     }
 
@@ -83,6 +96,8 @@ public struct MemorySearchResponse: Codable, Hashable, Sendable {
         hits = result.hits.map {
             Hit(record: MemoryRecordJSON($0.record, includeVector: includeVectors), distance: $0.distance)
         }
-        routing = Routing(mode: result.routing, servedShards: result.servedShards)
+        routing = Routing(
+            mode: result.routing, servedShards: result.servedShards, totalShards: result.totalShards,
+            unavailableShards: result.unavailableShards)
     }
 }

@@ -25,9 +25,13 @@ public enum NodeMetricNames {
     public static let peers = "hmn_peers"
     /// Gauge: memory records held by this node.
     public static let memoryRecords = "hmn_memory_records"
-    /// Counter with label `outcome` (`integrated`/`rejected`): memory records from peers written to the
-    /// store, and peer gossip refused.
+    /// Counter with label `outcome` (`integrated`/`rejected`/`handed_off`): memory records from peers
+    /// written to the store, peer gossip refused, and records deleted here once every replica of
+    /// their shard acknowledged them.
     public static let memoryGossipRecordsTotal = "hmn_memory_gossip_records_total"
+    /// Counter with label `outcome` (`answered`/`unanswered`): searches and reads sent to another
+    /// node's shards.
+    public static let memoryRemoteRequestsTotal = "hmn_memory_remote_requests_total"
     /// Counter: transactions whose Ed25519 signatures this node actually verified (each is verified
     /// once, at admission or when first seen in a block; about one per committed transaction).
     public static let signatureVerificationsTotal = "hmn_signature_verifications_total"
@@ -39,7 +43,8 @@ public enum NodeMetricNames {
     /// Every name above.
     public static let all = [
         height, round, commitLatencySeconds, lambda, coherence, psi, gossipBytesTotal, sendQueueDepth,
-        mempoolSize, peers, memoryRecords, memoryGossipRecordsTotal, signatureVerificationsTotal,
+        mempoolSize, peers, memoryRecords, memoryGossipRecordsTotal, memoryRemoteRequestsTotal,
+        signatureVerificationsTotal,
         committedTransactionsTotal, httpRequestsTotal,
     ]
 }

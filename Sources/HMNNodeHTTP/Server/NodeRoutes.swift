@@ -23,6 +23,12 @@ struct NodeRoutes<Node: NodeAPI>: Sendable {
         router.post("/v1/memory/search") { request, _ in try await searchMemory(request) }
         router.get("/v1/memory/{id}") { _, context in try await memoryRecord(context) }
         router.get("/v1/memory/{id}/proof") { _, context in try await memoryProof(context) }
+        router.get("/v1/mesh/shards") { _, _ in
+            guard let status = await node.memoryShards() else {
+                throw APIError(.notFound, "this node does not shard its memory (every node holds every record)")
+            }
+            return JSONBody.response(MemoryShardsJSON(status))
+        }
         router.get("/health") { _, _ in
             JSONBody.response(HealthJSON(status: "ok", height: await node.status().height))
         }

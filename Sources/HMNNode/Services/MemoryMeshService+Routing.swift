@@ -1,0 +1,166 @@
+import HMNMesh
+import HMNPrimitives
+
+/// Answering for shards this node does not host: routed search (SPEC §9) and reads by id, over
+/// ``MemoryRequest``/``MemoryResponse``.
+extension MemoryMeshService {
+    /// Routes `query` by the shard map: the shard whose centroid is nearest first; when λ is below
+    /// the router's direct threshold and that answer is poor, the next-nearest shards too
+    /// (``QueryRouter``). Hosted shards are searched here, the others on one of their replicas
+    /// (the next replica when one does not answer in time). With
+    /// ``MemorySearchQuery/allShards`` every shard is asked.
+    func routedSearch(
+        _ query: MemorySearchQuery, lambda: FixedPoint, placement: MemoryPlacement, messenger: any PeerMessenger
+    ) async throws(NodeError) -> MemorySearchResult {
+        let map = placement.map
+        let order = map.shardsByDistance(to: query.vector)
+        guard let first = order.first else {
+            return MemorySearchResult(hits: [], servedShards: [], routing: "direct", totalShards: 0)
+        }
+        if query.allShards {
+            let (hits, missing) = try await searchShards(order, query, placement: placement, messenger: messenger)
+            return result(hits, k: query.k, served: order, routing: "all", map: map, missing: missing)
+        }
+        var (hits, missing) = try await searchShards([first], query, placement: placement, messenger: messenger)
+        var served = [first]
+        let routed = hits.map { RoutedHit(id: $0.record.id, distance: $0.distance, shard: first) }
+        if lambda < router.policy.directLambda, router.isPoor(routed, k: query.k) {
+            let more = Array(order.dropFirst().prefix(router.policy.fallbackShards))
+            let (extra, extraMissing) = try await searchShards(more, query, placement: placement, messenger: messenger)
+            hits += extra
+            missing += extraMissing
+            served += more
+        }
+        return result(
+            hits, k: query.k, served: served, routing: served.count > 1 ? "fallback" : "direct", map: map,
+            missing: missing)
+    }
+
+    private func result(
+        _ hits: [MemorySearchHit], k: Int, served: [ShardID], routing: String, map: ShardMap, missing: [ShardID]
+    ) -> MemorySearchResult {
+        // Closest first, one hit per id (a record moving between shards may answer twice).
+        var seen: Set<Hash256> = []
+        let merged = hits.sorted {
+            $0.distance != $1.distance ? $0.distance < $1.distance : $0.record.id < $1.record.id
+        }
+        .filter { seen.insert($0.record.id).inserted }
+        return MemorySearchResult(
+            hits: Array(merged.prefix(k)), servedShards: served, routing: routing, totalShards: map.shards.count,
+            unavailableShards: missing.sorted())
+    }
+
+    /// Searches `shards`: the hosted ones in the local store (one search), each other one on a
+    /// replica, replicas asked concurrently. Returns the hits and the shards nobody answered for.
+    func searchShards(
+        _ shards: [ShardID], _ query: MemorySearchQuery, placement: MemoryPlacement, messenger: any PeerMessenger
+    ) async throws(NodeError) -> (hits: [MemorySearchHit], missing: [ShardID]) {
+        let local = Set(shards).intersection(placement.hosted)
+        var hits = local.isEmpty ? [] : try localSearch(query, shards: local)
+        let remote = shards.filter { !local.contains($0) }
+        let answers = await withTaskGroup(of: (ShardID, [MemorySearchHit]?).self) { group in
+            for shard in remote {
+                group.addTask {
+                    (shard, await self.searchOnReplica(shard, query, placement: placement, messenger: messenger))
+                }
+            }
+            var collected: [(ShardID, [MemorySearchHit]?)] = []
+            for await answer in group { collected.append(answer) }
+            return collected
+        }
+        var missing: [ShardID] = []
+        for (shard, answer) in answers {
+            if let answer { hits += answer } else { missing.append(shard) }
+        }
+        if !remote.isEmpty, missing.count == remote.count, local.isEmpty {
+            throw NodeError(
+                .unavailable,
+                "no replica of shard(s) \(missing.sorted().map(String.init).joined(separator: ", ")) answered")
+        }
+        return (hits, missing)
+    }
+
+    /// Asks `shard`'s replicas one after another (their rendezvous order) until one answers.
+    private func searchOnReplica(
+        _ shard: ShardID, _ query: MemorySearchQuery, placement: MemoryPlacement, messenger: any PeerMessenger
+    ) async -> [MemorySearchHit]? {
+        let body = MemoryRequest.Body.search(
+            shards: [shard], vector: query.vector, k: UInt32(clamping: query.k), author: query.author,
+            minimumRPHV: query.minimumRPHV)
+        for replica in placement.map.replicas(of: shard) where replica != placement.node {
+            guard let answer = await requests.ask(body, of: replica, messenger: messenger) else {
+                metrics.memoryRemoteFailures.increment()
+                logger.debug("memory search: a replica did not answer", metadata: ["shard": "\(shard)", "peer": "\(replica.short)"])
+                continue
+            }
+            metrics.memoryRemoteRequests.increment()
+            guard case .hits(let records, let distances) = answer else { continue }
+            return zip(records, distances).compactMap { record, distance in
+                authentic(record, from: replica) ? MemorySearchHit(record: record, distance: distance) : nil
+            }
+        }
+        return nil
+    }
+
+    /// Record `id` from whichever validator holds it (all asked at once; the first authentic answer).
+    func remoteRecord(id: Hash256, placement: MemoryPlacement, messenger: any PeerMessenger) async -> MemoryRecord? {
+        let peers = placement.map.nodes.map(\.key).filter { $0 != placement.node }
+        return await withTaskGroup(of: MemoryRecord?.self) { group in
+            for peer in peers {
+                group.addTask {
+                    guard case .record(let record?) = await self.requests.ask(.record(id: id), of: peer, messenger: messenger),
+                        record.id == id, self.authentic(record, from: peer)
+                    else { return nil }
+                    return record
+                }
+            }
+            for await answer in group {
+                if let answer {
+                    group.cancelAll()
+                    return answer
+                }
+            }
+            return nil
+        }
+    }
+
+    /// A record from a peer must carry its author's valid signature: a replica cannot invent one.
+    private func authentic(_ record: MemoryRecord, from peer: PublicKey) -> Bool {
+        do {
+            try record.verifySignature(chainID: chainID)
+            return true
+        } catch {
+            logger.warning(
+                "memory: a peer answered with a record its author did not sign",
+                metadata: ["peer": "\(peer.short)", "record": "\(record.id.short)"])
+            return false
+        }
+    }
+
+    /// Answers another node's question from this node's store.
+    public func answer(_ request: MemoryRequest) -> MemoryResponse {
+        let body: MemoryResponse.Body
+        switch request.body {
+        case .search(let shards, let vector, let k, let author, let minimumRPHV):
+            do {
+                let query = MemorySearchQuery(
+                    vector: vector, k: Int(k), author: author, minimumRPHV: minimumRPHV)
+                let hits = try localSearch(query, shards: Set(shards))
+                // Records exactly as written, so the asker can check their authors' signatures.
+                let written = hits.compactMap { hit in
+                    (try? store.writtenRecord(id: hit.record.id)).flatMap { $0 }.map { ($0, hit.distance) }
+                }
+                body = .hits(records: written.map(\.0), distances: written.map(\.1))
+            } catch {
+                body = .failed(error.message)
+            }
+        case .record(let id):
+            do {
+                body = .record(try store.writtenRecord(id: id))
+            } catch {
+                body = .failed("record \(id.short) failed its check here")
+            }
+        }
+        return MemoryResponse(requestID: request.requestID, body: body)
+    }
+}

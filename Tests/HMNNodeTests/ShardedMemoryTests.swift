@@ -1,0 +1,114 @@
+import HMNMesh
+import HMNNode
+import HMNPrimitives
+import Testing
+
+/// The memory mesh sharded across in-process nodes: each node stores only the shards the map gives
+/// it, and any node finds any record, by id and by search, through the shards' replicas.
+@Suite("FullNode, sharded memory", .serialized)
+struct ShardedMemoryTests {
+    static func options(shards: Int, replication: Int) -> Testnet.Options {
+        var options = LocalTestnet.fastOptions
+        options.mesh = GenesisDocument.Mesh(shards: shards, replicationFactor: replication)
+        return options
+    }
+
+    /// Vectors spread over every direction (components of both signs), so they fall in every shard.
+    static func records(_ count: Int, net: LocalTestnet) -> [MemoryRecord] {
+        var generator = SeededGenerator(seed: 99)
+        let chainID = net.homes[0].genesis.chainID
+        return (0..<count).map { number in
+            let author = net.homes[number % net.homes.count].signingKey
+            let vector = (0..<8).map { _ in Float.random(in: -1...1, using: &generator) }
+            return MemoryRecord(
+                id: Hash256.of(Array("sharded-\(number)".utf8)), vector: vector, payload: Array("r\(number)".utf8),
+                author: author.publicKey, createdAtMilliseconds: WallClock.nowMilliseconds(),
+                importance: FixedPoint(ratio: 1, 2)
+            ).signed(chainID: chainID, key: author)
+        }
+    }
+
+    @Test("4 nodes, 8 shards on 2 replicas each: every record is stored on exactly its 2 replicas and found from every node")
+    func shardedPlacementAndRouting() async throws {
+        try await LocalTestnet.withTestnet(options: Self.options(shards: 8, replication: 2)) { net in
+            try await net.waitForHeight(1)
+            let records = Self.records(40, net: net)
+            for (index, record) in records.enumerated() { _ = try await net.node(index % 4).putMemory(record) }
+
+            // Every node agrees on the map; handoffs of writes to other shards finish.
+            let maps = try await net.running.asyncMap { try #require(await $0.memoryShards()) }
+            #expect(Set(maps.map { $0.shards.map(\.replicas) }).count == 1, "nodes disagree on placement")
+            #expect(maps[0].shards.count == 8 && maps[0].shards.allSatisfy { $0.replicas.count == 2 })
+            try await LocalTestnet.eventually("every write reaches its replicas and leaves its writer", within: 60) {
+                var total = 0
+                for node in net.running {
+                    guard let shards = await node.memoryShards(), shards.handingOff == 0 else { return false }
+                    total += node.memory.store.count
+                }
+                return total == records.count * 2
+            }
+            // Each store holds exactly the records of the shards its node hosts (the shard of a record
+            // is its nearest centroid, from the genesis layout).
+            let layout = try net.homes[0].genesisDocument.meshLayout(dimension: 8)
+            let map = try layout.map(
+                validators: net.homes.map { ValidatorStatus(key: $0.signingKey.publicKey, power: 1, psi: .one) },
+                dimension: 8, base: nil)
+            for (index, node) in net.running.enumerated() {
+                let shards = try #require(await node.memoryShards())
+                let hosted = Set(shards.shards.filter(\.hostedHere).map(\.id))
+                let expected = records.filter { hosted.contains(map.nearestShard(to: $0.vector)!) }
+                #expect(node.memory.store.count == expected.count, "node \(index) holds other shards' records")
+                #expect(node.memory.store.count < records.count)
+                #expect(shards.shards.filter(\.hostedHere).map(\.records).reduce(0, +) == expected.count)
+            }
+            // Any node finds any record by id and by a routed search (every replica has it by now).
+            for node in net.running {
+                for record in records.prefix(12) {
+                    #expect(try await node.memoryRecord(id: record.id) == record)
+                    let answer = try await node.searchMemory(MemorySearchQuery(vector: record.vector, k: 1))
+                    #expect(answer.hits.first?.record.id == record.id)
+                    #expect(answer.servedShards.count == 1 && answer.totalShards == 8 && answer.unavailableShards.isEmpty)
+                }
+            }
+            let all = try await net.node(0).searchMemory(MemorySearchQuery(vector: records[3].vector, k: 40, allShards: true))
+            #expect(all.routing == "all" && all.servedShards.count == 8 && Set(all.hits.map(\.record.id)) == Set(records.map(\.id)))
+            #expect(try await net.node(1).memoryRecord(id: Hash256.of([1, 2, 3])) == nil)
+        }
+    }
+
+    @Test("a replica that is down: its shards are still served by the other replica; writes to it wait and land when it returns")
+    func replicaDown() async throws {
+        try await LocalTestnet.withTestnet(options: Self.options(shards: 8, replication: 2)) { net in
+            try await net.waitForHeight(1)
+            let records = Self.records(24, net: net)
+            await net.stop(3)
+            for (index, record) in records.enumerated() { _ = try await net.node(index % 3).putMemory(record) }
+            // Node 3's shards are served by their other replica (or the writer, until it hands off).
+            try await LocalTestnet.eventually("every record is found from node 0 while node 3 is down", within: 30) {
+                for record in records {
+                    let answer = try? await net.node(0).searchMemory(MemorySearchQuery(vector: record.vector, k: 1))
+                    guard answer?.hits.first?.record.id == record.id else { return false }
+                }
+                return true
+            }
+            try net.start(3)
+            try await LocalTestnet.eventually("node 3 gets its shards' records and writers drop theirs", within: 60) {
+                var total = 0
+                for node in net.running {
+                    guard let shards = await node.memoryShards(), shards.handingOff == 0 else { return false }
+                    total += node.memory.store.count
+                }
+                return total == records.count * 2
+            }
+            for record in records { #expect(try await net.node(3).memoryRecord(id: record.id) == record) }
+        }
+    }
+}
+
+extension Array {
+    func asyncMap<T>(_ transform: (Element) async throws -> T) async rethrows -> [T] {
+        var result: [T] = []
+        for element in self { result.append(try await transform(element)) }
+        return result
+    }
+}
