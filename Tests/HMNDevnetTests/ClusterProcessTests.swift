@@ -23,17 +23,23 @@ struct ClusterProcessTests {
     /// Ports unlikely to collide with another test run on the machine.
     static func basePort(_ slot: Int) -> Int { 21_000 + Int(getpid() % 400) * 40 + slot * 10 }
 
-    static func makeCluster(_ slot: Int) throws -> LocalCluster {
+    static func makeCluster(_ slot: Int, validators: Int = 4, options: Testnet.Options = Testnet.Options()) throws
+        -> LocalCluster
+    {
         let directory = FileManager.default.temporaryDirectory
             .appendingPathComponent("hmn-cluster-\(getpid())-\(slot)").path
         try? FileManager.default.removeItem(atPath: directory)
         return try LocalCluster.create(
-            validators: 4, directory: directory, basePort: basePort(slot), executable: executable)
+            validators: validators, directory: directory, basePort: basePort(slot), executable: executable,
+            options: options)
     }
 
     /// Runs `body` with a started cluster and always stops it (printing node logs when the body failed).
-    static func withCluster(_ slot: Int, _ body: (LocalCluster) async throws -> Void) async throws {
-        let cluster = try makeCluster(slot)
+    static func withCluster(
+        _ slot: Int, validators: Int = 4, options: Testnet.Options = Testnet.Options(),
+        _ body: (LocalCluster) async throws -> Void
+    ) async throws {
+        let cluster = try makeCluster(slot, validators: validators, options: options)
         try cluster.startAll()
         do {
             try await body(cluster)

@@ -1,0 +1,113 @@
+import Foundation
+import HMNDevnet
+import HMNMesh
+import HMNNode
+import HMNNodeHTTP
+import HMNPrimitives
+import Testing
+
+extension ClusterProcessTests {
+    /// 2,000 records into 5 `hmn start` processes whose genesis spreads 10 shards over them with 3
+    /// replicas each; a replica is killed with SIGKILL halfway and restarted afterwards.
+    @Test("2,000 records over 10 shards on 5 processes, a replica kill -9'd midway: every record is on exactly its 3 replicas and every node finds each by id and by search")
+    func shardedMemoryAcrossProcesses() async throws {
+        var options = Testnet.Options()
+        options.mesh = GenesisDocument.Mesh(shards: 10, replicationFactor: 3)
+        options.vectorDimension = 16
+        try await Self.withCluster(0, validators: 5, options: options) { cluster in
+            try await cluster.waitForHeight(1, timeout: .seconds(60))
+            let records = Self.memoryRecords(2_000, dimension: 16, cluster: cluster)
+            let victim = 2
+            var acknowledged: [MemoryRecord] = []
+            for (half, batch) in [records.prefix(1_000), records.suffix(1_000)].enumerated() {
+                if half == 1 {
+                    cluster.nodes[victim].send(SIGKILL)
+                    _ = await cluster.nodes[victim].waitForExit(timeout: .seconds(5))
+                }
+                let writers = half == 0 ? Array(0..<5) : [0, 1, 3, 4]
+                acknowledged += try await Self.put(Array(batch), writers: writers, cluster: cluster)
+            }
+            #expect(acknowledged.count == records.count)
+            try cluster.nodes[victim].start()
+
+            // Placement is the same on every node, and every record ends on exactly 3 nodes.
+            try await cluster.wait(for: "every node to hold exactly its shards", timeout: .seconds(90)) {
+                var total = 0
+                for client in cluster.clients {
+                    guard let shards = try? await client.memoryShards(), shards.handingOff == 0 else { return false }
+                    total += shards.storeRecords
+                }
+                return total == records.count * 3
+            }
+            var maps: [[[String]]] = []
+            var perShard: [UInt32: Set<Int>] = [:]
+            for client in cluster.clients {
+                let shards = try await client.memoryShards()
+                maps.append(shards.shards.map(\.replicas))
+                // Each store holds only the shards its node hosts: the hosted shards' records add up
+                // to the whole store, and no node holds everything.
+                #expect(shards.shards.filter(\.hostedHere).map(\.records).reduce(0, +) == shards.storeRecords)
+                #expect(shards.storeRecords < records.count)
+                for shard in shards.shards where shard.hostedHere { perShard[shard.id, default: []].insert(shard.records) }
+            }
+            #expect(Set(maps).count == 1, "nodes disagree on placement")
+            #expect(perShard.count == 10 && perShard.values.allSatisfy { $0.count == 1 }, "replicas of a shard disagree: \(perShard)")
+
+            // Every acknowledged record, from every node: by id exactly as written, and by search.
+            let missing = try await Self.unreachable(acknowledged, cluster: cluster)
+            #expect(missing.isEmpty, "not found: \(missing.prefix(10))")
+        }
+    }
+
+    static func memoryRecords(_ count: Int, dimension: Int, cluster: LocalCluster) -> [MemoryRecord] {
+        var generator = SeededGenerator(seed: 2_000)
+        let now = WallClock.nowMilliseconds()
+        return (0..<count).map { number in
+            MemoryRecord(
+                id: Hash256.of(Array("process-\(number)".utf8)),
+                vector: (0..<dimension).map { _ in Float.random(in: -1...1, using: &generator) },
+                payload: Array("record \(number)".utf8), author: cluster.faucet.publicKey, createdAtMilliseconds: now
+            ).signed(chainID: cluster.chainID, key: cluster.faucet)
+        }
+    }
+
+    /// Puts `records` through `writers` (round-robin, 8 in flight); returns those acknowledged.
+    static func put(_ records: [MemoryRecord], writers: [Int], cluster: LocalCluster) async throws -> [MemoryRecord] {
+        try await withThrowingTaskGroup(of: MemoryRecord.self) { group in
+            var acknowledged: [MemoryRecord] = []
+            for (index, record) in records.enumerated() {
+                if index >= 8 { acknowledged.append(try await group.next()!) }
+                let client = cluster.clients[writers[index % writers.count]]
+                group.addTask {
+                    _ = try await client.putMemory(MemoryRecordJSON(record))
+                    return record
+                }
+            }
+            for try await record in group { acknowledged.append(record) }
+            return acknowledged
+        }
+    }
+
+    /// (node, record) pairs where the node did not find the record by id or by a k = 1 search.
+    static func unreachable(_ records: [MemoryRecord], cluster: LocalCluster) async throws -> [String] {
+        let pairs = cluster.clients.indices.flatMap { node in records.map { (node, $0) } }
+        return try await withThrowingTaskGroup(of: String?.self) { group in
+            var missing: [String] = []
+            for (index, (node, record)) in pairs.enumerated() {
+                if index >= 16, let result = try await group.next(), let result { missing.append(result) }
+                let client = cluster.clients[node]
+                group.addTask {
+                    let byID = try? await client.memoryRecord(id: record.id)
+                    guard byID?.vector == record.vector, byID?.signature == record.signature?.hex else {
+                        return "node\(node) id \(record.id.short)"
+                    }
+                    let hits = try? await client.searchMemory(MemorySearchRequest(vector: record.vector, k: 1))
+                    guard hits?.hits.first?.record.id == record.id.hex else { return "node\(node) search \(record.id.short)" }
+                    return nil
+                }
+            }
+            for try await result in group { if let result { missing.append(result) } }
+            return missing
+        }
+    }
+}
