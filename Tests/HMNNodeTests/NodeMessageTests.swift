@@ -18,6 +18,18 @@ struct NodeMessageTests {
         return [
             .consensus(.vote(vote)), .consensus(.blockRequest(height: 12)), .transaction(transaction.canonicalBytes),
             .memoryRecord(record), .transactions([transaction.canonicalBytes, [1, 2, 3]]),
+            .memoryRequest(
+                MemoryRequest(
+                    requestID: 7,
+                    body: .search(
+                        shards: [0, 3], vector: [0.5, -1, 2], k: 10, author: key.publicKey,
+                        minimumRPHV: FixedPoint(ratio: 1, 2)))),
+            .memoryRequest(MemoryRequest(requestID: 8, body: .search(shards: [], vector: [1], k: 1, author: nil, minimumRPHV: nil))),
+            .memoryRequest(MemoryRequest(requestID: .max, body: .record(id: Hash256.of([4])))),
+            .memoryResponse(MemoryResponse(requestID: 7, body: .hits(records: [record], distances: [0.25]))),
+            .memoryResponse(MemoryResponse(requestID: 8, body: .record(nil))),
+            .memoryResponse(MemoryResponse(requestID: 9, body: .record(record))),
+            .memoryResponse(MemoryResponse(requestID: 10, body: .failed("store refused ✓"))),
         ]
     }
 
@@ -27,6 +39,27 @@ struct NodeMessageTests {
         #expect(try NodeMessage.decode(bytes) == message)
         // Trailing bytes are not the same message.
         #expect(throws: NodeMessageError.self) { try NodeMessage.decode(bytes + [0]) }
+    }
+
+    @Test("memory requests and answers out of range are typed errors: k 0 or above the limit, hits without distances, unknown kinds")
+    func memoryRequestLimits() {
+        for k: UInt32 in [0, MemoryRequest.maxK + 1] {
+            let bytes = NodeMessage.memoryRequest(
+                MemoryRequest(requestID: 1, body: .search(shards: [0], vector: [1], k: k, author: nil, minimumRPHV: nil))
+            ).canonicalBytes
+            #expect(throws: NodeMessageError.self) { try NodeMessage.decode(bytes) }
+        }
+        let record = MemoryRecord(id: Hash256.of([9]), vector: [1, 2, 3], author: Self.key.publicKey)
+        let uneven = NodeMessage.memoryResponse(
+            MemoryResponse(requestID: 1, body: .hits(records: [record], distances: [0.1, 0.2]))
+        ).canonicalBytes
+        #expect(throws: NodeMessageError.self) { try NodeMessage.decode(uneven) }
+        // A request tag the decoder does not know (kind 9 after the request id).
+        #expect(throws: NodeMessageError.self) { try NodeMessage.decode([6] + [UInt8](repeating: 0, count: 8) + [9]) }
+        // A failure reason longer than the limit is cut on encoding, so the answer still decodes.
+        let long = NodeMessage.memoryResponse(
+            MemoryResponse(requestID: 1, body: .failed(String(repeating: "é", count: 5_000))))
+        #expect((try? NodeMessage.decode(long.canonicalBytes)) != nil)
     }
 
     @Test("size is checked before decoding; unknown kinds and truncation are typed errors")
