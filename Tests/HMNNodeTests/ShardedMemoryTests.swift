@@ -1,3 +1,4 @@
+import HMNLedger
 import HMNMesh
 import HMNNode
 import HMNPrimitives
@@ -101,6 +102,45 @@ struct ShardedMemoryTests {
                 return total == records.count * 2
             }
             for record in records { #expect(try await net.node(3).memoryRecord(id: record.id) == record) }
+        }
+    }
+
+    @Test("a validator that unbonds everything leaves the map: its shards move to the others and it keeps nothing, yet still finds every record")
+    func validatorLeavesAndShardsMove() async throws {
+        try await LocalTestnet.withTestnet(options: Self.options(shards: 8, replication: 2)) { net in
+            try await net.waitForHeight(1)
+            let records = Self.records(40, net: net)
+            for (index, record) in records.enumerated() { _ = try await net.node(index % 4).putMemory(record) }
+            let leaver = net.homes[3].signingKey
+            let before = try #require(await net.node(3).memoryShards())
+            let hostedBefore = before.shards.filter(\.hostedHere).count
+            #expect(hostedBefore > 0, "node 3 should host a shard before it leaves")
+
+            let account = try #require(try await net.node(0).account(leaver.publicKey))
+            let unbond = SignedTransaction.make(
+                chainID: net.homes[0].genesis.chainID, key: leaver, nonce: account.nonce,
+                body: .unbond(amount: account.stake))
+            _ = try await net.node(0).submitTransaction(unbond.canonicalBytes)
+            try await LocalTestnet.eventually("node 3 hands its shards over and holds nothing", within: 60) {
+                guard let shards = await net.node(3).memoryShards() else { return false }
+                return !shards.shards.contains(where: \.hostedHere) && shards.storeRecords == 0
+                    && shards.shards.allSatisfy { !$0.replicas.contains(leaver.publicKey) }
+            }
+            try await LocalTestnet.eventually("the three validators hold every record twice", within: 60) {
+                var total = 0
+                for index in 0..<3 {
+                    guard let shards = await net.node(index).memoryShards(), shards.handingOff == 0 else { return false }
+                    total += shards.storeRecords
+                }
+                return total == records.count * 2
+            }
+            for node in net.running {
+                for record in records {
+                    #expect(try await node.memoryRecord(id: record.id) == record)
+                    let answer = try await node.searchMemory(MemorySearchQuery(vector: record.vector, k: 1))
+                    #expect(answer.hits.first?.record.id == record.id)
+                }
+            }
         }
     }
 }
