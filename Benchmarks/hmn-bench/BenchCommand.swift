@@ -10,7 +10,7 @@ struct BenchCommand: AsyncParsableCommand {
         subcommands: [
             LedgerBenchmark.self, VectorsCommand.self, VectorCrashWorkerCommand.self, TransportBench.self,
             ConsensusBench.self, MeshBench.self, MeshIndexBench.self, NodeBench.self, FinalityBench.self,
-            MilvusBench.self,
+            MilvusBench.self, ShardedMemoryBench.self,
         ]
     )
 }

@@ -9,13 +9,14 @@ import HMNPrimitives
 /// Phases, each on a fresh testnet in ``Configuration/directory``:
 /// 1. **steady** — open-loop transfers at ``Configuration/steadyRate`` per second from funded senders;
 /// 2. **saturation** — every sender submits as fast as the nodes accept (429 → back off, retry);
-/// 3. **memory** — records put on one node at a time until every node counts them;
+/// 3. **memory** — records put on one node at a time until every replica of their shard holds them
+///    (``ReplicationProbe``);
 /// 4. **emergency** — a testnet with stakes 3:3:3:4; the heaviest validator is killed, so C(h) =
 ///    9/13 ≈ 0.69 and Ĉ falls below 0.7 within a few blocks; the next block must be an emergency block.
 ///
 /// Commit times come from each node's own record (`localCommit` of `GET /v1/blocks/{h}`), on the
 /// same machine clock as the client's submission time, so no figure depends on a polling interval
-/// except the memory phase's (5 ms).
+/// except the memory phase's (1 ms).
 public struct DevnetBenchmark: Sendable {
     public struct Configuration: Sendable {
         /// The `hmn` executable the node processes run.
@@ -315,39 +316,12 @@ public struct DevnetBenchmark: Sendable {
     // MARK: Memory
 
     private func memoryPhase(_ cluster: LocalCluster) async -> MemoryPhaseReport {
-        let load = DevnetLoad(cluster: cluster, seed: configuration.seed &+ 7)
+        var generator = SeededGenerator(seed: configuration.seed &+ 7)
         let dimension = cluster.configurations[0].vectorDimension
-        var toAll: [Double] = []
-        var perReplica: [Double] = []
-        var missing = 0
-        for write in 0..<configuration.memoryWrites {
-            let writer = write % cluster.count
-            let before = await cluster.statuses().map { $0?.memoryRecords ?? 0 }
-            let start = Self.nowMilliseconds()
-            guard (try? await load.putMemory(dimension: dimension, via: writer, note: "bench \(write)")) != nil else {
-                missing += 1
-                continue
-            }
-            var arrived: [Int: Double] = [writer: Self.nowMilliseconds()]
-            let deadline = start + 10_000
-            while arrived.count < cluster.count, Self.nowMilliseconds() < deadline {
-                let statuses = await cluster.statuses()
-                let now = Self.nowMilliseconds()
-                for (index, status) in statuses.enumerated() where arrived[index] == nil {
-                    if let count = status?.memoryRecords, count > before[index] { arrived[index] = now }
-                }
-                try? await Task.sleep(for: .milliseconds(5))
-            }
-            if arrived.count < cluster.count {
-                missing += 1
-                continue
-            }
-            toAll.append(arrived.values.max()! - start)
-            perReplica += arrived.filter { $0.key != writer }.map { $0.value - start }
+        let vectors = (0..<configuration.memoryWrites).map { _ in
+            (0..<dimension).map { _ in Float.random(in: -1...1, using: &generator) }
         }
-        return MemoryPhaseReport(
-            writes: configuration.memoryWrites, toAll: LatencySummary(toAll), perReplica: LatencySummary(perReplica),
-            notReplicated: missing)
+        return await ReplicationProbe(cluster: cluster).measure(vectors: vectors, seed: configuration.seed &+ 8)
     }
 
     // MARK: Emergency

@@ -59,11 +59,11 @@ public struct TransactionPhaseReport: Codable, Hashable, Sendable {
 /// Memory records put on one node, until every node holds them.
 public struct MemoryPhaseReport: Codable, Hashable, Sendable {
     public var writes: Int
-    /// Put request sent → the last node counts the record (status polled every 5 ms).
+    /// Put request sent → the last replica of the record's shard holds it (polled every 1 ms).
     public var toAll: LatencySummary
-    /// Put request sent → each other node counts the record.
+    /// Put request sent → each replica other than the writer holds the record.
     public var perReplica: LatencySummary
-    /// Writes some node had not received after 10 s.
+    /// Writes some replica had not received after 10 s.
     public var notReplicated: Int
 }
 

@@ -66,11 +66,19 @@ public struct MemoryPutResult: Hashable, Sendable {
     public var proofSubmitted: Bool
     /// Id of the Layer-1 transaction carrying the proof, when one was submitted.
     public var proofTransactionID: Hash256?
+    /// The shard the record belongs to and its replicas (best first), when the node shards its memory.
+    public var shard: UInt32?
+    public var replicas: [PublicKey]
 
-    public init(id: Hash256, proofSubmitted: Bool, proofTransactionID: Hash256?) {
+    public init(
+        id: Hash256, proofSubmitted: Bool, proofTransactionID: Hash256?, shard: UInt32? = nil,
+        replicas: [PublicKey] = []
+    ) {
         self.id = id
         self.proofSubmitted = proofSubmitted
         self.proofTransactionID = proofTransactionID
+        self.shard = shard
+        self.replicas = replicas
     }
 }
 

@@ -57,13 +57,17 @@ public final class MemoryMeshService: Sendable {
             throw Self.nodeError(error)
         }
         await replicator.replicate(record, messenger: messenger)
-        guard let transactionID else {
-            return MemoryPutResult(id: record.id, proofSubmitted: false, proofTransactionID: nil)
+        let map = replicator.placement?.map
+        let shard = map?.nearestShard(to: record.vector)
+        let replicas = shard.flatMap { map?.replicas(of: $0) } ?? []
+        if let transactionID {
+            submittedProofs.withLock { $0[record.id] = transactionID }
+            logger.info(
+                "memory proof submitted", metadata: ["record": "\(record.id.short)", "tx": "\(transactionID.short)"])
         }
-        submittedProofs.withLock { $0[record.id] = transactionID }
-        logger.info(
-            "memory proof submitted", metadata: ["record": "\(record.id.short)", "tx": "\(transactionID.short)"])
-        return MemoryPutResult(id: record.id, proofSubmitted: true, proofTransactionID: transactionID)
+        return MemoryPutResult(
+            id: record.id, proofSubmitted: transactionID != nil, proofTransactionID: transactionID, shard: shard,
+            replicas: replicas)
     }
 
     /// The checks that need no write: the record's own checks, then version order.

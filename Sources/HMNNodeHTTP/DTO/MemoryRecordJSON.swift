@@ -117,11 +117,20 @@ public struct MemoryPutResponse: Codable, Hashable, Sendable {
     /// Whether the record was critical and its proof went to Layer 1.
     public var proofSubmitted: Bool
     public var proofTransactionId: String?
+    /// The shard the record belongs to and its replicas (hex keys, best first); absent from a node
+    /// that does not shard its memory.
+    public var shard: UInt32?
+    public var replicas: [String]?
 
-    public init(id: String, contentHash: String, proofSubmitted: Bool, proofTransactionId: String?) {
+    public init(
+        id: String, contentHash: String, proofSubmitted: Bool, proofTransactionId: String?, shard: UInt32? = nil,
+        replicas: [String]? = nil
+    ) {
         self.id = id
         self.contentHash = contentHash
         self.proofSubmitted = proofSubmitted
         self.proofTransactionId = proofTransactionId
+        self.shard = shard
+        self.replicas = replicas
     }
 }

@@ -117,7 +117,8 @@ struct NodeRoutes<Node: NodeAPI>: Sendable {
         let result = try await calling { () async throws(NodeError) in try await node.putMemory(record) }
         let answer = MemoryPutResponse(
             id: result.id.hex, contentHash: record.contentHash.hex, proofSubmitted: result.proofSubmitted,
-            proofTransactionId: result.proofTransactionID?.hex)
+            proofTransactionId: result.proofTransactionID?.hex, shard: result.shard,
+            replicas: result.shard == nil ? nil : result.replicas.map(\.hex))
         return JSONBody.response(answer, status: .created)
     }
 
