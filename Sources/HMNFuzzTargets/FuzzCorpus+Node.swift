@@ -17,6 +17,16 @@ extension FuzzCorpus {
             .consensus(.blockRequest(height: 7)), .transaction(transactions[0].canonicalBytes),
             .memoryRecord(records[1]), .meshGossip(gossipMessages[0]),
             .transactions(transactions.prefix(2).map(\.canonicalBytes)),
+            .memoryRequest(
+                MemoryRequest(
+                    requestID: 1,
+                    body: .search(
+                        shards: [0, 1], vector: [1, 0, 0, 0], k: 10, author: alice.publicKey,
+                        minimumRPHV: FixedPoint(ratio: 1, 2)))),
+            .memoryRequest(MemoryRequest(requestID: 2, body: .record(id: records[0].id))),
+            .memoryResponse(MemoryResponse(requestID: 1, body: .hits(records: [records[1]], distances: [0.125]))),
+            .memoryResponse(MemoryResponse(requestID: 2, body: .record(records[0]))),
+            .memoryResponse(MemoryResponse(requestID: 3, body: .failed("no"))),
         ].map(\.canonicalBytes)
     }
 

@@ -65,9 +65,14 @@ public struct ShardMap: Hashable, Sendable, CanonicalCodable {
 
     /// All shard ids, nearest centroid first (the routing order of SPEC §9).
     public func shardsByDistance(to vector: [Float]) -> [ShardID] {
-        shards.map { (Self.squaredDistance(vector, $0.centroid), $0.id) }
-            .sorted { $0.0 != $1.0 ? $0.0 < $1.0 : $0.1 < $1.1 }
-            .map(\.1)
+        centroidDistances(to: vector).map(\.shard)
+    }
+
+    /// Every shard with the squared L2 distance from `vector` to its centroid, nearest first (ties
+    /// to the lower id).
+    public func centroidDistances(to vector: [Float]) -> [(shard: ShardID, distance: Float)] {
+        shards.map { (shard: $0.id, distance: Self.squaredDistance(vector, $0.centroid)) }
+            .sorted { $0.distance != $1.distance ? $0.distance < $1.distance : $0.shard < $1.shard }
     }
 
     /// Squared L2 in a fixed summation order, so every node computes the same nearest shard.

@@ -4,36 +4,37 @@ import HMNPrimitives
 /// Answering for shards this node does not host: routed search (SPEC §9) and reads by id, over
 /// ``MemoryRequest``/``MemoryResponse``.
 extension MemoryMeshService {
-    /// Routes `query` by the shard map: the shard whose centroid is nearest first; when λ is below
-    /// the router's direct threshold and that answer is poor, the next-nearest shards too
-    /// (``QueryRouter``). Hosted shards are searched here, the others on one of their replicas
+    /// Routes `query` by the shard map: the optimal shards first (the nearest centroid's, and any
+    /// near tie, ``QueryRouter/plan(_:map:)``); when λ is below the router's direct threshold and that
+    /// answer is poor, the next-nearest shards too (``QueryRouter``). Hosted shards are searched here, the others on one of their replicas
     /// (the next replica when one does not answer in time). With
     /// ``MemorySearchQuery/allShards`` every shard is asked.
     func routedSearch(
         _ query: MemorySearchQuery, lambda: FixedPoint, placement: MemoryPlacement, messenger: any PeerMessenger
     ) async throws(NodeError) -> MemorySearchResult {
         let map = placement.map
-        let order = map.shardsByDistance(to: query.vector)
-        guard let first = order.first else {
+        let (optimal, rest) = router.plan(query.vector, map: map)
+        guard !optimal.isEmpty else {
             return MemorySearchResult(hits: [], servedShards: [], routing: "direct", totalShards: 0)
         }
         if query.allShards {
-            let (hits, missing) = try await searchShards(order, query, placement: placement, messenger: messenger)
-            return result(hits, k: query.k, served: order, routing: "all", map: map, missing: missing)
+            let every = optimal + rest
+            let (hits, missing) = try await searchShards(every, query, placement: placement, messenger: messenger)
+            return result(hits, k: query.k, served: every, routing: "all", map: map, missing: missing)
         }
-        var (hits, missing) = try await searchShards([first], query, placement: placement, messenger: messenger)
-        var served = [first]
-        let routed = hits.map { RoutedHit(id: $0.record.id, distance: $0.distance, shard: first) }
-        if lambda < router.policy.directLambda, router.isPoor(routed, k: query.k) {
-            let more = Array(order.dropFirst().prefix(router.policy.fallbackShards))
+        var (hits, missing) = try await searchShards(optimal, query, placement: placement, messenger: messenger)
+        var served = optimal
+        let routed = hits.map { RoutedHit(id: $0.record.id, distance: $0.distance, shard: optimal[0]) }
+        if lambda < router.policy.directLambda, router.isPoor(router.merge(routed), k: query.k) {
+            let more = Array(rest.prefix(router.policy.fallbackShards))
             let (extra, extraMissing) = try await searchShards(more, query, placement: placement, messenger: messenger)
             hits += extra
             missing += extraMissing
             served += more
         }
         return result(
-            hits, k: query.k, served: served, routing: served.count > 1 ? "fallback" : "direct", map: map,
-            missing: missing)
+            hits, k: query.k, served: served, routing: served.count > optimal.count ? "fallback" : "direct",
+            map: map, missing: missing)
     }
 
     private func result(

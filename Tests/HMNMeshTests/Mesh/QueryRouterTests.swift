@@ -83,4 +83,26 @@ struct QueryRouterTests {
         #expect(result.servedBy == [0])
         #expect(result.hits.count == 5)
     }
+
+    @Test("a query about as near two centroids has two optimal shards; a clear one has one; tieFactor 1 turns ties off")
+    func nearTies() {
+        let map = MeshTestSupport.map(
+            centroids: [[1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 1, 0]], nodes: (0..<3).map { MeshTestSupport.key($0).publicKey })
+        let router = QueryRouter()
+        // Squared distances 0.5 and 0.52 (ratio 1.04 ≤ 1.1): shards 0 and 1 are both optimal.
+        #expect(router.plan([0.5, 0.49, 0, 0], map: map).optimal == [0, 1])
+        #expect(router.plan([0.5, 0.49, 0, 0], map: map).rest == [2])
+        // Clearly nearer shard 0.
+        #expect(router.plan([0.9, 0.1, 0, 0], map: map).optimal == [0])
+        var strict = RoutingPolicy()
+        strict.tieFactor = 1
+        #expect(QueryRouter(policy: strict).plan([0.5, 0.49, 0, 0], map: map).optimal == [0])
+        // Direct routing asks exactly the optimal shards, at any λ when the answer is good.
+        var asked: [ShardID] = []
+        let result = router.route([0.5, 0.49, 0, 0], k: 1, lambda: .one, map: map) { shard in
+            asked.append(shard)
+            return [RoutedHit(id: Hash256.of([UInt8(shard)]), distance: 0.01 * Float(shard), shard: shard)]
+        }
+        #expect(asked == [0, 1] && result.servedBy == [0, 1] && !result.usedFallback)
+    }
 }
