@@ -12,9 +12,9 @@ extension GossipEngine {
         var merged = 0
         for record in records where validVector(record.vector) {
             guard let shard = map.nearestShard(to: record.vector), hostedShards.contains(shard) else { continue }
-            switch store.merge(record, shard: shard) {
+            switch integrate(record, shard: shard) {
             case .inserted, .replaced: merged += 1
-            case .duplicate, .stale, .lostTie: break
+            case .duplicate, .stale, .lostTie, nil: break
             }
         }
         return merged

@@ -24,8 +24,8 @@ extension GossipEngine {
             record = record.signed(chainID: configuration.chainID, key: signingKey)
         }
         let replicas = placement[shard] ?? []
-        if replicas.contains(identity) {
-            let outcome = store.merge(record, shard: shard)
+        // A replica that drops writes (a test fault) still pushes them to the others.
+        if replicas.contains(identity), let outcome = integrate(record, shard: shard) {
             guard outcome == .inserted || outcome == .replaced else {
                 if outcome == .stale || outcome == .lostTie {
                     actions.append(
@@ -37,7 +37,7 @@ extension GossipEngine {
                 return
             }
             actions.append(.integrated(record, shard: shard))
-        } else {
+        } else if !replicas.contains(identity) {
             pendingOrigins[record.id] = PendingOrigin(
                 record: record, shard: shard, ticksLeft: configuration.originRetryTicks,
                 retriesLeft: configuration.originMaxRetries)

@@ -30,6 +30,9 @@ public struct MeshRecordStore: Hashable, Sendable {
     private(set) var shardOfRecord: [Hash256: ShardID] = [:]
     /// Range sums per shard, kept in step with `shards` (see ``PrefixIndex``).
     private(set) var indexes: [ShardID: PrefixIndex] = [:]
+    /// Settled digests already computed (see ``settledDigest(of:cutoffMilliseconds:)``); a change to a
+    /// shard drops its entries.
+    var settledDigests = SettledDigestCache()
 
     public init() {}
 
@@ -70,6 +73,7 @@ public struct MeshRecordStore: Hashable, Sendable {
             unindex(record.id, itemHash: held.itemHash, shard: heldShard)
             outcome = .replaced
         }
+        settledDigests.invalidate(shard)
         let itemHash = Self.itemHash(incoming)
         shards[shard, default: [:]][record.id] = Entry(record: record, version: incoming, itemHash: itemHash)
         shardOfRecord[record.id] = shard
@@ -89,6 +93,7 @@ public struct MeshRecordStore: Hashable, Sendable {
     /// Takes `id` out of `shard`'s index; a shard left empty is dropped from both maps, so equal
     /// record sets give equal stores.
     private mutating func unindex(_ id: Hash256, itemHash: UInt64, shard: ShardID) {
+        settledDigests.invalidate(shard)
         indexes[shard]?.remove(id, itemHash: itemHash)
         if indexes[shard]?.levels[0].isEmpty == true { indexes[shard] = nil }
         if shards[shard]?.isEmpty == true { shards[shard] = nil }
@@ -100,6 +105,7 @@ public struct MeshRecordStore: Hashable, Sendable {
         }
         shards[shard, default: [:]][id] = entry
         shardOfRecord[id] = shard
+        settledDigests.invalidate(shard)
         unindex(id, itemHash: entry.itemHash, shard: from)
         indexes[shard, default: PrefixIndex()].add(id, itemHash: entry.itemHash)
     }
