@@ -80,6 +80,7 @@ public enum Testnet {
             } + [GenesisDocument.Account(publicKey: faucet.publicKey.hex, balance: options.faucetBalance, stake: 0)],
             parameters: options.parameters, coherence: options.coherence)
         _ = try document.genesis()
+        _ = try document.meshDigestSettleMilliseconds()
 
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)

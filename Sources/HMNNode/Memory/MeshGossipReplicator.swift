@@ -96,6 +96,13 @@ public final class MeshGossipReplicator: MemoryReplicator {
     /// The engine's per-shard digests of what it holds (the values a vote extension would carry).
     public var shardDigests: [ShardDigest] { gossip.withLock { $0.engine.shardDigests() } }
 
+    /// The engine's per-shard digests of the records settled by `cutoffMilliseconds`, one per hosted
+    /// shard (``GossipEngine/settledShardDigests(cutoffMilliseconds:)``): what this node's precommits
+    /// carry (``ShardDigestSource``).
+    public func settledShardDigests(cutoffMilliseconds: UInt64) -> [ShardDigest] {
+        gossip.withLock { $0.settledShardDigests(cutoffMilliseconds: cutoffMilliseconds) }
+    }
+
     // MARK: MemoryReplicator
 
     /// The service has stored `record` already, so the engine's `integrated` for it is not written
