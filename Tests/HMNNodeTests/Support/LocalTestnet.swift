@@ -53,7 +53,9 @@ final class LocalTestnet: @unchecked Sendable {
                 NodeConfiguration.self, from: Data(contentsOf: URL(fileURLWithPath: path)))
             let original = configuration
             configure(index, &configuration)
-            if configuration != original { try JSONEncoder().encode(configuration).write(to: URL(fileURLWithPath: path)) }
+            if configuration != original {
+                try JSONEncoder().encode(configuration).write(to: URL(fileURLWithPath: path))
+            }
         }
         homes = try layout.homes.map { try NodeHome.load($0) }
         for home in homes {
