@@ -15,8 +15,10 @@ extension MeshRecordStore {
     /// had time to arrive. A shard with no settled record still has a digest (of the empty list),
     /// so a replica that lost everything disagrees with those that did not.
     ///
-    /// Cached per (shard, cutoff) until the shard changes, because every precommit asks again
-    /// and a cutoff is asked for in every round of a height. `mutating` only to fill the cache.
+    /// Cached per (shard, cutoff), because a cutoff is asked for in every round of a height. A change
+    /// to a record updated at time t drops the shard's digests for cutoffs ≥ t only: a fresh write
+    /// (t ≈ now, later than every cutoff in use) leaves them valid, so steady writes do not defeat
+    /// the cache. `mutating` only to fill the cache.
     public mutating func settledDigest(of shard: ShardID, cutoffMilliseconds: UInt64) -> Hash256 {
         if let cached = settledDigests.lookup(shard, cutoffMilliseconds: cutoffMilliseconds) { return cached }
         let digest = computeSettledDigest(of: shard, cutoffMilliseconds: cutoffMilliseconds)
@@ -34,12 +36,13 @@ extension MeshRecordStore {
             keyed.append((entry.version.id.prefix64, entry.version))
         }
         keyed.sort { $0.prefix != $1.prefix ? $0.prefix < $1.prefix : $0.version.id < $1.version.id }
-        let settled = keyed.map(\.version)
-        var encoder = CanonicalEncoder(capacity: 64 + settled.count * 72)
+        var encoder = CanonicalEncoder(capacity: 64 + keyed.count * 72)
         encoder.encode(Self.settledDigestTag)
         encoder.encode(shard)
         encoder.encode(cutoffMilliseconds)
-        encoder.encode(settled)
+        // As `encode([RecordVersion])` would: a UInt32 count, then each version.
+        encoder.encode(UInt32(keyed.count))
+        for item in keyed { encoder.encode(item.version) }
         return Hash256.of(encoder.bytes)
     }
 }
@@ -76,9 +79,12 @@ struct SettledDigestCache: Hashable, Sendable {
         entries[shard] = list
     }
 
-    /// Forgets `shard`'s digests (its records changed).
-    mutating func invalidate(_ shard: ShardID) {
-        if entries[shard] != nil { entries[shard] = nil }
+    /// Forgets `shard`'s digests for the cutoffs at or after `updatedAtMilliseconds`: a record
+    /// updated then changed, which only those cutoffs count.
+    mutating func invalidate(_ shard: ShardID, settledFrom updatedAtMilliseconds: UInt64) {
+        guard let list = entries[shard] else { return }
+        let kept = list.filter { $0.cutoffMilliseconds < updatedAtMilliseconds }
+        if kept.count != list.count { entries[shard] = kept.isEmpty ? nil : kept }
     }
 
     static func == (lhs: Self, rhs: Self) -> Bool { true }

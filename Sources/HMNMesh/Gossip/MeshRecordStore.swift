@@ -71,9 +71,10 @@ public struct MeshRecordStore: Hashable, Sendable {
             }
             shards[heldShard]?[record.id] = nil
             unindex(record.id, itemHash: held.itemHash, shard: heldShard)
+            settledDigests.invalidate(heldShard, settledFrom: held.record.updatedAtMilliseconds)
             outcome = .replaced
         }
-        settledDigests.invalidate(shard)
+        settledDigests.invalidate(shard, settledFrom: record.updatedAtMilliseconds)
         let itemHash = Self.itemHash(incoming)
         shards[shard, default: [:]][record.id] = Entry(record: record, version: incoming, itemHash: itemHash)
         shardOfRecord[record.id] = shard
@@ -87,13 +88,13 @@ public struct MeshRecordStore: Hashable, Sendable {
         guard let shard = shardOfRecord.removeValue(forKey: id), let entry = shards[shard]?.removeValue(forKey: id)
         else { return nil }
         unindex(id, itemHash: entry.itemHash, shard: shard)
+        settledDigests.invalidate(shard, settledFrom: entry.record.updatedAtMilliseconds)
         return entry.record
     }
 
     /// Takes `id` out of `shard`'s index; a shard left empty is dropped from both maps, so equal
     /// record sets give equal stores.
     private mutating func unindex(_ id: Hash256, itemHash: UInt64, shard: ShardID) {
-        settledDigests.invalidate(shard)
         indexes[shard]?.remove(id, itemHash: itemHash)
         if indexes[shard]?.levels[0].isEmpty == true { indexes[shard] = nil }
         if shards[shard]?.isEmpty == true { shards[shard] = nil }
@@ -105,7 +106,8 @@ public struct MeshRecordStore: Hashable, Sendable {
         }
         shards[shard, default: [:]][id] = entry
         shardOfRecord[id] = shard
-        settledDigests.invalidate(shard)
+        settledDigests.invalidate(shard, settledFrom: entry.record.updatedAtMilliseconds)
+        settledDigests.invalidate(from, settledFrom: entry.record.updatedAtMilliseconds)
         unindex(id, itemHash: entry.itemHash, shard: from)
         indexes[shard, default: PrefixIndex()].add(id, itemHash: entry.itemHash)
     }

@@ -102,6 +102,26 @@ struct MeshRecordStoreSettledDigestTests {
         }
     }
 
+    @Test("A write newer than a cached cutoff keeps that digest (it is not settled there); older cutoffs stay exact")
+    func freshWriteKeepsCache() {
+        var store = Self.store((0..<10).map { Self.record($0, updatedAt: 1_000) })
+        let before = store.settledDigest(of: 0, cutoffMilliseconds: 2_000)
+        let earlier = store.settledDigest(of: 0, cutoffMilliseconds: 900)
+        store.merge(Self.record(50, updatedAt: 3_000), shard: 0)
+        #expect(store.settledDigest(of: 0, cutoffMilliseconds: 2_000) == before)
+        #expect(store.computeSettledDigest(of: 0, cutoffMilliseconds: 2_000) == before)
+        // A record updated at 1,500 changes the 2,000 cutoff but not the 900 one.
+        store.merge(Self.record(51, updatedAt: 1_500), shard: 0)
+        #expect(store.settledDigest(of: 0, cutoffMilliseconds: 2_000) != before)
+        #expect(store.settledDigest(of: 0, cutoffMilliseconds: 900) == earlier)
+        #expect(store.computeSettledDigest(of: 0, cutoffMilliseconds: 900) == earlier)
+        // A new version updated later replaces a settled one: the old cutoff loses the old version.
+        store.merge(Self.record(3, version: 2, updatedAt: 5_000), shard: 0)
+        let withoutOld = store.settledDigest(of: 0, cutoffMilliseconds: 2_000)
+        #expect(withoutOld == store.computeSettledDigest(of: 0, cutoffMilliseconds: 2_000))
+        #expect(store.settledDigest(of: 0, cutoffMilliseconds: 900) == earlier)
+    }
+
     @Test("The cache is not part of the store's value")
     func cacheIsNotValue() {
         let records = (0..<5).map { Self.record($0, updatedAt: 1) }
