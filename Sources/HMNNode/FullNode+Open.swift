@@ -106,7 +106,7 @@ extension FullNode {
             gossip.replicaFault = fault
             let warning =
                 "FAULT INJECTION: this node's memory replica is configured to go bad (config.json \"faults\"); "
-                + "its shard digests will disagree with the other validators' and it will be slashed. "
+                + "its shard digests will disagree with the other validators', its Ψ will fall and it may be slashed. "
                 + "For tests and drills only: remove \"faults\" and restart to heal it."
             logger.warning("\(warning)", metadata: ["faults.memory": "\(fault.rawValue)"])
         }

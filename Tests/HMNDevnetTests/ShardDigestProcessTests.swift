@@ -8,8 +8,9 @@ import Testing
 /// Shard digests on real `hmn start` nodes (SPEC §3, §6): seven validators whose precommits carry
 /// the settled digests of their memory replicas, driven only through HTTP.
 extension ClusterProcessTests {
-    /// Ports of their own (7 nodes need 14), above the 4-node clusters' range.
-    static func digestBasePort(_ slot: Int) -> Int { 46_000 + Int(getpid() % 400) * 40 + slot * 20 }
+    /// Ports of their own (7 nodes need 14): below the 4-node clusters' range and below Linux's
+    /// ephemeral ports (32768–60999), where an outgoing connection may already hold one.
+    static func digestBasePort(_ slot: Int) -> Int { 10_000 + Int(getpid() % 250) * 40 + slot * 20 }
 
     static func makeDigestCluster(slot: Int, stakes: [UInt64], faulty: Int?) throws -> LocalCluster {
         let directory = FileManager.default.temporaryDirectory
