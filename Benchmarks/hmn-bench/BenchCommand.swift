@@ -9,8 +9,8 @@ struct BenchCommand: AsyncParsableCommand {
         abstract: "HMN benchmarks; figures go to Docs/PERFORMANCE.md.",
         subcommands: [
             LedgerBenchmark.self, VectorsCommand.self, VectorCrashWorkerCommand.self, TransportBench.self,
-            ConsensusBench.self, MeshBench.self, MeshIndexBench.self, NodeBench.self, FinalityBench.self,
-            MilvusBench.self, ShardedMemoryBench.self,
+            ConsensusBench.self, MeshBench.self, MeshIndexBench.self, MeshDigestBench.self, NodeBench.self,
+            FinalityBench.self, MilvusBench.self, ShardedMemoryBench.self,
         ]
     )
 }

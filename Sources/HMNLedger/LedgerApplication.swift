@@ -31,6 +31,9 @@ public final class LedgerApplication: ConsensusApplication {
     /// round failed, the backlog grew, and throughput collapsed. Smaller blocks keep rounds short;
     /// with back-to-back heights throughput is block size ÷ round time either way.
     public var maxProposalTransactions = 4_096
+    /// The replica whose settled shard digests this node's precommits carry (SPEC §3); nil reports
+    /// none, and Ĉ then sees only whether this validator signed.
+    public var shardDigestSource: ShardDigestSource?
 
     /// Wraps a ledger, with an empty mempool of the chain's capacity.
     public init(ledger: Ledger, logger: Logger) {
@@ -96,7 +99,28 @@ public final class LedgerApplication: ConsensusApplication {
     }
 
     public func extendVote(height: UInt64, round: UInt32, blockID: Hash256) -> VoteExtension {
-        VoteExtension(lambdaProposal: ledger.layer2.lambdaProposal(atHeight: height))
+        VoteExtension(
+            lambdaProposal: ledger.layer2.lambdaProposal(atHeight: height),
+            shardDigests: shardDigests(forHeight: height))
+    }
+
+    /// The settled digests for a precommit at `height`: cut off at the tip's time minus the settle
+    /// window, so every validator uses the same cutoff. None at height 1 (no block, so no shared
+    /// time), and none rather than a vote others would refuse when the source breaks its contract.
+    private func shardDigests(forHeight height: UInt64) -> [ShardDigest] {
+        guard let source = shardDigestSource, height > 1, height == ledger.height + 1 else { return [] }
+        let cutoff = ShardDigestSource.cutoffMilliseconds(
+            tipTimeMilliseconds: ledger.tip.timeMilliseconds, settleMilliseconds: source.settleMilliseconds)
+        let digests = source.digests(cutoff)
+        guard digests.count <= VoteExtension.maxShardDigests,
+            zip(digests, digests.dropFirst()).allSatisfy({ $0.shard < $1.shard })
+        else {
+            logger.error(
+                "shard digests unsorted, repeated or too many; voting without them",
+                metadata: ["height": "\(height)", "digests": "\(digests.count)"])
+            return []
+        }
+        return digests
     }
 
     public func verifyVoteExtension(_ voteExtension: VoteExtension, validator: PublicKey, height: UInt64) -> Bool {

@@ -52,8 +52,25 @@ extension FullNode {
             let engine = CoherenceLayer2Engine(parameters: parameters, cal: cal)
             let ledger = try openLedger(home: home, engine: engine, check: options.storageCheck, logger: logger)
             let floor = try signingFloor(home: home, ledgerHeight: ledger.height, logger: logger)
+            let store = try openMemoryStore(home: home, logger: logger)
+            let dialPeers = try options.dialPeers ?? configuration.peerAddresses()
+            if options.replicator != nil, configuration.faults?.isEmpty == false {
+                logger.warning("config.json \"faults\" is ignored: the caller supplied its own memory replicator")
+            }
             let application = LedgerApplication(ledger: ledger, logger: logger)
-            let validators = try application.validatorStatuses()
+            let replicator =
+                try options.replicator
+                ?? defaultReplicator(
+                    home: home, store: store, validators: try application.validatorStatuses(), options: options,
+                    logger: logger)
+            // Precommits carry the replica's settled digests. Only a validator's precommits are
+            // extended, so this needs no validator check here (and a node that bonds later reports
+            // digests from its first precommit on).
+            if let mesh = replicator as? MeshGossipReplicator {
+                application.shardDigestSource = ShardDigestSource(
+                    settleMilliseconds: try home.genesisDocument.meshDigestSettleMilliseconds()
+                ) { cutoff in mesh.settledShardDigests(cutoffMilliseconds: cutoff) }
+            }
             let wal = try openWAL(home: home, logger: logger)
             let driver: ConsensusDriver
             do {
@@ -68,16 +85,7 @@ extension FullNode {
                 default: throw NodeError(.internalError, "starting consensus in \(home.directory): \(error)")
                 }
             }
-            let store = try openMemoryStore(home: home, logger: logger)
             let journal = try openJournal(home: home, logger: logger)
-            let dialPeers = try options.dialPeers ?? configuration.peerAddresses()
-            let replicator =
-                try options.replicator
-                ?? MeshGossipReplicator(
-                    store: store, signingKey: home.signingKey, chainID: home.genesis.chainID,
-                    layout: try home.genesisDocument.meshLayout(dimension: store.dimension), validators: validators,
-                    clock: options.clock, nowMilliseconds: options.nowMilliseconds, metrics: options.metrics,
-                    logger: logger)
             return FullNode(
                 driver: driver, transport: transport, store: store, replicator: replicator, cal: cal,
                 chainID: home.genesis.chainID, coherenceParameters: parameters,
@@ -88,6 +96,32 @@ extension FullNode {
         } catch {
             throw NodeError(.internalError, "opening the node in \(home.directory): \(error)")
         }
+    }
+
+    /// The standard replicator: a ``MeshGossipReplicator`` placing the genesis `mesh` layout's shards
+    /// on `validators`, with the configuration's injected fault, if any (announced loudly).
+    static func defaultReplicator(
+        home: NodeHome, store: any MemoryStore, validators: [ValidatorStatus], options: Options, logger: Logger
+    ) throws(NodeError) -> MeshGossipReplicator {
+        var gossip = GossipConfiguration(chainID: home.genesis.chainID)
+        if let fault = home.configuration.faults?.memory {
+            gossip.replicaFault = fault
+            let warning =
+                "FAULT INJECTION: this node's memory replica is configured to go bad (config.json \"faults\"); "
+                + "its shard digests will disagree with the other validators', its Ψ will fall and it may be slashed. "
+                + "For tests and drills only: remove \"faults\" and restart to heal it."
+            logger.warning("\(warning)", metadata: ["faults.memory": "\(fault.rawValue)"])
+        }
+        let layout: MeshLayout
+        do {
+            layout = try home.genesisDocument.meshLayout(dimension: store.dimension)
+        } catch {
+            throw NodeError(.internalError, "genesis.json mesh: \(error.message)")
+        }
+        return try MeshGossipReplicator(
+            store: store, signingKey: home.signingKey, chainID: home.genesis.chainID, layout: layout,
+            validators: validators, configuration: gossip, clock: options.clock,
+            nowMilliseconds: options.nowMilliseconds, metrics: options.metrics, logger: logger)
     }
 
     /// Binds the TCP transport a home's configuration describes: its listen address, its key, its

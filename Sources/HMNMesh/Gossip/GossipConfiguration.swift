@@ -38,6 +38,9 @@ public struct GossipConfiguration: Hashable, Sendable {
     /// RΦV at or above this is critical and must carry a memory proof (SPEC §8).
     public var criticalThreshold: FixedPoint = MemoryProof.criticalThreshold
     public var scoring = PeerScoring()
+    /// A fault injected into this replica, for tests and drills only (``ReplicaFault``); nil on a
+    /// healthy node.
+    public var replicaFault: ReplicaFault?
 
     public init(chainID: String) {
         self.chainID = chainID

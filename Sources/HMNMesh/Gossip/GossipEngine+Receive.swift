@@ -84,7 +84,7 @@ extension GossipEngine {
             expected[record.id] = nil
             requested[record.id] = nil
             if kind == .handoff { acknowledged.append(version) }
-            switch store.merge(record, shard: actual) {
+            switch integrate(record, shard: actual) {
             case .inserted, .replaced:
                 reward(peer)
                 actions.append(.integrated(record, shard: actual))
@@ -103,7 +103,7 @@ extension GossipEngine {
                         &actions)
                     if peers[peer]?.isGraylisted == true { return }
                 }
-            case .duplicate, .lostTie:
+            case .duplicate, .lostTie, nil:
                 break
             }
         }

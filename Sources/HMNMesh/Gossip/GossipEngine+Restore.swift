@@ -18,9 +18,9 @@ extension GossipEngine {
                 handOff(record, shard: shard, to: Set(placement[shard] ?? []).subtracting([identity]))
                 continue
             }
-            switch store.merge(record, shard: shard) {
+            switch integrate(record, shard: shard) {
             case .inserted, .replaced: merged += 1
-            case .duplicate, .stale, .lostTie: break
+            case .duplicate, .stale, .lostTie, nil: break
             }
         }
         return merged

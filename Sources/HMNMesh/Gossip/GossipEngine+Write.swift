@@ -30,17 +30,20 @@ extension GossipEngine {
             handOff(record, shard: shard, to: Set(replicas).subtracting([identity]))
             return
         }
-        let outcome = store.merge(record, shard: shard)
-        guard outcome == .inserted || outcome == .replaced else {
-            if outcome == .stale || outcome == .lostTie {
-                actions.append(
-                    .rejected(
-                        from: identity,
-                        MeshError(.staleVersion, "local write of \(record.id.short) is not newer than the held version")))
+        // A replica that drops writes (a test fault) still pushes them to the others.
+        if let outcome = integrate(record, shard: shard) {
+            guard outcome == .inserted || outcome == .replaced else {
+                if outcome == .stale || outcome == .lostTie {
+                    actions.append(
+                        .rejected(
+                            from: identity,
+                            MeshError(
+                                .staleVersion, "local write of \(record.id.short) is not newer than the held version")))
+                }
+                return
             }
-            return
+            actions.append(.integrated(record, shard: shard))
         }
-        actions.append(.integrated(record, shard: shard))
         let targets = proximityOrdered(replicas).prefix(configuration.meshDegree)
         for peer in targets {
             actions.append(.send(to: peer, .push(shard: shard, records: [record], kind: .eager)))

@@ -80,6 +80,15 @@ public struct GossipEngine: Sendable {
         hostedShards.sorted().map { ShardDigest(shard: $0, digest: store.digest(of: $0)) }
     }
 
+    /// Per-shard digests of the records settled by `cutoffMilliseconds`, one per hosted shard sorted
+    /// by shard (``MeshRecordStore/settledDigest(of:cutoffMilliseconds:)``): what a validator puts
+    /// in its precommit. A hosted shard with nothing settled reports the empty set's digest.
+    public mutating func settledShardDigests(cutoffMilliseconds: UInt64) -> [ShardDigest] {
+        hostedShards.sorted().map {
+            ShardDigest(shard: $0, digest: store.settledDigest(of: $0, cutoffMilliseconds: cutoffMilliseconds))
+        }
+    }
+
     /// Processes one event and returns what the shell must do, in order.
     public mutating func handle(_ event: GossipEvent, nowMilliseconds: UInt64) -> [GossipAction] {
         var actions: [GossipAction] = []

@@ -48,6 +48,11 @@ public struct MeshGossip: Sendable {
     @discardableResult
     public mutating func restore(_ records: [MemoryRecord]) -> Int { engine.restore(records) }
 
+    /// The engine's settled per-shard digests (``GossipEngine/settledShardDigests(cutoffMilliseconds:)``).
+    public mutating func settledShardDigests(cutoffMilliseconds: UInt64) -> [ShardDigest] {
+        engine.settledShardDigests(cutoffMilliseconds: cutoffMilliseconds)
+    }
+
     /// Any other event (start, tick, local write, peers, map, λ).
     public mutating func handle(_ event: GossipEvent, nowMilliseconds: UInt64) -> [Output] {
         run(event, nowMilliseconds)

@@ -30,6 +30,9 @@ public struct MeshRecordStore: Hashable, Sendable {
     private(set) var shardOfRecord: [Hash256: ShardID] = [:]
     /// Range sums per shard, kept in step with `shards` (see ``PrefixIndex``).
     private(set) var indexes: [ShardID: PrefixIndex] = [:]
+    /// Settled digests already computed (see ``settledDigest(of:cutoffMilliseconds:)``); a change to a
+    /// shard drops its entries.
+    var settledDigests = SettledDigestCache()
 
     public init() {}
 
@@ -68,8 +71,10 @@ public struct MeshRecordStore: Hashable, Sendable {
             }
             shards[heldShard]?[record.id] = nil
             unindex(record.id, itemHash: held.itemHash, shard: heldShard)
+            settledDigests.invalidate(heldShard, settledFrom: held.record.updatedAtMilliseconds)
             outcome = .replaced
         }
+        settledDigests.invalidate(shard, settledFrom: record.updatedAtMilliseconds)
         let itemHash = Self.itemHash(incoming)
         shards[shard, default: [:]][record.id] = Entry(record: record, version: incoming, itemHash: itemHash)
         shardOfRecord[record.id] = shard
@@ -83,6 +88,7 @@ public struct MeshRecordStore: Hashable, Sendable {
         guard let shard = shardOfRecord.removeValue(forKey: id), let entry = shards[shard]?.removeValue(forKey: id)
         else { return nil }
         unindex(id, itemHash: entry.itemHash, shard: shard)
+        settledDigests.invalidate(shard, settledFrom: entry.record.updatedAtMilliseconds)
         return entry.record
     }
 
@@ -100,6 +106,8 @@ public struct MeshRecordStore: Hashable, Sendable {
         }
         shards[shard, default: [:]][id] = entry
         shardOfRecord[id] = shard
+        settledDigests.invalidate(shard, settledFrom: entry.record.updatedAtMilliseconds)
+        settledDigests.invalidate(from, settledFrom: entry.record.updatedAtMilliseconds)
         unindex(id, itemHash: entry.itemHash, shard: from)
         indexes[shard, default: PrefixIndex()].add(id, itemHash: entry.itemHash)
     }

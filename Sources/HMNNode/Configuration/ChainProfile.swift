@@ -26,8 +26,10 @@ public enum ChainProfile: String, CaseIterable, Hashable, Sendable, Codable {
 }
 
 extension Testnet.Options {
-    /// Applies `profile`'s timing to the testnet's genesis.
+    /// Applies `profile`'s timing to the testnet's genesis (the epoch delay; other coherence
+    /// settings, such as the shard-digest settle window, stay as they are).
     public mutating func apply(_ profile: ChainProfile) {
-        coherence = profile.coherence
+        coherence.baseEpochMilliseconds = profile.coherence.baseEpochMilliseconds
+        coherence.minEpochMilliseconds = profile.coherence.minEpochMilliseconds
     }
 }

@@ -12,11 +12,12 @@ import HMNPrimitives
 ///   "genesisTimeMilliseconds": 1767225600000,
 ///   "accounts": [{"publicKey": "<64 hex>", "balance": 1000000, "stake": 10000}],
 ///   "parameters": {"miningEpochLength": 10, "epochReward": 1000000, "minStake": 1000, ...},
-///   "coherence": {"baseEpochMilliseconds": 1000, "minEpochMilliseconds": 50},
+///   "coherence": {"baseEpochMilliseconds": 1000, "minEpochMilliseconds": 50, "meshDigestSettleMilliseconds": 2000},
 ///   "mesh": {"shards": 4, "replicationFactor": 3}
 /// }
 /// ```
-/// Missing `parameters` fields take ``LedgerParameters``' defaults; missing `coherence` fields the SPEC's.
+/// Missing `parameters` fields take ``LedgerParameters``' defaults; missing `coherence` fields the SPEC's
+/// (and ``Coherence/defaultMeshDigestSettleMilliseconds``).
 public struct GenesisDocument: Hashable, Sendable, Codable {
     public var chainID: String
     public var genesisTimeMilliseconds: UInt64
@@ -76,14 +77,29 @@ public struct GenesisDocument: Hashable, Sendable, Codable {
         }
     }
 
-    /// Chain-wide coherence settings (SPEC §2 epoch delay); every field optional.
+    /// Chain-wide coherence settings (SPEC §2 epoch delay, SPEC §3 shard digests); every field optional.
     public struct Coherence: Hashable, Sendable, Codable {
+        /// Default of ``meshDigestSettleMilliseconds``: long enough for an eager push and a few
+        /// gossip ticks on a loaded node, short enough that a lost record shows within seconds.
+        public static let defaultMeshDigestSettleMilliseconds: UInt64 = 2_000
+        /// Largest accepted ``meshDigestSettleMilliseconds`` (10 minutes): beyond it the digests
+        /// would leave out most of what the mesh holds.
+        public static let maxMeshDigestSettleMilliseconds: UInt64 = 600_000
+
         public var baseEpochMilliseconds: UInt64?
         public var minEpochMilliseconds: UInt64?
+        /// How old a memory record must be, relative to the last committed block's time, to count in
+        /// the shard digests a precommit carries (the cutoff is that block's time minus this).
+        /// 0 counts every record up to the block's time. Default 2,000 ms.
+        public var meshDigestSettleMilliseconds: UInt64?
 
-        public init(baseEpochMilliseconds: UInt64? = nil, minEpochMilliseconds: UInt64? = nil) {
+        public init(
+            baseEpochMilliseconds: UInt64? = nil, minEpochMilliseconds: UInt64? = nil,
+            meshDigestSettleMilliseconds: UInt64? = nil
+        ) {
             self.baseEpochMilliseconds = baseEpochMilliseconds
             self.minEpochMilliseconds = minEpochMilliseconds
+            self.meshDigestSettleMilliseconds = meshDigestSettleMilliseconds
         }
     }
 
@@ -146,5 +162,18 @@ public struct GenesisDocument: Hashable, Sendable, Codable {
         } catch {
             throw NodeConfigurationError(.invalidValue, "coherence parameters: \(error)")
         }
+    }
+
+    /// The chain's settle window for shard digests (``Coherence/meshDigestSettleMilliseconds``),
+    /// validated: 0…``Coherence/maxMeshDigestSettleMilliseconds``.
+    public func meshDigestSettleMilliseconds() throws(NodeConfigurationError) -> UInt64 {
+        let value = coherence.meshDigestSettleMilliseconds ?? Coherence.defaultMeshDigestSettleMilliseconds
+        guard value <= Coherence.maxMeshDigestSettleMilliseconds else {
+            throw NodeConfigurationError(
+                .invalidValue,
+                "coherence.meshDigestSettleMilliseconds must be in 0…\(Coherence.maxMeshDigestSettleMilliseconds), "
+                    + "got \(value)")
+        }
+        return value
     }
 }

@@ -23,6 +23,7 @@ import HMNTransport
 /// }
 /// ```
 /// Relative paths are relative to the home directory. Every field but `chainID` has a default.
+/// `"faults"` (``NodeFaults``, absent by default) injects faults for tests and drills.
 public struct NodeConfiguration: Hashable, Sendable, Codable {
     public var chainID: String
     /// A human name for logs.
@@ -41,6 +42,8 @@ public struct NodeConfiguration: Hashable, Sendable, Codable {
     public var vectorDimension: Int
     /// Where memory records are kept: the embedded store (default) or a Milvus collection.
     public var vectorBackend: VectorBackendConfiguration
+    /// Injected faults, for tests and drills only; nil (absent from the file) on a healthy node.
+    public var faults: NodeFaults?
 
     /// Consensus round timeouts (Tendermint's `timeout_propose` etc.).
     public struct Timeouts: Hashable, Sendable, Codable {
@@ -94,7 +97,7 @@ public struct NodeConfiguration: Hashable, Sendable, Codable {
         chainID: String, moniker: String = "node", nodeKeyFile: String = "node_key", listenHost: String = "127.0.0.1",
         listenPort: Int = 26656, httpPort: Int = 26657, peers: [String] = [], dataDirectory: String = "data",
         timeouts: Timeouts = Timeouts(), lambdaPolicy: LambdaPolicyConfiguration = LambdaPolicyConfiguration(),
-        vectorDimension: Int = 64, vectorBackend: VectorBackendConfiguration = .embedded
+        vectorDimension: Int = 64, vectorBackend: VectorBackendConfiguration = .embedded, faults: NodeFaults? = nil
     ) {
         self.chainID = chainID
         self.moniker = moniker
@@ -108,6 +111,7 @@ public struct NodeConfiguration: Hashable, Sendable, Codable {
         self.lambdaPolicy = lambdaPolicy
         self.vectorDimension = vectorDimension
         self.vectorBackend = vectorBackend
+        self.faults = faults
     }
 
     public init(from decoder: any Decoder) throws {
@@ -125,6 +129,7 @@ public struct NodeConfiguration: Hashable, Sendable, Codable {
         lambdaPolicy = try c.decodeIfPresent(LambdaPolicyConfiguration.self, forKey: .lambdaPolicy) ?? d.lambdaPolicy
         vectorDimension = try c.decodeIfPresent(Int.self, forKey: .vectorDimension) ?? d.vectorDimension
         vectorBackend = try c.decodeIfPresent(VectorBackendConfiguration.self, forKey: .vectorBackend) ?? .embedded
+        faults = try c.decodeIfPresent(NodeFaults.self, forKey: .faults)
     }
 
     /// Checks ranges and parses the peer list.

@@ -41,6 +41,8 @@ public struct NodeHome: Sendable {
                 "config.json names chain '\(configuration.chainID)' but genesis.json is for '\(genesis.chainID)'")
         }
         _ = try document.coherenceParameters()
+        _ = try document.meshDigestSettleMilliseconds()
+        _ = try document.meshLayout(dimension: configuration.vectorDimension)
         let key = try NodeKeyFile.read(path(directory, configuration.nodeKeyFile))
         let home = NodeHome(
             directory: directory, configuration: configuration, genesisDocument: document, genesis: genesis,

@@ -84,6 +84,7 @@ public enum Testnet {
             mesh: options.mesh ?? GenesisDocument.Mesh(shards: count, replicationFactor: GenesisDocument.Mesh.defaultReplicationFactor))
         _ = try document.genesis()
         _ = try document.meshLayout(dimension: options.vectorDimension)
+        _ = try document.meshDigestSettleMilliseconds()
 
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)

@@ -117,7 +117,9 @@ public struct CoherenceLayer2Engine: Layer2Engine {
 
     public func isAcceptable(_ voteExtension: VoteExtension, from validator: PublicKey, atHeight height: UInt64) -> Bool
     {
-        voteExtension.isCanonical
+        // Digests are accepted as reported (canonical and bounded); which shards a validator hosts
+        // is not checked here.
+        voteExtension.isCanonical && voteExtension.shardDigests.count <= VoteExtension.maxShardDigests
             && LambdaAggregation.isAcceptableProposal(voteExtension.lambdaProposal, parameters: parameters)
     }
 

@@ -139,6 +139,13 @@ public final class MeshGossipReplicator: MemoryReplicator {
         }
     }
 
+    /// The engine's per-shard digests of the records settled by `cutoffMilliseconds`, one per hosted
+    /// shard (``GossipEngine/settledShardDigests(cutoffMilliseconds:)``): what this node's precommits
+    /// carry (``ShardDigestSource``).
+    public func settledShardDigests(cutoffMilliseconds: UInt64) -> [ShardDigest] {
+        gossip.withLock { $0.settledShardDigests(cutoffMilliseconds: cutoffMilliseconds) }
+    }
+
     // MARK: MemoryReplicator
 
     /// A new validator set (or new Ψ) may move shards: the map is rebuilt from the layout, and when

@@ -121,17 +121,34 @@ public struct CommitCertificateJSON: Codable, Hashable, Sendable {
     }
 }
 
-/// One validator's precommit in a certificate, with its λ proposal.
+/// One validator's precommit in a certificate, with its vote extension: λ proposal and shard digests.
 public struct CommitSignatureJSON: Codable, Hashable, Sendable {
     public var validator: String
     public var lambdaProposal: FixedPointJSON
+    /// How many shard digests the precommit carries.
     public var shardDigests: Int
+    /// The digests themselves, sorted by shard: what Layer 2 compares with each shard's majority
+    /// digest to score the validator (SPEC §3).
+    public var digests: [ShardDigestJSON]
     public var signature: String
 
     public init(_ signature: CommitSignature) {
         validator = signature.validator.hex
         lambdaProposal = FixedPointJSON(signature.voteExtension.lambdaProposal)
         shardDigests = signature.voteExtension.shardDigests.count
+        digests = signature.voteExtension.shardDigests.map(ShardDigestJSON.init)
         self.signature = signature.signature.hex
+    }
+}
+
+/// A memory-mesh shard digest a validator reported in its precommit.
+public struct ShardDigestJSON: Codable, Hashable, Sendable {
+    public var shard: UInt32
+    /// BLAKE2b-256 of the shard's settled records, lowercase hex.
+    public var digest: String
+
+    public init(_ digest: ShardDigest) {
+        shard = digest.shard
+        self.digest = digest.digest.hex
     }
 }

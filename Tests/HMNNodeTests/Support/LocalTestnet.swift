@@ -39,10 +39,24 @@ final class LocalTestnet: @unchecked Sendable {
     /// Node 0's metrics go here.
     let metrics = TestMetrics()
 
-    init(validators: Int = 4, options: Testnet.Options = LocalTestnet.fastOptions) async throws {
+    /// - Parameter configure: edits node `i`'s `config.json` before it loads (e.g. to inject a fault).
+    init(
+        validators: Int = 4, options: Testnet.Options = LocalTestnet.fastOptions,
+        configure: (Int, inout NodeConfiguration) -> Void = { _, _ in }
+    ) async throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("hmn-node-\(UUID().uuidString)").path
         layout = try Testnet.initialize(
             validators: validators, directory: directory, basePort: 40_000, options: options)
+        for (index, home) in layout.homes.enumerated() {
+            let path = home + "/config.json"
+            var configuration = try JSONDecoder().decode(
+                NodeConfiguration.self, from: Data(contentsOf: URL(fileURLWithPath: path)))
+            let original = configuration
+            configure(index, &configuration)
+            if configuration != original {
+                try JSONEncoder().encode(configuration).write(to: URL(fileURLWithPath: path))
+            }
+        }
         homes = try layout.homes.map { try NodeHome.load($0) }
         for home in homes {
             transports.append(ReattachableTransport(try await network.join(home.signingKey.publicKey)))
@@ -59,9 +73,10 @@ final class LocalTestnet: @unchecked Sendable {
     /// or throws.
     static func withTestnet(
         validators: Int = 4, options: Testnet.Options = LocalTestnet.fastOptions,
+        configure: (Int, inout NodeConfiguration) -> Void = { _, _ in },
         _ body: (LocalTestnet) async throws -> Void
     ) async throws {
-        let net = try await LocalTestnet(validators: validators, options: options)
+        let net = try await LocalTestnet(validators: validators, options: options, configure: configure)
         do {
             try await body(net)
         } catch {
