@@ -130,11 +130,21 @@ public struct ShardedMemoryBenchmark: Sendable {
         let started = ReplicationProbe.nowMilliseconds()
         try await load(base, cluster: cluster)
         let rate = Double(base.count) / ((ReplicationProbe.nowMilliseconds() - started) / 1_000)
-        try await cluster.wait(for: "handoffs to finish", timeout: .seconds(120)) {
-            for client in cluster.clients {
-                guard let shards = try? await client.memoryShards(), shards.handingOff == 0 else { return false }
+        do {
+            try await cluster.wait(for: "handoffs to finish", timeout: .seconds(120)) {
+                for client in cluster.clients {
+                    guard let shards = try? await client.memoryShards(), shards.handingOff == 0 else { return false }
+                }
+                return true
             }
-            return true
+        } catch {
+            var pending: [String] = []
+            for client in cluster.clients {
+                let shards = try? await client.memoryShards()
+                pending.append("\(shards?.handingOff ?? -1)@v\(shards?.mapVersion ?? 0)")
+            }
+            log("records still being handed off per node (count@map version): \(pending)")
+            throw error
         }
         var stores: [Int] = []
         for client in cluster.clients { stores.append((try? await client.memoryShards())?.storeRecords ?? -1) }

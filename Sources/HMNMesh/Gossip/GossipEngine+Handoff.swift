@@ -38,11 +38,34 @@ extension GossipEngine {
                 }
             }
         }
-        // Retained records from an earlier move follow the newest map too.
-        for (id, pending) in pendingHandoffs {
-            guard let shard = map.nearestShard(to: pending.record.vector), shard != pending.shard else { continue }
+        // Handoffs still in flight follow the newest map too: their record may now belong to another
+        // shard (new centroids) or its shard to other replicas (new placement), and a replica that
+        // no longer hosts it never acknowledges. When this node became a replica, it keeps the record.
+        for (id, pending) in pendingHandoffs.sorted(by: { $0.key < $1.key }) {
+            guard let shard = map.nearestShard(to: pending.record.vector) else { continue }
+            let replicas = Set(placement[shard] ?? [])
+            let targets = replicas.subtracting([identity])
+            guard shard != pending.shard || !pending.targets.isSubset(of: replicas) || replicas.contains(identity)
+            else { continue }
+            if replicas.contains(identity), pending.dropWhenDone {
+                _ = integrate(pending.record, shard: shard)
+                retained[id] = nil
+                pendingHandoffs[id]!.dropWhenDone = false
+            }
             pendingHandoffs[id]!.shard = shard
-            pendingHandoffs[id]!.targets = Set(placement[shard] ?? []).subtracting([identity])
+            // Replicas that already acknowledged stay done; the others and any new one are asked.
+            pendingHandoffs[id]!.targets = pending.targets.intersection(targets).union(
+                targets.subtracting(Set(oldPlacement[pending.shard] ?? [])))
+            if pendingHandoffs[id]!.targets.isEmpty {
+                pendingHandoffs[id] = nil
+                if pending.dropWhenDone, !replicas.contains(identity), retained.removeValue(forKey: id) != nil {
+                    actions.append(.dropped(id))
+                }
+                continue
+            }
+            for peer in pendingHandoffs[id]!.targets.sorted() {
+                enqueue(pending.record, shard: shard, to: peer, request: false, kind: .handoff)
+            }
         }
     }
 
