@@ -39,7 +39,12 @@ struct ClusterProcessTests {
         _ slot: Int, validators: Int = 4, options: Testnet.Options = Testnet.Options(),
         _ body: (LocalCluster) async throws -> Void
     ) async throws {
-        let cluster = try makeCluster(slot, validators: validators, options: options)
+        try await run(try makeCluster(slot, validators: validators, options: options), body)
+    }
+
+    /// Starts `cluster`, runs `body` and always stops it (printing node logs when the body failed);
+    /// removes its directory after a success.
+    static func run(_ cluster: LocalCluster, _ body: (LocalCluster) async throws -> Void) async throws {
         try cluster.startAll()
         do {
             try await body(cluster)

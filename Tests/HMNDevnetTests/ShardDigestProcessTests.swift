@@ -40,22 +40,7 @@ extension ClusterProcessTests {
         slot: Int, stakes: [UInt64], mesh: GenesisDocument.Mesh, faulty: Int?,
         _ body: (LocalCluster) async throws -> Void
     ) async throws {
-        let cluster = try makeDigestCluster(slot: slot, stakes: stakes, mesh: mesh, faulty: faulty)
-        try cluster.startAll()
-        do {
-            try await body(cluster)
-        } catch {
-            for node in cluster.nodes {
-                let log = (try? String(contentsOfFile: node.logPath, encoding: .utf8)) ?? ""
-                print(
-                    "---- \(node.logPath) (last 30 lines)\n"
-                        + log.split(separator: "\n").suffix(30).joined(separator: "\n"))
-            }
-            await cluster.stopAll(grace: .seconds(5))
-            throw error
-        }
-        await cluster.stopAll(grace: .seconds(10))
-        try? FileManager.default.removeItem(atPath: cluster.directory)
+        try await run(try makeDigestCluster(slot: slot, stakes: stakes, mesh: mesh, faulty: faulty), body)
     }
 
     /// Writes signed memory records through the HTTP API of `nodes`, round-robin, one every 150 ms,

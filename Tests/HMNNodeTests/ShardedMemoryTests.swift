@@ -29,6 +29,19 @@ struct ShardedMemoryTests {
         }
     }
 
+    /// Waits until no node in `nodes` is handing anything off and their stores hold `copies` records
+    /// in all (each record on exactly its replicas).
+    static func waitForPlacement(_ what: String, nodes: [FullNode], copies: Int) async throws {
+        try await LocalTestnet.eventually(what, within: 60) {
+            var total = 0
+            for node in nodes {
+                guard let shards = await node.memoryShards(), shards.handingOff == 0 else { return false }
+                total += node.memory.store.count
+            }
+            return total == copies
+        }
+    }
+
     @Test("4 nodes, 8 shards on 2 replicas each: every record is stored on exactly its 2 replicas and found from every node")
     func shardedPlacementAndRouting() async throws {
         try await LocalTestnet.withTestnet(options: Self.options(shards: 8, replication: 2)) { net in
@@ -40,14 +53,8 @@ struct ShardedMemoryTests {
             let maps = try await net.running.asyncMap { try #require(await $0.memoryShards()) }
             #expect(Set(maps.map { $0.shards.map(\.replicas) }).count == 1, "nodes disagree on placement")
             #expect(maps[0].shards.count == 8 && maps[0].shards.allSatisfy { $0.replicas.count == 2 })
-            try await LocalTestnet.eventually("every write reaches its replicas and leaves its writer", within: 60) {
-                var total = 0
-                for node in net.running {
-                    guard let shards = await node.memoryShards(), shards.handingOff == 0 else { return false }
-                    total += node.memory.store.count
-                }
-                return total == records.count * 2
-            }
+            try await Self.waitForPlacement(
+                "every write reaches its replicas and leaves its writer", nodes: net.running, copies: records.count * 2)
             // Each store holds exactly the records of the shards its node hosts (the shard of a record
             // is its nearest centroid, from the genesis layout).
             let layout = try net.homes[0].genesisDocument.meshLayout(dimension: 8)
@@ -94,14 +101,8 @@ struct ShardedMemoryTests {
                 return true
             }
             try net.start(3)
-            try await LocalTestnet.eventually("node 3 gets its shards' records and writers drop theirs", within: 60) {
-                var total = 0
-                for node in net.running {
-                    guard let shards = await node.memoryShards(), shards.handingOff == 0 else { return false }
-                    total += node.memory.store.count
-                }
-                return total == records.count * 2
-            }
+            try await Self.waitForPlacement(
+                "node 3 gets its shards' records and writers drop theirs", nodes: net.running, copies: records.count * 2)
             for record in records { #expect(try await net.node(3).memoryRecord(id: record.id) == record) }
         }
     }
@@ -127,14 +128,9 @@ struct ShardedMemoryTests {
                 return !shards.shards.contains(where: \.hostedHere) && shards.storeRecords == 0
                     && shards.shards.allSatisfy { !$0.replicas.contains(leaver.publicKey) }
             }
-            try await LocalTestnet.eventually("the three validators hold every record twice", within: 60) {
-                var total = 0
-                for index in 0..<3 {
-                    guard let shards = await net.node(index).memoryShards(), shards.handingOff == 0 else { return false }
-                    total += shards.storeRecords
-                }
-                return total == records.count * 2
-            }
+            try await Self.waitForPlacement(
+                "the three validators hold every record twice", nodes: (0..<3).map { net.node($0) },
+                copies: records.count * 2)
             for node in net.running {
                 for record in records {
                     #expect(try await node.memoryRecord(id: record.id) == record)
