@@ -202,7 +202,7 @@ public struct DevnetBenchmark: Sendable {
                 + verifications.map { "\((($0 * 100).rounded()) / 100)" }.joined(separator: ", "))
 
         let memory = await memoryPhase(cluster)
-        log("memory write → all \(cluster.count) nodes: \(memory.toAll)")
+        log("memory write → all replicas of its shard: \(memory.toAll)")
         return LoadPhases(
             steady: steady, openLoop: openLoop, saturation: saturation, memory: memory, roundTrip: roundTrip,
             verificationsPerCommitted: verifications)
