@@ -23,6 +23,7 @@ struct MemoryRoutesTests {
                 #expect(put.id == record.id)
                 #expect(put.proofSubmitted == false)
                 #expect(put.contentHash.count == 64)
+                #expect(put.shard == 0 && put.replicas == FakeNode.userKeys.prefix(2).map(\.publicKey.hex))
             }
 
             let all = try await client.post("/v1/memory/search", MemorySearchRequest(vector: [1, 0, 0, 0], k: 2))
@@ -109,5 +110,23 @@ struct MemoryRoutesTests {
         let decoded = try JSONDecoder().decode(MemoryRecordJSON.self, from: data)
         #expect(try decoded.record(maxDimension: 8) == record)
         #expect(json.payload == "AAEC/w==")
+    }
+
+    @Test("GET /v1/mesh/shards: the map with each shard's replicas and this node's counts; 404 from a node that does not shard")
+    func meshShards() async throws {
+        let harness = try APIHarness()
+        try await harness.run { client in
+            _ = try await client.post("/v1/memory", Fixtures.record(seed: 1, vector: [1, 0, 0, 0], author: 0, importance: 300_000))
+            let response = try await client.get("/v1/mesh/shards")
+            #expect(response.status == .ok)
+            let shards = try response.decode(MemoryShardsJSON.self)
+            #expect(shards.mapVersion == 3 && shards.replicationFactor == 2)
+            #expect(shards.shards.map(\.id) == [0, 1] && shards.shards.map(\.hostedHere) == [true, false])
+            #expect(shards.shards[0].records == 1 && shards.storeRecords == 2 && shards.handingOff == 1)
+            #expect(shards.shards[1].replicas == FakeNode.userKeys.suffix(2).map(\.publicKey.hex))
+            await harness.node.stopSharding()
+            let unsharded = try await client.get("/v1/mesh/shards")
+            #expect(unsharded.status == .notFound)
+        }
     }
 }

@@ -139,7 +139,8 @@ actor FakeNode: NodeAPI {
         records[record.id] = record
         return MemoryPutResult(
             id: record.id, proofSubmitted: critical && record.proof != nil,
-            proofTransactionID: critical ? record.proof?.proofID : nil)
+            proofTransactionID: critical ? record.proof?.proofID : nil, shard: 0,
+            replicas: Self.userKeys.prefix(2).map(\.publicKey))
     }
 
     func searchMemory(_ query: MemorySearchQuery) async throws(NodeError) -> MemorySearchResult {
@@ -162,6 +163,21 @@ actor FakeNode: NodeAPI {
     func memoryRecord(id: Hash256) async throws(NodeError) -> MemoryRecord? {
         if let failure { throw failure }
         return records[id]
+    }
+
+    /// Two shards of the 4-dimensional test space; this node hosts shard 0, which holds every record.
+    private var shards = true
+    func stopSharding() { shards = false }
+
+    func memoryShards() async -> MemoryShardsStatus? {
+        guard shards else { return nil }
+        let keys = Self.userKeys.map(\.publicKey)
+        return MemoryShardsStatus(
+            mapVersion: 3, replicationFactor: 2,
+            shards: [
+                .init(id: 0, replicas: [keys[0], keys[1]], hostedHere: true, records: records.count),
+                .init(id: 1, replicas: [keys[1], keys[2]], hostedHere: false, records: 0),
+            ], handingOff: 1, storeRecords: records.count + 1)
     }
 
     func memoryProof(id: Hash256) async throws(NodeError) -> MemoryProofStatus? {
