@@ -289,7 +289,7 @@ let package = Package(
             name: "HMNNodeTests",
             dependencies: [
                 "HMNNode", "HMNStorage", "HMNLedger", "HMNCoherence", "HMNMesh", "HMNMilvus", "HMNConsensus",
-                "HMNTransport", "HMNPrimitives",
+                "HMNTransport", "HMNPrimitives", "HMNSimulator",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
