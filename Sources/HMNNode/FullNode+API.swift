@@ -130,12 +130,13 @@ extension FullNode {
         guard let placement = memory.replicator.placement else { return nil }
         let counts = (memory.replicator as? MeshGossipReplicator)?.shardRecordCounts
         let map = placement.map
+        let queries = memory.servedQueriesByShard
         return MemoryShardsStatus(
             mapVersion: map.version, replicationFactor: Int(map.replicationFactor),
             shards: map.shards.map { shard in
                 MemoryShardsStatus.Shard(
                     id: shard.id, replicas: map.replicas(of: shard.id), hostedHere: placement.hosted.contains(shard.id),
-                    records: counts?.hosted[shard.id] ?? 0)
+                    records: counts?.hosted[shard.id] ?? 0, queries: queries[shard.id] ?? 0)
             }, handingOff: counts?.handingOff ?? 0, storeRecords: memory.store.count)
     }
 

@@ -123,6 +123,7 @@ struct MemoryRoutesTests {
             #expect(shards.mapVersion == 3 && shards.replicationFactor == 2)
             #expect(shards.shards.map(\.id) == [0, 1] && shards.shards.map(\.hostedHere) == [true, false])
             #expect(shards.shards[0].records == 1 && shards.storeRecords == 2 && shards.handingOff == 1)
+            #expect(shards.shards.map(\.queries) == [5, 0])
             #expect(shards.shards[1].replicas == FakeNode.userKeys.suffix(2).map(\.publicKey.hex))
             await harness.node.stopSharding()
             let unsharded = try await client.get("/v1/mesh/shards")

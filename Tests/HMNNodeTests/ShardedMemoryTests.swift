@@ -79,6 +79,10 @@ struct ShardedMemoryTests {
                     #expect(answer.servedShards.count <= 3 && answer.totalShards == 8 && answer.unavailableShards.isEmpty)
                 }
             }
+            // Each routed search was served by one node per shard it touched; the nodes count them.
+            var served: UInt64 = 0
+            for node in net.running { served += node.memory.servedQueriesByShard.values.reduce(0, +) }
+            #expect(served >= 48, "48 routed searches, \(served) shard searches served")
             let all = try await net.node(0).searchMemory(MemorySearchQuery(vector: records[3].vector, k: 40, allShards: true))
             #expect(all.routing == "all" && all.servedShards.count == 8 && Set(all.hits.map(\.record.id)) == Set(records.map(\.id)))
             #expect(try await net.node(1).memoryRecord(id: Hash256.of([1, 2, 3])) == nil)

@@ -20,12 +20,16 @@ public struct MemoryShardsStatus: Hashable, Sendable {
         public var hostedHere: Bool
         /// Records this node holds for the shard (0 when it does not host it).
         public var records: Int
+        /// Searches of the shard this node served from its store since it started (its own routed
+        /// queries and its peers'): how hot the shard is here.
+        public var queries: UInt64
 
-        public init(id: UInt32, replicas: [PublicKey], hostedHere: Bool, records: Int) {
+        public init(id: UInt32, replicas: [PublicKey], hostedHere: Bool, records: Int, queries: UInt64 = 0) {
             self.id = id
             self.replicas = replicas
             self.hostedHere = hostedHere
             self.records = records
+            self.queries = queries
         }
     }
 

@@ -18,6 +18,9 @@ public final class MemoryMeshService: Sendable {
     private let submittedProofs = Mutex<[Hash256: Hash256]>([:])
     /// Searches and reads in flight to other nodes' shards.
     let requests: PeerRequests
+    /// Searches of each shard this node served from its store (its own queries and its peers'):
+    /// how hot each hosted shard is.
+    private let servedQueries = Mutex<[ShardID: UInt64]>([:])
     let router: QueryRouter
     let metrics: NodeMetrics
 
@@ -146,9 +149,13 @@ public final class MemoryMeshService: Sendable {
         return try await routedSearch(query, lambda: lambda, placement: placement, messenger: messenger)
     }
 
+    /// Searches served from this node's store, per shard (``localSearch(_:shards:)`` counts them).
+    public var servedQueriesByShard: [ShardID: UInt64] { servedQueries.withLock { $0 } }
+
     /// The local store's `k` nearest records passing the query's filters and, when `shards` is set,
     /// belonging to one of them.
     func localSearch(_ query: MemorySearchQuery, shards: Set<ShardID>?) throws(NodeError) -> [MemorySearchHit] {
+        if let shards { servedQueries.withLock { for shard in shards { $0[shard, default: 0] += 1 } } }
         let now = nowMilliseconds()
         let store = self.store
         let replicator = self.replicator

@@ -15,13 +15,17 @@ public struct MemoryShardsJSON: Codable, Hashable, Sendable {
         public var replicas: [String]
         public var hostedHere: Bool
         public var records: Int
+        /// Searches of the shard this node served since it started.
+        public var queries: UInt64?
     }
 
     public init(_ status: MemoryShardsStatus) {
         mapVersion = status.mapVersion
         replicationFactor = status.replicationFactor
         shards = status.shards.map {
-            Shard(id: $0.id, replicas: $0.replicas.map(\.hex), hostedHere: $0.hostedHere, records: $0.records)
+            Shard(
+                id: $0.id, replicas: $0.replicas.map(\.hex), hostedHere: $0.hostedHere, records: $0.records,
+                queries: $0.queries)
         }
         handingOff = status.handingOff
         storeRecords = status.storeRecords

@@ -175,7 +175,7 @@ actor FakeNode: NodeAPI {
         return MemoryShardsStatus(
             mapVersion: 3, replicationFactor: 2,
             shards: [
-                .init(id: 0, replicas: [keys[0], keys[1]], hostedHere: true, records: records.count),
+                .init(id: 0, replicas: [keys[0], keys[1]], hostedHere: true, records: records.count, queries: 5),
                 .init(id: 1, replicas: [keys[1], keys[2]], hostedHere: false, records: 0),
             ], handingOff: 1, storeRecords: records.count + 1)
     }
