@@ -80,5 +80,13 @@ class NodeClient:
     def memory_proof(self, record_id: bytes) -> dict:
         return self._call("GET", f"/v1/memory/{record_id.hex()}/proof")
 
-    def search_memory(self, vector: list, k: int = 5) -> dict:
-        return self._call("POST", "/v1/memory/search", {"vector": vector, "k": k})
+    def search_memory(self, vector: list, k: int = 5, all_shards: bool = False) -> dict:
+        """Routed to the optimal shard(s); all_shards asks every shard instead."""
+        body = {"vector": vector, "k": k}
+        if all_shards:
+            body["allShards"] = True
+        return self._call("POST", "/v1/memory/search", body)
+
+    def mesh_shards(self) -> dict:
+        """The shard map this node routes by, each shard's replicas and this node's counts."""
+        return self._call("GET", "/v1/mesh/shards")

@@ -145,6 +145,9 @@ class NodeTests(unittest.TestCase):
         put = self.client.put_memory(plain.to_json())
         self.assertEqual(put["contentHash"], plain.content_hash.hex())
         self.assertFalse(put["proofSubmitted"])
+        # The answer says where the record lives; the node's map lists that shard with those replicas.
+        shards = {shard["id"]: shard for shard in self.client.mesh_shards()["shards"]}
+        self.assertEqual(shards[put["shard"]]["replicas"], put["replicas"])
 
         now = int(time.time() * 1000)
         critical = MemoryRecord(
@@ -160,6 +163,9 @@ class NodeTests(unittest.TestCase):
         for record in (plain, critical):
             hits = self.client.search_memory(record.vector, k=1)["hits"]
             self.assertEqual(hits[0]["record"]["id"], record.id.hex())
+            every = self.client.search_memory(record.vector, k=1, all_shards=True)
+            self.assertEqual(every["hits"][0]["record"]["id"], record.id.hex())
+            self.assertEqual(every["routing"]["mode"], "all")
             stored = self.client.memory_record(record.id)
             self.assertEqual(stored["contentHash"], record.content_hash.hex())
 
