@@ -1,6 +1,6 @@
 import HMNLedger
 import HMNMesh
-import HMNNode
+@testable import HMNNode
 import HMNPrimitives
 import Testing
 
@@ -141,6 +141,50 @@ struct ShardedMemoryTests {
                     let answer = try await node.searchMemory(MemorySearchQuery(vector: record.vector, k: 1))
                     #expect(answer.hits.first?.record.id == record.id)
                 }
+            }
+        }
+    }
+
+    @Test("a node that does not host a record's shard checks a write against a replica: a stale version or another author's overwrite is refused there, a real new version lands")
+    func writesCheckedOnAReplica() async throws {
+        try await LocalTestnet.withTestnet(options: Self.options(shards: 8, replication: 2)) { net in
+            try await net.waitForHeight(1)
+            let original = Self.records(1, net: net)[0]
+            _ = try await net.node(0).putMemory(original)
+            try await Self.waitForPlacement("the record on its replicas", nodes: net.running, copies: 2)
+            // A node that does not host the record's shard.
+            var outsider: FullNode?
+            for node in net.running where node.memory.store.record(id: original.id) == nil { outsider = node }
+            let node = try #require(outsider)
+            let author = net.homes.first { $0.signingKey.publicKey == original.author }!.signingKey
+            let chainID = net.homes[0].genesis.chainID
+
+            await #expect(throws: NodeError.self, "an equal version") { _ = try await node.putMemory(original) }
+            let impostor = net.homes.first { $0.signingKey.publicKey != original.author }!.signingKey
+            var forged = original
+            forged.author = impostor.publicKey
+            forged.version = 5
+            forged = forged.signed(chainID: chainID, key: impostor)
+            do {
+                _ = try await node.putMemory(forged)
+                Issue.record("another author's overwrite was taken")
+            } catch let error as NodeError {
+                #expect(error.code == .rejected, "\(error)")
+            }
+            var newer = original
+            newer.version = 2
+            newer.payload = Array("second version".utf8)
+            newer = newer.signed(chainID: chainID, key: author)
+            _ = try await node.putMemory(newer)
+            try await LocalTestnet.eventually("version 2 on every node that asks", within: 30) {
+                for reader in net.running where (try? await reader.memoryRecord(id: original.id))?.version != 2 {
+                    return false
+                }
+                return true
+            }
+            // No replica refused anything from the outsider: it relayed no forgery.
+            for replica in net.running {
+                #expect((replica.memory.replicator as? MeshGossipReplicator)?.counters.rejected == 0)
             }
         }
     }

@@ -33,6 +33,8 @@ public protocol MemoryReplicator: Sendable {
     var placement: MemoryPlacement? { get }
     /// The shard of a record this node holds, when the replicator places records by shard.
     func shard(of id: Hash256) -> ShardID?
+    /// Whether `peer` has a live session (only those are asked for searches and reads).
+    func isConnected(_ peer: PublicKey) -> Bool
 }
 
 /// The shard map a node routes by, and the shards it hosts under it.
@@ -61,6 +63,8 @@ extension MemoryReplicator {
     public func validatorsChanged(_ validators: [ValidatorStatus], messenger: any PeerMessenger) async {}
     public var placement: MemoryPlacement? { nil }
     public func shard(of id: Hash256) -> ShardID? { nil }
+    /// Replicators that do not track sessions ask every peer.
+    public func isConnected(_ peer: PublicKey) -> Bool { true }
 }
 
 /// The simplest replicator: the writer pushes every record to all connected peers, which upsert it

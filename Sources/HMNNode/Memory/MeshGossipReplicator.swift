@@ -128,6 +128,12 @@ public final class MeshGossipReplicator: MemoryReplicator {
         }
     }
 
+    /// Whether `peer` has a live session: the engine learns of arrivals and departures from the
+    /// transport (``peerConnected(_:messenger:)``, ``peerDisconnected(_:)``).
+    public func isConnected(_ peer: PublicKey) -> Bool {
+        gossip.withLock { $0.engine.peers[peer] != nil }
+    }
+
     /// Records held per hosted shard, and records kept only until their handoff is acknowledged.
     public var shardRecordCounts: (hosted: [ShardID: Int], handingOff: Int) {
         gossip.withLock { gossip in

@@ -88,7 +88,7 @@ extension MemoryMeshService {
         let body = MemoryRequest.Body.search(
             shards: [shard], vector: query.vector, k: UInt32(clamping: query.k), author: query.author,
             minimumRPHV: query.minimumRPHV)
-        for replica in placement.map.replicas(of: shard) where replica != placement.node {
+        for replica in reachableReplicas(of: shard, placement) {
             guard let answer = await requests.ask(body, of: replica, messenger: messenger) else {
                 metrics.memoryRemoteFailures.increment()
                 logger.debug("memory search: a replica did not answer", metadata: ["shard": "\(shard)", "peer": "\(replica.short)"])
@@ -105,7 +105,7 @@ extension MemoryMeshService {
 
     /// Record `id` from whichever validator holds it (all asked at once; the first authentic answer).
     func remoteRecord(id: Hash256, placement: MemoryPlacement, messenger: any PeerMessenger) async -> MemoryRecord? {
-        let peers = placement.map.nodes.map(\.key).filter { $0 != placement.node }
+        let peers = placement.map.nodes.map(\.key).filter { $0 != placement.node && replicator.isConnected($0) }
         return await withTaskGroup(of: MemoryRecord?.self) { group in
             for peer in peers {
                 group.addTask {
@@ -123,6 +123,30 @@ extension MemoryMeshService {
             }
             return nil
         }
+    }
+
+    /// A write for a shard this node does not host is checked against the copy a replica holds, as a
+    /// replica checks it: a stale version or another author's overwrite is refused here, with a typed
+    /// error, rather than relayed (the replicas would refuse it and score this node for relaying a
+    /// forgery). When no replica answers the write is taken; the replicas check it on arrival.
+    func precheckOnReplica(_ record: MemoryRecord, messenger: any PeerMessenger) async throws(NodeError) {
+        guard let placement = replicator.placement, let shard = placement.map.nearestShard(to: record.vector),
+            !placement.hosted.contains(shard)
+        else { return }
+        for replica in reachableReplicas(of: shard, placement) {
+            guard case .record(let held) = await requests.ask(.record(id: record.id), of: replica, messenger: messenger)
+            else { continue }
+            if let held, held.id == record.id, authentic(held, from: replica) {
+                try Self.checkOverwrite(of: held, by: record)
+            }
+            return
+        }
+    }
+
+    /// `shard`'s replicas other than this node that have a live session, in rendezvous order: asking
+    /// one that is down would only cost the request timeout.
+    func reachableReplicas(of shard: ShardID, _ placement: MemoryPlacement) -> [PublicKey] {
+        placement.map.replicas(of: shard).filter { $0 != placement.node && replicator.isConnected($0) }
     }
 
     /// A record from a peer must carry its author's valid signature: a replica cannot invent one.

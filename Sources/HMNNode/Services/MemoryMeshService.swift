@@ -43,13 +43,15 @@ public final class MemoryMeshService: Sendable {
 
     /// Stores a client's record, replicates it, and commits its proof when the record is critical.
     ///
-    /// Order: the record is checked (shape, version, proof signature), then a critical proof is
+    /// Order: the record is checked (shape, signatures, then version and author against the held copy:
+    /// here, or on a replica of its shard when this node does not host it), then a critical proof is
     /// handed to the sink, then the record is stored and replicated. A refused record or proof
     /// therefore changes nothing; only a store failure the pre-checks cannot foresee (e.g. a disk
     /// error) can leave a proof transaction pending without its record — harmless, since the proof
     /// is the author's own signed statement.
     public func put(_ record: MemoryRecord, messenger: any PeerMessenger) async throws(NodeError) -> MemoryPutResult {
         try precheck(record)
+        try await precheckOnReplica(record, messenger: messenger)
         var transactionID: Hash256?
         if let proof = record.proof, proof.isCritical {
             transactionID = try await proofSink.commit(proof)
@@ -73,18 +75,22 @@ public final class MemoryMeshService: Sendable {
             replicas: replicas)
     }
 
-    /// The checks that need no write: the record's own checks, then version order.
+    /// The checks that need no write: the record's own checks, then version order against the copy
+    /// held here.
     func precheck(_ record: MemoryRecord) throws(NodeError) {
         try Self.check(record, dimension: store.dimension, maxPayloadBytes: store.maxPayloadBytes, chainID: chainID)
-        if let existing = store.record(id: record.id) {
-            guard existing.author == record.author else {
-                throw NodeError(
-                    .rejected, "record \(record.id.short) belongs to \(existing.author.short), not \(record.author.short)")
-            }
-            guard existing.version < record.version else {
-                throw NodeError(
-                    .rejected, "record \(record.id.short) already has version \(existing.version) ≥ \(record.version)")
-            }
+        if let existing = store.record(id: record.id) { try Self.checkOverwrite(of: existing, by: record) }
+    }
+
+    /// A new version must keep its author and raise the version.
+    static func checkOverwrite(of existing: MemoryRecord, by record: MemoryRecord) throws(NodeError) {
+        guard existing.author == record.author else {
+            throw NodeError(
+                .rejected, "record \(record.id.short) belongs to \(existing.author.short), not \(record.author.short)")
+        }
+        guard existing.version < record.version else {
+            throw NodeError(
+                .rejected, "record \(record.id.short) already has version \(existing.version) ≥ \(record.version)")
         }
     }
 
