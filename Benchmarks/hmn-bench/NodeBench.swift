@@ -130,7 +130,9 @@ struct NodeBench: AsyncParsableCommand {
             row(
                 "signature verifications per committed tx (per node)",
                 verifications.joined(separator: ", ")),
-            row("memory write → all replicas of its shard", "\(r.memory.toAll); \(r.memory.notReplicated) not replicated"),
+            row(
+                "memory write → all replicas of its shard",
+                "\(r.memory.toAll); \(r.memory.notReplicated) not replicated"),
             row("memory write → each replica", "\(r.memory.perReplica)"),
             row(
                 "emergency (Ĉ < 0.7 commit → emergency block commit)",

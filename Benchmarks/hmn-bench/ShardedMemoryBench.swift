@@ -42,7 +42,8 @@ struct ShardedMemoryBench: AsyncParsableCommand {
     @Option(help: "Data: blobs (clustered) or lowrank (no clusters).")
     var data: ShardedMemoryBenchmark.Data = .blobs
 
-    @Option(help: "Shard centroids: kmeans (trained on a sample, listed in genesis) or seeded (drawn from the chain id).")
+    @Option(
+        help: "Shard centroids: kmeans (trained on a sample, listed in genesis) or seeded (drawn from the chain id).")
     var centroids: ShardedMemoryBenchmark.Centroids = .kmeans
 
     @Option(help: "Writes timed to every replica.")
@@ -53,7 +54,9 @@ struct ShardedMemoryBench: AsyncParsableCommand {
 
     func run() async throws {
         let executable =
-            hmn ?? URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("hmn").path
+            hmn
+            ?? URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("hmn")
+            .path
         var reports: [ShardedMemoryBenchmark.Report] = []
         for (index, count) in validators.split(separator: ",").compactMap({ Int($0) }).enumerated() {
             var configuration = ShardedMemoryBenchmark.Configuration(

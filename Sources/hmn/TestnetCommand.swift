@@ -57,7 +57,8 @@ struct TestnetCommand: ParsableCommand {
             if let baseEpochMilliseconds { options.coherence.baseEpochMilliseconds = baseEpochMilliseconds }
             if shards != nil || replication != nil {
                 options.mesh = GenesisDocument.Mesh(
-                    shards: shards ?? validators, replicationFactor: replication ?? GenesisDocument.Mesh.defaultReplicationFactor)
+                    shards: shards ?? validators,
+                    replicationFactor: replication ?? GenesisDocument.Mesh.defaultReplicationFactor)
             }
             let layout: Testnet.Layout
             do {

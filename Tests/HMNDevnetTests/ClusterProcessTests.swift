@@ -51,7 +51,9 @@ struct ClusterProcessTests {
         } catch {
             for node in cluster.nodes {
                 let log = (try? String(contentsOfFile: node.logPath, encoding: .utf8)) ?? ""
-                print("---- \(node.logPath) (last 40 lines)\n" + log.split(separator: "\n").suffix(40).joined(separator: "\n"))
+                print(
+                    "---- \(node.logPath) (last 40 lines)\n"
+                        + log.split(separator: "\n").suffix(40).joined(separator: "\n"))
             }
             await cluster.stopAll(grace: .seconds(5))
             throw error
@@ -108,7 +110,9 @@ struct ClusterProcessTests {
         }
     }
 
-    @Test("kill -9 of one validator under load: the others keep finalizing, it catches up with the same hashes, nothing committed is lost")
+    @Test(
+        "kill -9 of one validator under load: the others keep finalizing, it catches up with the same hashes, nothing committed is lost"
+    )
     func killNineUnderLoad() async throws {
         try await Self.withCluster(1) { cluster in
             try await cluster.waitForHeight(1, timeout: .seconds(60))

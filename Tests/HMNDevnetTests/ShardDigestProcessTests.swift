@@ -164,7 +164,9 @@ extension ClusterProcessTests {
                     let bad = signatures.first(where: { $0.validator == faultyKey })
                 else { return false }
                 let honest = signatures.filter { $0.validator != faultyKey }.map(\.digests)
-                guard let majority = Dictionary(grouping: honest, by: { $0 }).max(by: { $0.value.count < $1.value.count })?.key
+                guard
+                    let majority = Dictionary(grouping: honest, by: { $0 }).max(by: { $0.value.count < $1.value.count }
+                    )?.key
                 else { return false }
                 let reference = Dictionary(uniqueKeysWithValues: majority.map { ($0.shard, $0.digest) })
                 return !bad.digests.isEmpty && bad.digests.allSatisfy { reference[$0.shard] != $0.digest }
@@ -210,7 +212,9 @@ extension ClusterProcessTests {
         }
     }
 
-    @Test("control: seven honest validators, 7 shards × 3 replicas, agree on every shard at every height while records are written, and Ĉ stays ≥ 0.99")
+    @Test(
+        "control: seven honest validators, 7 shards × 3 replicas, agree on every shard at every height while records are written, and Ĉ stays ≥ 0.99"
+    )
     func honestReplicasAgree() async throws {
         let started = ContinuousClock.now
         let mesh = GenesisDocument.Mesh(shards: 7, replicationFactor: 3)
@@ -243,10 +247,13 @@ extension ClusterProcessTests {
                 let signatures = try #require(block.lastCommit).signatures
                 var byShard: [UInt32: Set<String>] = [:]
                 for signature in signatures {
-                    #expect(Set(signature.digests.map(\.shard)) == hosted[signature.validator] ?? [], "height \(block.height)")
+                    #expect(
+                        Set(signature.digests.map(\.shard)) == hosted[signature.validator] ?? [],
+                        "height \(block.height)")
                     for digest in signature.digests { byShard[digest.shard, default: []].insert(digest.digest) }
                 }
-                #expect(byShard.values.allSatisfy { $0.count == 1 }, "honest replicas disagree at height \(block.height)")
+                #expect(
+                    byShard.values.allSatisfy { $0.count == 1 }, "honest replicas disagree at height \(block.height)")
             }
             try await Self.expectSameCoherence(cluster, through: height)
             print(

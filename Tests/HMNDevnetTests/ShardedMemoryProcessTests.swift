@@ -9,7 +9,9 @@ import Testing
 extension ClusterProcessTests {
     /// 2,000 records into 5 `hmn start` processes whose genesis spreads 10 shards over them with 3
     /// replicas each; a replica is killed with SIGKILL halfway and restarted afterwards.
-    @Test("2,000 records over 10 shards on 5 processes, a replica kill -9'd midway: every record is on exactly its 3 replicas and every node finds each by id and by search")
+    @Test(
+        "2,000 records over 10 shards on 5 processes, a replica kill -9'd midway: every record is on exactly its 3 replicas and every node finds each by id and by search"
+    )
     func shardedMemoryAcrossProcesses() async throws {
         var options = Testnet.Options()
         options.mesh = GenesisDocument.Mesh(shards: 10, replicationFactor: 3)
@@ -48,10 +50,14 @@ extension ClusterProcessTests {
                 // to the whole store, and no node holds everything.
                 #expect(shards.shards.filter(\.hostedHere).map(\.records).reduce(0, +) == shards.storeRecords)
                 #expect(shards.storeRecords < records.count)
-                for shard in shards.shards where shard.hostedHere { perShard[shard.id, default: []].insert(shard.records) }
+                for shard in shards.shards where shard.hostedHere {
+                    perShard[shard.id, default: []].insert(shard.records)
+                }
             }
             #expect(Set(maps).count == 1, "nodes disagree on placement")
-            #expect(perShard.count == 10 && perShard.values.allSatisfy { $0.count == 1 }, "replicas of a shard disagree: \(perShard)")
+            #expect(
+                perShard.count == 10 && perShard.values.allSatisfy { $0.count == 1 },
+                "replicas of a shard disagree: \(perShard)")
 
             // Every acknowledged record, from every node: by id exactly as written, and by search.
             let missing = try await Self.unreachable(acknowledged, cluster: cluster)
@@ -102,7 +108,9 @@ extension ClusterProcessTests {
                         return "node\(node) id \(record.id.short)"
                     }
                     let hits = try? await client.searchMemory(MemorySearchRequest(vector: record.vector, k: 1))
-                    guard hits?.hits.first?.record.id == record.id.hex else { return "node\(node) search \(record.id.short)" }
+                    guard hits?.hits.first?.record.id == record.id.hex else {
+                        return "node\(node) search \(record.id.short)"
+                    }
                     return nil
                 }
             }

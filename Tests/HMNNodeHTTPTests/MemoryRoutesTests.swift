@@ -112,11 +112,14 @@ struct MemoryRoutesTests {
         #expect(json.payload == "AAEC/w==")
     }
 
-    @Test("GET /v1/mesh/shards: the map with each shard's replicas and this node's counts; 404 from a node that does not shard")
+    @Test(
+        "GET /v1/mesh/shards: the map with each shard's replicas and this node's counts; 404 from a node that does not shard"
+    )
     func meshShards() async throws {
         let harness = try APIHarness()
         try await harness.run { client in
-            _ = try await client.post("/v1/memory", Fixtures.record(seed: 1, vector: [1, 0, 0, 0], author: 0, importance: 300_000))
+            _ = try await client.post(
+                "/v1/memory", Fixtures.record(seed: 1, vector: [1, 0, 0, 0], author: 0, importance: 300_000))
             let response = try await client.get("/v1/mesh/shards")
             #expect(response.status == .ok)
             let shards = try response.decode(MemoryShardsJSON.self)

@@ -116,7 +116,9 @@ struct MemoryMeshServiceTests {
         #expect(silent.sent.withLock { $0.isEmpty })
     }
 
-    @Test("a record without its author's signature, signed by another key, or overwriting another author's record is refused")
+    @Test(
+        "a record without its author's signature, signed by another key, or overwriting another author's record is refused"
+    )
     func authorSignatures() async throws {
         let mesh = try service()
         let messenger = RecordingMessenger()

@@ -44,7 +44,9 @@ struct MeshLayoutTests {
         let first = try layout.map(validators: Self.validators(5), dimension: 8, base: nil)
         #expect(first == (try layout.map(validators: Self.validators(5).reversed(), dimension: 8, base: nil)))
         #expect(first.shards.count == 24 && first.replicationFactor == 3)
-        #expect(try layout.map(validators: Self.validators(5), dimension: 8, base: first) == first, "no change, no new version")
+        #expect(
+            try layout.map(validators: Self.validators(5), dimension: 8, base: first) == first,
+            "no change, no new version")
         // Validator 4 leaves: only the shards it hosted change replicas.
         let smaller = try layout.map(validators: Self.validators(4), dimension: 8, base: first)
         #expect(smaller.version == first.version + 1)

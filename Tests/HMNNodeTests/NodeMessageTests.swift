@@ -24,7 +24,9 @@ struct NodeMessageTests {
                     body: .search(
                         shards: [0, 3], vector: [0.5, -1, 2], k: 10, author: key.publicKey,
                         minimumRPHV: FixedPoint(ratio: 1, 2)))),
-            .memoryRequest(MemoryRequest(requestID: 8, body: .search(shards: [], vector: [1], k: 1, author: nil, minimumRPHV: nil))),
+            .memoryRequest(
+                MemoryRequest(requestID: 8, body: .search(shards: [], vector: [1], k: 1, author: nil, minimumRPHV: nil))
+            ),
             .memoryRequest(MemoryRequest(requestID: .max, body: .record(id: Hash256.of([4])))),
             .memoryResponse(MemoryResponse(requestID: 7, body: .hits(records: [record], distances: [0.25]))),
             .memoryResponse(MemoryResponse(requestID: 8, body: .record(nil))),
@@ -41,11 +43,14 @@ struct NodeMessageTests {
         #expect(throws: NodeMessageError.self) { try NodeMessage.decode(bytes + [0]) }
     }
 
-    @Test("memory requests and answers out of range are typed errors: k 0 or above the limit, hits without distances, unknown kinds")
+    @Test(
+        "memory requests and answers out of range are typed errors: k 0 or above the limit, hits without distances, unknown kinds"
+    )
     func memoryRequestLimits() {
         for k: UInt32 in [0, MemoryRequest.maxK + 1] {
             let bytes = NodeMessage.memoryRequest(
-                MemoryRequest(requestID: 1, body: .search(shards: [0], vector: [1], k: k, author: nil, minimumRPHV: nil))
+                MemoryRequest(
+                    requestID: 1, body: .search(shards: [0], vector: [1], k: k, author: nil, minimumRPHV: nil))
             ).canonicalBytes
             #expect(throws: NodeMessageError.self) { try NodeMessage.decode(bytes) }
         }

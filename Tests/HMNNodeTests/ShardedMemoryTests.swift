@@ -42,7 +42,9 @@ struct ShardedMemoryTests {
         }
     }
 
-    @Test("4 nodes, 8 shards on 2 replicas each: every record is stored on exactly its 2 replicas and found from every node")
+    @Test(
+        "4 nodes, 8 shards on 2 replicas each: every record is stored on exactly its 2 replicas and found from every node"
+    )
     func shardedPlacementAndRouting() async throws {
         try await LocalTestnet.withTestnet(options: Self.options(shards: 8, replication: 2)) { net in
             try await net.waitForHeight(1)
@@ -75,21 +77,28 @@ struct ShardedMemoryTests {
                     #expect(try await node.memoryRecord(id: record.id) == record)
                     let answer = try await node.searchMemory(MemorySearchQuery(vector: record.vector, k: 1))
                     #expect(answer.hits.first?.record.id == record.id)
-                    #expect(answer.routing == "direct" && answer.servedShards.first == map.nearestShard(to: record.vector))
-                    #expect(answer.servedShards.count <= 3 && answer.totalShards == 8 && answer.unavailableShards.isEmpty)
+                    #expect(
+                        answer.routing == "direct" && answer.servedShards.first == map.nearestShard(to: record.vector))
+                    #expect(
+                        answer.servedShards.count <= 3 && answer.totalShards == 8 && answer.unavailableShards.isEmpty)
                 }
             }
             // Each routed search was served by one node per shard it touched; the nodes count them.
             var served: UInt64 = 0
             for node in net.running { served += node.memory.servedQueriesByShard.values.reduce(0, +) }
             #expect(served >= 48, "48 routed searches, \(served) shard searches served")
-            let all = try await net.node(0).searchMemory(MemorySearchQuery(vector: records[3].vector, k: 40, allShards: true))
-            #expect(all.routing == "all" && all.servedShards.count == 8 && Set(all.hits.map(\.record.id)) == Set(records.map(\.id)))
+            let all = try await net.node(0).searchMemory(
+                MemorySearchQuery(vector: records[3].vector, k: 40, allShards: true))
+            #expect(
+                all.routing == "all" && all.servedShards.count == 8
+                    && Set(all.hits.map(\.record.id)) == Set(records.map(\.id)))
             #expect(try await net.node(1).memoryRecord(id: Hash256.of([1, 2, 3])) == nil)
         }
     }
 
-    @Test("a replica that is down: its shards are still served by the other replica; writes to it wait and land when it returns")
+    @Test(
+        "a replica that is down: its shards are still served by the other replica; writes to it wait and land when it returns"
+    )
     func replicaDown() async throws {
         try await LocalTestnet.withTestnet(options: Self.options(shards: 8, replication: 2)) { net in
             try await net.waitForHeight(1)
@@ -106,12 +115,15 @@ struct ShardedMemoryTests {
             }
             try net.start(3)
             try await Self.waitForPlacement(
-                "node 3 gets its shards' records and writers drop theirs", nodes: net.running, copies: records.count * 2)
+                "node 3 gets its shards' records and writers drop theirs", nodes: net.running, copies: records.count * 2
+            )
             for record in records { #expect(try await net.node(3).memoryRecord(id: record.id) == record) }
         }
     }
 
-    @Test("a validator that unbonds everything leaves the map: its shards move to the others and it keeps nothing, yet still finds every record")
+    @Test(
+        "a validator that unbonds everything leaves the map: its shards move to the others and it keeps nothing, yet still finds every record"
+    )
     func validatorLeavesAndShardsMove() async throws {
         try await LocalTestnet.withTestnet(options: Self.options(shards: 8, replication: 2)) { net in
             try await net.waitForHeight(1)
@@ -145,7 +157,9 @@ struct ShardedMemoryTests {
         }
     }
 
-    @Test("a node that does not host a record's shard checks a write against a replica: a stale version or another author's overwrite is refused there, a real new version lands")
+    @Test(
+        "a node that does not host a record's shard checks a write against a replica: a stale version or another author's overwrite is refused there, a real new version lands"
+    )
     func writesCheckedOnAReplica() async throws {
         try await LocalTestnet.withTestnet(options: Self.options(shards: 8, replication: 2)) { net in
             try await net.waitForHeight(1)

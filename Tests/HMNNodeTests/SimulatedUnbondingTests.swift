@@ -26,7 +26,9 @@ struct SimulatedUnbondingTests {
     ) throws -> LedgerApplication {
         let genesis = Genesis(
             chainID: context.chainID, genesisTimeMilliseconds: 0,
-            accounts: context.genesis.map { GenesisAccount(publicKey: $0.publicKey, balance: 1_000_000, stake: $0.power) })
+            accounts: context.genesis.map {
+                GenesisAccount(publicKey: $0.publicKey, balance: 1_000_000, stake: $0.power)
+            })
         let parameters = CoherenceParameters.standard
         let cal = try CALEngine(policy: try FixedLambdaPolicy(), parameters: parameters)
         let ledger = try Ledger(
@@ -45,7 +47,9 @@ struct SimulatedUnbondingTests {
         return application
     }
 
-    @Test("the equivocator unbonds at height 1; the evidence of each height it equivocated at while bonded lands later and burns 5 % from its unbonding entry; the honest keep their stake", arguments: [UInt64(3), 17])
+    @Test(
+        "the equivocator unbonds at height 1; the evidence of each height it equivocated at while bonded lands later and burns 5 % from its unbonding entry; the honest keep their stake",
+        arguments: [UInt64(3), 17])
     func equivocateThenUnbond(seed: UInt64) throws {
         let directory = FileManager.default.temporaryDirectory
             .appendingPathComponent("hmn-sim-unbond-\(UUID().uuidString)").path

@@ -82,7 +82,8 @@ public struct ShardedMemoryBenchmark: Sendable {
     public func run(log: @Sendable (String) -> Void) async throws(DevnetError) -> Report {
         let c = configuration
         let shards = c.shards ?? c.validators
-        var vectors = Self.vectors(c.data, count: c.records + c.queries + c.probeWrites, dimension: c.dimension, seed: c.seed)
+        var vectors = Self.vectors(
+            c.data, count: c.records + c.queries + c.probeWrites, dimension: c.dimension, seed: c.seed)
         let queries = Array(vectors.suffix(c.queries))
         vectors.removeLast(c.queries)
         let probe = Array(vectors.suffix(c.probeWrites))
@@ -106,7 +107,8 @@ public struct ShardedMemoryBenchmark: Sendable {
             options: options)
         try cluster.startAll()
         do {
-            let report = try await measure(cluster, base: vectors, probe: probe, queries: queries, shards: shards, log: log)
+            let report = try await measure(
+                cluster, base: vectors, probe: probe, queries: queries, shards: shards, log: log)
             await finish(cluster)
             return report
         } catch {

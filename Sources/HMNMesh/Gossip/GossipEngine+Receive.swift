@@ -46,7 +46,8 @@ extension GossipEngine {
             if let held = store.record(record.id), held.author != record.author {
                 throw MeshError(
                     .invalidSignature,
-                    "record \(record.id.short) belongs to \(held.author.short); a version by \(record.author.short) is forged")
+                    "record \(record.id.short) belongs to \(held.author.short); a version by \(record.author.short) is forged"
+                )
             }
         }
         if let proof = record.proof {

@@ -191,7 +191,8 @@ public struct MeshRecordStore: Hashable, Sendable {
         return RangeFingerprint(prefix: prefix, count: count, fingerprint: sum)
     }
 
-    private static func childSums(_ items: some Sequence<(Hash256, UInt64)>, prefix: RangePrefix) -> [RangeFingerprint] {
+    private static func childSums(_ items: some Sequence<(Hash256, UInt64)>, prefix: RangePrefix) -> [RangeFingerprint]
+    {
         var counts = [UInt32](repeating: 0, count: 16)
         var sums = [UInt64](repeating: 0, count: 16)
         for (id, itemHash) in items {

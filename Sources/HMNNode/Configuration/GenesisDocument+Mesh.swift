@@ -36,16 +36,19 @@ extension GenesisDocument {
         if let centroids = mesh.centroids {
             guard !centroids.isEmpty, centroids.count <= MeshLayout.maxShards else {
                 throw NodeConfigurationError(
-                    .invalidValue, "mesh.centroids must list 1...\(MeshLayout.maxShards) centroids, got \(centroids.count)")
+                    .invalidValue,
+                    "mesh.centroids must list 1...\(MeshLayout.maxShards) centroids, got \(centroids.count)")
             }
             for (index, centroid) in centroids.enumerated() {
                 guard centroid.count == dimension else {
                     throw NodeConfigurationError(
                         .invalidValue,
-                        "mesh.centroids[\(index)] has \(centroid.count) components; this node's vectors have \(dimension)")
+                        "mesh.centroids[\(index)] has \(centroid.count) components; this node's vectors have \(dimension)"
+                    )
                 }
                 guard centroid.allSatisfy(\.isFinite) else {
-                    throw NodeConfigurationError(.invalidValue, "mesh.centroids[\(index)] has a NaN or infinite component")
+                    throw NodeConfigurationError(
+                        .invalidValue, "mesh.centroids[\(index)] has a NaN or infinite component")
                 }
             }
             return MeshLayout(centroids: centroids, replicationFactor: factor)

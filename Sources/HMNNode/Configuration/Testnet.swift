@@ -81,7 +81,9 @@ public enum Testnet {
                     stake: options.stakes?[$0] ?? options.stake)
             } + [GenesisDocument.Account(publicKey: faucet.publicKey.hex, balance: options.faucetBalance, stake: 0)],
             parameters: options.parameters, coherence: options.coherence,
-            mesh: options.mesh ?? GenesisDocument.Mesh(shards: count, replicationFactor: GenesisDocument.Mesh.defaultReplicationFactor))
+            mesh: options.mesh
+                ?? GenesisDocument.Mesh(shards: count, replicationFactor: GenesisDocument.Mesh.defaultReplicationFactor)
+        )
         _ = try document.genesis()
         _ = try document.meshLayout(dimension: options.vectorDimension)
         _ = try document.meshDigestSettleMilliseconds()

@@ -33,7 +33,9 @@ public struct MeshLayout: Hashable, Sendable {
         for byte in digest.prefix(8) { seed = seed << 8 | UInt64(byte) }
         var generator = SeededGenerator(seed: seed)
         return (0..<count).map { _ in
-            var vector = (0..<dimension).map { _ in Float(Int32(truncatingIfNeeded: generator.next() >> 32)) / 2_147_483_648 }
+            var vector = (0..<dimension).map { _ in
+                Float(Int32(truncatingIfNeeded: generator.next() >> 32)) / 2_147_483_648
+            }
             var norm: Float = 0
             for value in vector { norm += value * value }
             let length = norm.squareRoot()
@@ -55,7 +57,11 @@ public struct MeshLayout: Hashable, Sendable {
     public func map(validators: [ValidatorStatus], dimension: Int, base: ShardMap?) throws(NodeError) -> ShardMap {
         let nodes = Dictionary(
             validators.map {
-                ($0.key, MeshNodeInfo(key: $0.key, psi: Self.placementPsi($0.psi), capacity: min($0.power, MeshNodeInfo.maxCapacity)))
+                (
+                    $0.key,
+                    MeshNodeInfo(
+                        key: $0.key, psi: Self.placementPsi($0.psi), capacity: min($0.power, MeshNodeInfo.maxCapacity))
+                )
             }, uniquingKeysWith: { first, _ in first })
         let current: ShardMap
         var changes: [ShardMapChange] = []

@@ -6,9 +6,9 @@ import HMNPrimitives
 extension MemoryMeshService {
     /// Routes `query` by the shard map: the optimal shards first (the nearest centroid's, and any
     /// near tie, ``QueryRouter/plan(_:map:)``); when λ is below the router's direct threshold and that
-    /// answer is poor, the next-nearest shards too (``QueryRouter``). Hosted shards are searched here, the others on one of their replicas
-    /// (the next replica when one does not answer in time). With
-    /// ``MemorySearchQuery/allShards`` every shard is asked.
+    /// answer is poor, the next-nearest shards too (``QueryRouter``). Hosted shards are searched
+    /// here, the others on one of their replicas (the next replica when one does not answer in
+    /// time). With ``MemorySearchQuery/allShards`` every shard is asked.
     func routedSearch(
         _ query: MemorySearchQuery, lambda: FixedPoint, placement: MemoryPlacement, messenger: any PeerMessenger
     ) async throws(NodeError) -> MemorySearchResult {
@@ -40,12 +40,12 @@ extension MemoryMeshService {
     private func result(
         _ hits: [MemorySearchHit], k: Int, served: [ShardID], routing: String, map: ShardMap, missing: [ShardID]
     ) -> MemorySearchResult {
-        // Closest first, one hit per id (a record moving between shards may answer twice).
-        var seen: Set<Hash256> = []
-        let merged = hits.sorted {
-            $0.distance != $1.distance ? $0.distance < $1.distance : $0.record.id < $1.record.id
-        }
-        .filter { seen.insert($0.record.id).inserted }
+        // The router's order: closest first, one hit per id (a record moving between shards may
+        // answer twice).
+        let byID = Dictionary(
+            hits.map { ($0.record.id, $0) }, uniquingKeysWith: { $0.distance <= $1.distance ? $0 : $1 })
+        let merged = router.merge(hits.map { RoutedHit(id: $0.record.id, distance: $0.distance, shard: 0) })
+            .compactMap { byID[$0.id] }
         return MemorySearchResult(
             hits: Array(merged.prefix(k)), servedShards: served, routing: routing, totalShards: map.shards.count,
             unavailableShards: missing.sorted())
@@ -91,7 +91,9 @@ extension MemoryMeshService {
         for replica in reachableReplicas(of: shard, placement) {
             guard let answer = await requests.ask(body, of: replica, messenger: messenger) else {
                 metrics.memoryRemoteFailures.increment()
-                logger.debug("memory search: a replica did not answer", metadata: ["shard": "\(shard)", "peer": "\(replica.short)"])
+                logger.debug(
+                    "memory search: a replica did not answer",
+                    metadata: ["shard": "\(shard)", "peer": "\(replica.short)"])
                 continue
             }
             metrics.memoryRemoteRequests.increment()
@@ -109,7 +111,9 @@ extension MemoryMeshService {
         return await withTaskGroup(of: MemoryRecord?.self) { group in
             for peer in peers {
                 group.addTask {
-                    guard case .record(let record?) = await self.requests.ask(.record(id: id), of: peer, messenger: messenger),
+                    guard
+                        case .record(let record?) = await self.requests.ask(
+                            .record(id: id), of: peer, messenger: messenger),
                         record.id == id, self.authentic(record, from: peer)
                     else { return nil }
                     return record

@@ -27,7 +27,8 @@ public final class MemoryMeshService: Sendable {
     public init(
         store: any MemoryStore, replicator: any MemoryReplicator, proofSink: any Layer1ProofSink, chainID: String,
         nowMilliseconds: @escaping @Sendable () -> UInt64 = WallClock.nowMilliseconds,
-        requests: PeerRequests = PeerRequests(), router: QueryRouter = QueryRouter(), metrics: NodeMetrics = NodeMetrics(),
+        requests: PeerRequests = PeerRequests(), router: QueryRouter = QueryRouter(),
+        metrics: NodeMetrics = NodeMetrics(),
         logger: Logger
     ) {
         self.requests = requests

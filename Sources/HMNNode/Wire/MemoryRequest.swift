@@ -32,7 +32,8 @@ public struct MemoryRequest: Hashable, Sendable, CanonicalCodable {
             let countOffset = decoder.offset
             let count = Int(try decoder.decode(UInt32.self))
             guard count <= Self.maxShards else {
-                throw CodecError(.invalidValue, offset: countOffset, "\(count) shards in one search; at most \(Self.maxShards)")
+                throw CodecError(
+                    .invalidValue, offset: countOffset, "\(count) shards in one search; at most \(Self.maxShards)")
             }
             var shards: [ShardID] = []
             shards.reserveCapacity(count)

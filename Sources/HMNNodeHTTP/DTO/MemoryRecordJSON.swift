@@ -106,7 +106,8 @@ public struct MemoryRecordJSON: Codable, Hashable, Sendable {
             accessCount: accessCount ?? 0,
             lastAccessMilliseconds: lastAccessMilliseconds,
             proof: try proof?.proof(field: "proof"),
-            signature: try signature.map { text throws(APIError) in try WireFormat.signature(text, field: "signature") })
+            signature: try signature.map { text throws(APIError) in try WireFormat.signature(text, field: "signature") }
+        )
     }
 }
 

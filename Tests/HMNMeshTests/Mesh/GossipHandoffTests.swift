@@ -41,7 +41,9 @@ struct GossipHandoffTests {
         }
     }
 
-    @Test("the writer keeps the record until both replicas ack; a replica replaced before it acked is dropped from the targets and the new one is asked")
+    @Test(
+        "the writer keeps the record until both replicas ack; a replica replaced before it acked is dropped from the targets and the new one is asked"
+    )
     func handoffFollowsPlacement() {
         var writer = engine(0, map: map(replicas: [1, 2]))
         let record = MemoryRecord(id: Hash256.of([7]), vector: [1, 0, 0, 0], payload: [1], author: keys[0].publicKey)
@@ -51,11 +53,14 @@ struct GossipHandoffTests {
         #expect(writer.retained[record.id] == record && writer.isHandingOff)
 
         // Replica 1 acknowledges; then placement moves the shard from replica 2 to node 3.
-        _ = writer.handle(.received(.ack(entries: [RecordVersion(record)]), from: keys[1].publicKey), nowMilliseconds: 2)
+        _ = writer.handle(
+            .received(.ack(entries: [RecordVersion(record)]), from: keys[1].publicKey), nowMilliseconds: 2)
         let moved = writer.handle(.mapChanged(map(replicas: [1, 3], version: 1)), nowMilliseconds: 3)
-        #expect(Self.handoffs(moved) == [keys[3].publicKey], "the new replica is asked at once, the acked one not again")
+        #expect(
+            Self.handoffs(moved) == [keys[3].publicKey], "the new replica is asked at once, the acked one not again")
         // Node 2 no longer hosts the shard and never acks; node 3's ack completes the handoff.
-        let done = writer.handle(.received(.ack(entries: [RecordVersion(record)]), from: keys[3].publicKey), nowMilliseconds: 4)
+        let done = writer.handle(
+            .received(.ack(entries: [RecordVersion(record)]), from: keys[3].publicKey), nowMilliseconds: 4)
         #expect(done.contains(.dropped(record.id)))
         #expect(writer.retained[record.id] == nil && !writer.isHandingOff)
     }
@@ -69,7 +74,8 @@ struct GossipHandoffTests {
         let moved = writer.handle(.mapChanged(map(replicas: [0, 1], version: 1)), nowMilliseconds: 2)
         #expect(writer.store.record(record.id) == record && writer.retained[record.id] == nil)
         #expect(!moved.contains(.dropped(record.id)))
-        let done = writer.handle(.received(.ack(entries: [RecordVersion(record)]), from: keys[1].publicKey), nowMilliseconds: 3)
+        let done = writer.handle(
+            .received(.ack(entries: [RecordVersion(record)]), from: keys[1].publicKey), nowMilliseconds: 3)
         #expect(!done.contains(.dropped(record.id)) && !writer.isHandingOff)
         #expect(writer.store.record(record.id) == record)
     }

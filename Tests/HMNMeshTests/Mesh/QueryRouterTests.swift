@@ -87,7 +87,8 @@ struct QueryRouterTests {
     @Test("a query about as near two centroids has two optimal shards; a clear one has one; tieFactor 1 turns ties off")
     func nearTies() {
         let map = MeshTestSupport.map(
-            centroids: [[1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 1, 0]], nodes: (0..<3).map { MeshTestSupport.key($0).publicKey })
+            centroids: [[1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 1, 0]],
+            nodes: (0..<3).map { MeshTestSupport.key($0).publicKey })
         let router = QueryRouter()
         // Squared distances 0.5 and 0.52 (ratio 1.04 ≤ 1.1): shards 0 and 1 are both optimal.
         #expect(router.plan([0.5, 0.49, 0, 0], map: map).optimal == [0, 1])
