@@ -63,11 +63,7 @@ struct DevnetCommand: AsyncParsableCommand {
                 options: {
                     var options = Testnet.Options()
                     options.apply(profile)
-                    if shards != nil || replication != nil {
-                        options.mesh = GenesisDocument.Mesh(
-                            shards: shards ?? validators,
-                            replicationFactor: replication ?? GenesisDocument.Mesh.defaultReplicationFactor)
-                    }
+                    options.mesh = GenesisDocument.Mesh(shards: shards, replicationFactor: replication)
                     return options
                 }())
         print(

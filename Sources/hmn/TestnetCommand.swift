@@ -55,11 +55,7 @@ struct TestnetCommand: ParsableCommand {
             var options = Testnet.Options()
             options.apply(profile)
             if let baseEpochMilliseconds { options.coherence.baseEpochMilliseconds = baseEpochMilliseconds }
-            if shards != nil || replication != nil {
-                options.mesh = GenesisDocument.Mesh(
-                    shards: shards ?? validators,
-                    replicationFactor: replication ?? GenesisDocument.Mesh.defaultReplicationFactor)
-            }
+            options.mesh = GenesisDocument.Mesh(shards: shards, replicationFactor: replication)
             let layout: Testnet.Layout
             do {
                 layout = try Testnet.initialize(

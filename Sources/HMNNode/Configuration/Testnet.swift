@@ -26,7 +26,8 @@ public enum Testnet {
         public var genesisTimeMilliseconds: UInt64?
         public var parameters = GenesisDocument.Parameters()
         public var coherence = GenesisDocument.Coherence()
-        /// The memory mesh's layout; nil gives one shard per validator, each on 3 validators.
+        /// The memory mesh's layout; without `shards` or `centroids` there is one shard per
+        /// validator, without `replicationFactor` each is on 3 validators.
         public var mesh: GenesisDocument.Mesh?
         public var timeouts = NodeConfiguration.Timeouts()
         public var lambdaPolicy = LambdaPolicyConfiguration()
@@ -35,6 +36,14 @@ public enum Testnet {
         public var keySeed: UInt64?
 
         public init() {}
+    }
+
+    /// `mesh` with its gaps filled: one shard per validator, the default replication factor.
+    static func mesh(_ mesh: GenesisDocument.Mesh?, validators: Int) -> GenesisDocument.Mesh {
+        var mesh = mesh ?? GenesisDocument.Mesh()
+        if mesh.shards == nil, mesh.centroids == nil { mesh.shards = validators }
+        if mesh.replicationFactor == nil { mesh.replicationFactor = GenesisDocument.Mesh.defaultReplicationFactor }
+        return mesh
     }
 
     /// Ports: node `i` listens on `basePort + 2i` (P2P) and `basePort + 2i + 1` (HTTP).

@@ -8,6 +8,9 @@ public final class PeerRequests: Sendable {
     private struct Pending {
         var peer: PublicKey
         var continuation: CheckedContinuation<MemoryResponse.Body?, Never>
+        /// Sends the question, then settles it as unanswered after the timeout; cancelled when an
+        /// answer comes first, so no task outlives its question.
+        var timer: Task<Void, Never>?
     }
 
     private struct State {
@@ -36,11 +39,12 @@ public final class PeerRequests: Sendable {
         let timeout = self.timeout
         return await withCheckedContinuation { continuation in
             state.withLock { $0.pending[id] = Pending(peer: peer, continuation: continuation) }
-            Task {
+            let timer = Task {
                 await messenger.send(.memoryRequest(MemoryRequest(requestID: id, body: body)), to: peer)
-                try? await Task.sleep(for: timeout)
+                guard (try? await Task.sleep(for: timeout)) != nil else { return }
                 self.settle(id, from: peer, with: nil)
             }
+            state.withLock { $0.pending[id]?.timer = timer }
         }
     }
 
@@ -55,6 +59,7 @@ public final class PeerRequests: Sendable {
             state.pending[id] = nil
             return pending
         }
+        waiting?.timer?.cancel()
         waiting?.continuation.resume(returning: body)
     }
 }
