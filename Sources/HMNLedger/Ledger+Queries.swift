@@ -107,6 +107,7 @@ extension Ledger {
         }
         var checked: UInt64 = 0
         var indexedTransactions = 0
+        var proposals: [CommittedShardMapProposal] = []
         for height in stride(from: first, through: tip.height, by: 1) {
             guard let stored = try block(atHeight: height) else {
                 throw LedgerError(.corrupt, "block \(height) is missing below the tip \(tip.height)")
@@ -135,6 +136,11 @@ extension Ledger {
             }
             try verifyTransactionIndex(of: stored.block)
             indexedTransactions += stored.block.transactions.count
+            for (position, transaction) in stored.block.transactions.enumerated() {
+                if case .shardMapProposal(let payload) = transaction.body {
+                    proposals.append(CommittedShardMapProposal(height: height, position: position, payload: payload))
+                }
+            }
             previousID = stored.id
             previousTime = header.timeMilliseconds
             checked += 1
@@ -144,10 +150,20 @@ extension Ledger {
         guard try store.transactionCount(fromHeight: first) == indexedTransactions else {
             throw LedgerError(.corrupt, "the transaction index holds rows that belong to no block from height \(first)")
         }
+        // A node rebuilds its shard map from these rows: each must be its block's, none missing.
+        guard try store.shardMapProposals(in: first...max(first, tip.height)) == proposals else {
+            throw LedgerError(.corrupt, "the shard-map proposal rows do not match the blocks from height \(first)")
+        }
         guard tip.height == 0 || first > tip.height || previousID == tip.blockID, state.stateRoot == tip.appHash else {
             throw LedgerError(.corrupt, "state does not match the last committed header")
         }
         return checked
+    }
+
+    /// Committed shard-map proposals in `heights`, in chain order (block, then position), each
+    /// checked against its row checksum. A node folds them over its genesis shard layout.
+    public func shardMapProposals(in heights: ClosedRange<UInt64>) throws(LedgerError) -> [CommittedShardMapProposal] {
+        try store.shardMapProposals(in: heights)
     }
 
     /// The Merkle proof of an account in the current accounts root.

@@ -52,6 +52,8 @@ public struct LedgerError: Error, Hashable, Sendable, CustomStringConvertible {
         case invalidMint
         /// A memory proof is invalid or already committed.
         case invalidMemoryProof
+        /// A shard-map proposal came from an account that is not a validator, or is empty.
+        case invalidShardMapProposal
         /// The mempool is at capacity.
         case mempoolFull
         /// A stored row failed its integrity check; it is never served.

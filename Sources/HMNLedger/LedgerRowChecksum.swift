@@ -12,6 +12,7 @@ enum LedgerRowChecksum {
     /// Domain tags, so a checksum of one kind of row never matches another kind.
     static let transactionTag = Array("hmn/ledger-row/transaction/v1".utf8)
     static let validatorSetTag = Array("hmn/ledger-row/validator-set/v1".utf8)
+    static let shardMapProposalTag = Array("hmn/ledger-row/shard-map-proposal/v1".utf8)
 
     /// Over the index row's id, height, position and result bytes.
     static func transaction(id: Hash256, height: UInt64, position: Int, result: [UInt8]) -> [UInt8] {
@@ -26,5 +27,13 @@ enum LedgerRowChecksum {
         var key = CanonicalEncoder()
         key.encode(height)
         return Hash256.of(parts: [validatorSetTag, key.bytes, bytes]).bytes
+    }
+
+    /// Over the proposal's height, position in its block and payload.
+    static func shardMapProposal(height: UInt64, position: Int, payload: [UInt8]) -> [UInt8] {
+        var key = CanonicalEncoder()
+        key.encode(height)
+        key.encode(UInt64(position))
+        return Hash256.of(parts: [shardMapProposalTag, key.bytes, payload]).bytes
     }
 }

@@ -148,6 +148,21 @@ extension LedgerState {
             sender.unbonding.append(UnbondingEntry(amount: amount, startHeight: context.height, releaseHeight: release))
             setAccount(sender, for: tx.sender)
             return TransactionResult(code: 0, log: "unbond \(amount), released at height \(release)")
+
+        case .shardMapProposal(let payload):
+            // Only validators host shards and see their load, so only they may propose a new map;
+            // the content is the mesh's to judge, in chain order, on every node alike.
+            guard sender.stake >= context.parameters.minStake, sender.stake > 0 else {
+                throw LedgerError(
+                    .invalidShardMapProposal,
+                    "\(tx.sender.short) is not a validator (stake \(sender.stake), minimum \(context.parameters.minStake))"
+                )
+            }
+            guard !payload.isEmpty else {
+                throw LedgerError(.invalidShardMapProposal, "empty shard-map proposal")
+            }
+            setAccount(sender, for: tx.sender)
+            return TransactionResult(code: 0, log: "shard-map proposal of \(payload.count) bytes")
         }
     }
 

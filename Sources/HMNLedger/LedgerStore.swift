@@ -34,6 +34,17 @@ final class LedgerStore {
         ALTER TABLE transactions ADD COLUMN checksum BLOB;
         ALTER TABLE validator_sets ADD COLUMN checksum BLOB;
         """,
+        // Committed shard-map proposals, so a node rebuilds its memory shard map without reading
+        // every block (schema version 3; older chains hold none: the transaction kind is newer).
+        """
+        CREATE TABLE shard_map_proposals (
+            height INTEGER NOT NULL,
+            position INTEGER NOT NULL,
+            payload BLOB NOT NULL,
+            checksum BLOB NOT NULL,
+            PRIMARY KEY (height, position)
+        ) WITHOUT ROWID;
+        """,
     ]
 
     /// The meta key set once every row has its checksum.
@@ -64,8 +75,10 @@ final class LedgerStore {
             var transactionRows: [(Hash256, UInt64, Int, [UInt8])] = []
             while try transactions.step() {
                 transactionRows.append(
-                    (try Hash256(bytes: transactions.blob(0)), transactions.uint64(1), Int(transactions.int64(2)),
-                     transactions.blob(3)))
+                    (
+                        try Hash256(bytes: transactions.blob(0)), transactions.uint64(1), Int(transactions.int64(2)),
+                        transactions.blob(3)
+                    ))
             }
             let setTransaction = try database.statement("UPDATE transactions SET checksum = ? WHERE id = ?")
             for (id, height, position, result) in transactionRows {
@@ -77,8 +90,10 @@ final class LedgerStore {
             while try sets.step() { setRows.append((sets.uint64(0), sets.blob(1))) }
             let setChecksum = try database.statement("UPDATE validator_sets SET checksum = ? WHERE height = ?")
             for (height, bytes) in setRows {
-                try setChecksum.bind(.blob(LedgerRowChecksum.validatorSet(height: height, bytes: bytes)), .unsigned(height))
-                    .run()
+                try setChecksum.bind(
+                    .blob(LedgerRowChecksum.validatorSet(height: height, bytes: bytes)), .unsigned(height)
+                )
+                .run()
             }
             try setMeta(Self.checksumsComplete, [1])
         }
@@ -150,6 +165,44 @@ final class LedgerStore {
                 .blob(result), .blob(checksum)
             ).run()
         }
+        let putProposal = try database.statement(
+            "INSERT INTO shard_map_proposals (height, position, payload, checksum) VALUES (?, ?, ?, ?)")
+        for (position, transaction) in executed.block.transactions.enumerated() {
+            guard case .shardMapProposal(let payload) = transaction.body else { continue }
+            let checksum = LedgerRowChecksum.shardMapProposal(
+                height: executed.height, position: position, payload: payload)
+            try putProposal.bind(
+                .unsigned(executed.height), .integer(Int64(position)), .blob(payload), .blob(checksum)
+            ).run()
+        }
+    }
+
+    /// Committed shard-map proposals in `heights`, in chain order, each checked against its checksum.
+    func shardMapProposals(in heights: ClosedRange<UInt64>) throws(LedgerError) -> [CommittedShardMapProposal] {
+        var proposals: [CommittedShardMapProposal] = []
+        do {
+            let rows = try database.statement(
+                "SELECT height, position, payload, checksum FROM shard_map_proposals "
+                    + "WHERE height >= ? AND height <= ? ORDER BY height, position"
+            ).bind(.unsigned(heights.lowerBound), .unsigned(heights.upperBound))
+            while try rows.step() {
+                let (height, position, payload) = (rows.uint64(0), Int(rows.int64(1)), rows.blob(2))
+                guard
+                    LedgerRowChecksum.shardMapProposal(height: height, position: position, payload: payload)
+                        == rows.blob(3)
+                else {
+                    throw LedgerError(.corrupt, "shard-map proposal row (\(height), \(position)) fails its checksum")
+                }
+                proposals.append(CommittedShardMapProposal(height: height, position: position, payload: payload))
+            }
+        } catch let error as StorageError {
+            throw LedgerError.from(error)
+        } catch let error as LedgerError {
+            throw error
+        } catch {
+            throw LedgerError.wrap(error)
+        }
+        return proposals
     }
 
     // MARK: Reads

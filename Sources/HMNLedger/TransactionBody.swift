@@ -16,6 +16,15 @@ public enum TransactionBody: Hashable, Sendable, CanonicalCodable {
     case bond(amount: UInt64)
     /// Moves `amount` from stake back to balance.
     case unbond(amount: UInt64)
+    /// A validator's proposal to change the memory mesh's shard map (SPEC §9: the map changes only
+    /// through consensus), e.g. a split of a hot shard. The ledger checks who sent it and how large
+    /// it is, and records it (``Ledger/shardMapProposals(heights:)``); the bytes are the mesh's
+    /// (HMNMesh `ShardMapProposal.transactionPayload`), which the ledger does not import: every node
+    /// applies them to its map in chain order, and one that does not apply is skipped by all alike.
+    case shardMapProposal(payload: [UInt8])
+
+    /// Largest ``shardMapProposal(payload:)`` payload: a split of a 16,384-dimension shard fits.
+    public static let maxShardMapProposalBytes = 1 << 17
 
     /// A T0 mining mint for `epoch` (SPEC §7).
     public static func mintT0(epoch: UInt64, amount: UInt64) -> TransactionBody {
@@ -49,7 +58,7 @@ public enum TransactionBody: Hashable, Sendable, CanonicalCodable {
     }
 
     enum Tag: UInt8 {
-        case transfer = 1, mint = 2, memoryProof = 3, bond = 4, unbond = 5
+        case transfer = 1, mint = 2, memoryProof = 3, bond = 4, unbond = 5, shardMapProposal = 6
     }
 
     public init(from decoder: inout CanonicalDecoder) throws(CodecError) {
@@ -71,6 +80,8 @@ public enum TransactionBody: Hashable, Sendable, CanonicalCodable {
         case .memoryProof: self = .memoryProof(try decoder.decode())
         case .bond: self = .bond(amount: try decoder.decode())
         case .unbond: self = .unbond(amount: try decoder.decode())
+        case .shardMapProposal:
+            self = .shardMapProposal(payload: try decoder.decodeBytes(maxLength: Self.maxShardMapProposalBytes))
         }
     }
 
@@ -100,6 +111,9 @@ public enum TransactionBody: Hashable, Sendable, CanonicalCodable {
         case .unbond(let amount):
             encoder.encode(Tag.unbond.rawValue)
             encoder.encode(amount)
+        case .shardMapProposal(let payload):
+            encoder.encode(Tag.shardMapProposal.rawValue)
+            encoder.encodeBytes(payload)
         }
     }
 
@@ -111,6 +125,7 @@ public enum TransactionBody: Hashable, Sendable, CanonicalCodable {
         case .memoryProof: "memory-proof"
         case .bond: "bond"
         case .unbond: "unbond"
+        case .shardMapProposal: "shard-map-proposal"
         }
     }
 }

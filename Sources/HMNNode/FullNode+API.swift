@@ -128,16 +128,19 @@ extension FullNode {
 
     public func memoryShards() async -> MemoryShardsStatus? {
         guard let placement = memory.replicator.placement else { return nil }
-        let counts = (memory.replicator as? MeshGossipReplicator)?.shardRecordCounts
+        let mesh = memory.replicator as? MeshGossipReplicator
+        let counts = mesh?.shardRecordCounts
         let map = placement.map
         let queries = memory.servedQueriesByShard
-        return MemoryShardsStatus(
+        var status = MemoryShardsStatus(
             mapVersion: map.version, replicationFactor: Int(map.replicationFactor),
             shards: map.shards.map { shard in
                 MemoryShardsStatus.Shard(
                     id: shard.id, replicas: map.replicas(of: shard.id), hostedHere: placement.hosted.contains(shard.id),
                     records: counts?.hosted[shard.id] ?? 0, queries: queries[shard.id] ?? 0)
             }, handingOff: counts?.handingOff ?? 0, storeRecords: memory.store.count)
+        status.layoutVersion = mesh?.layout.version ?? 0
+        return status
     }
 
     public func memoryProof(id: Hash256) async throws(NodeError) -> MemoryProofStatus? {

@@ -61,8 +61,9 @@ extension FullNode {
             let replicator =
                 try options.replicator
                 ?? defaultReplicator(
-                    home: home, store: store, validators: try application.validatorStatuses(), options: options,
-                    logger: logger)
+                    home: home, store: store, validators: try application.validatorStatuses(),
+                    shardMapProposals: ledger.height == 0 ? [] : try ledger.shardMapProposals(in: 1...ledger.height),
+                    options: options, logger: logger)
             // Precommits carry the replica's settled digests. Only a validator's precommits are
             // extended, so this needs no validator check here (and a node that bonds later reports
             // digests from its first precommit on).
@@ -90,7 +91,8 @@ extension FullNode {
                 driver: driver, transport: transport, store: store, replicator: replicator, cal: cal,
                 chainID: home.genesis.chainID, coherenceParameters: parameters,
                 dialPeers: dialPeers,
-                nowMilliseconds: options.nowMilliseconds, metrics: options.metrics, journal: journal, logger: logger)
+                nowMilliseconds: options.nowMilliseconds, metrics: options.metrics, journal: journal,
+                splitPlanner: try home.genesisDocument.meshSplitPlanner(), logger: logger)
         } catch let error as NodeError {
             throw error
         } catch {
@@ -101,7 +103,8 @@ extension FullNode {
     /// The standard replicator: a ``MeshGossipReplicator`` placing the genesis `mesh` layout's shards
     /// on `validators`, with the configuration's injected fault, if any (announced loudly).
     static func defaultReplicator(
-        home: NodeHome, store: any MemoryStore, validators: [ValidatorStatus], options: Options, logger: Logger
+        home: NodeHome, store: any MemoryStore, validators: [ValidatorStatus],
+        shardMapProposals: [CommittedShardMapProposal], options: Options, logger: Logger
     ) throws(NodeError) -> MeshGossipReplicator {
         var gossip = GossipConfiguration(chainID: home.genesis.chainID)
         if let fault = home.configuration.faults?.memory {
@@ -112,12 +115,14 @@ extension FullNode {
                 + "For tests and drills only: remove \"faults\" and restart to heal it."
             logger.warning("\(warning)", metadata: ["faults.memory": "\(fault.rawValue)"])
         }
-        let layout: MeshLayout
+        var layout: MeshLayout
         do {
             layout = try home.genesisDocument.meshLayout(dimension: store.dimension)
         } catch {
             throw NodeError(.internalError, "genesis.json mesh: \(error.message)")
         }
+        // The shards split since genesis, replayed from the chain as every node replays them.
+        layout = layout.applyingCommitted(shardMapProposals, logger: logger)
         return try MeshGossipReplicator(
             store: store, signingKey: home.signingKey, chainID: home.genesis.chainID, layout: layout,
             validators: validators, configuration: gossip, clock: options.clock,

@@ -30,6 +30,8 @@ public final class FullNode: Service, NodeAPI, Sendable {
     public let chainID: String
     public let coherenceParameters: CoherenceParameters
     let mining: MiningAgent
+    /// Proposes shard splits when this validator leads an overloaded shard (mesh replicator only).
+    public let splits: ShardSplitAgent?
     let dialPeers: [PeerAddress]
     let maxMessageBytes: Int
     let metrics: NodeMetrics
@@ -65,7 +67,8 @@ public final class FullNode: Service, NodeAPI, Sendable {
         cal: CALEngine?, chainID: String, coherenceParameters: CoherenceParameters, dialPeers: [PeerAddress] = [],
         maxMessageBytes: Int = NodeMessage.defaultMaxBytes,
         nowMilliseconds: @escaping @Sendable () -> UInt64 = WallClock.nowMilliseconds,
-        metrics: NodeMetrics = NodeMetrics(), journal: MempoolJournal? = nil, logger: Logger
+        metrics: NodeMetrics = NodeMetrics(), journal: MempoolJournal? = nil,
+        splitPlanner: ShardSplitPlanner = ShardSplitPlanner(), logger: Logger
     ) {
         self.metrics = metrics
         self.journal = journal
@@ -81,6 +84,12 @@ public final class FullNode: Service, NodeAPI, Sendable {
         self.chainID = chainID
         self.coherenceParameters = coherenceParameters
         self.mining = MiningAgent(driver: driver, logger: logger)
+        let memory = self.memory
+        self.splits = (replicator as? MeshGossipReplicator).map { mesh in
+            ShardSplitAgent(
+                driver: driver, replicator: mesh, servedQueries: { memory.servedQueriesByShard },
+                planner: splitPlanner, nowMilliseconds: nowMilliseconds, logger: logger)
+        }
         self.dialPeers = dialPeers
         self.maxMessageBytes = maxMessageBytes
         self.logger = logger
@@ -238,7 +247,8 @@ public final class FullNode: Service, NodeAPI, Sendable {
         for await notice in driver.commitNotices {
             state.withLock { $0.lastCommit = notice }
             await memory.replicator.lambdaChanged(notice.lambda)
-            await memory.replicator.validatorsChanged(notice.validators, messenger: messenger)
+            await memory.replicator.committed(
+                validators: notice.validators, shardMapProposals: notice.shardMapProposals, messenger: messenger)
             metrics.committed(notice)
             await pruneJournal()
             metrics.memoryRecords.record(Double(memory.store.count))
@@ -256,6 +266,10 @@ public final class FullNode: Service, NodeAPI, Sendable {
             if let minted = await mining.blockCommitted(notice) {
                 _ = markSeen(minted.bytes)
                 await messenger.broadcast(.transaction(minted.bytes), excluding: nil)
+            }
+            if let proposed = await splits?.blockCommitted(notice) {
+                _ = markSeen(proposed.bytes)
+                await messenger.broadcast(.transaction(proposed.bytes), excluding: nil)
             }
         }
     }

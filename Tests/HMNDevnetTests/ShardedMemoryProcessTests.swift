@@ -8,13 +8,16 @@ import Testing
 
 extension ClusterProcessTests {
     /// 2,000 records into 5 `hmn start` processes whose genesis spreads 10 shards over them with 3
-    /// replicas each; a replica is killed with SIGKILL halfway and restarted afterwards.
+    /// replicas each; a replica is killed with SIGKILL halfway, a shard made hot splits while it is
+    /// down, and it is restarted afterwards (it learns of the split from the blocks it syncs).
     @Test(
-        "2,000 records over 10 shards on 5 processes, a replica kill -9'd midway: every record is on exactly its 3 replicas and every node finds each by id and by search"
+        "2,000 records over 10 shards on 5 processes, a replica kill -9'd midway, a hot shard split live, the replica restarted: every record is on exactly its 3 replicas and every node finds each by id and by search"
     )
     func shardedMemoryAcrossProcesses() async throws {
         var options = Testnet.Options()
-        options.mesh = GenesisDocument.Mesh(shards: 10, replicationFactor: 3)
+        // Searches split a shard above 100 per second on its first replica: the hot phase below
+        // goes well past that on one shard, the checks at the end stay well below on every shard.
+        options.mesh = GenesisDocument.Mesh(shards: 10, replicationFactor: 3, splitMaxQueriesPerSecond: 100)
         options.vectorDimension = 16
         try await Self.withCluster(0, validators: 5, options: options) { cluster in
             try await cluster.waitForHeight(1, timeout: .seconds(60))
@@ -30,6 +33,9 @@ extension ClusterProcessTests {
                 acknowledged += try await Self.put(Array(batch), writers: writers, cluster: cluster)
             }
             #expect(acknowledged.count == records.count)
+
+            // A shard whose first replica is up gets hot there until the split is committed.
+            let hot = try await Self.splitHotShard(records: records, avoiding: victim, cluster: cluster)
             try cluster.nodes[victim].start()
 
             // Placement is the same on every node, and every record ends on exactly 3 nodes.
@@ -55,14 +61,60 @@ extension ClusterProcessTests {
                 }
             }
             #expect(Set(maps).count == 1, "nodes disagree on placement")
+            var versions: Set<UInt64?> = []
+            for client in cluster.clients { versions.insert(try await client.memoryShards().layoutVersion) }
+            let version = try #require(versions.first ?? nil)
+            #expect(versions.count == 1 && version >= 1, "nodes disagree on the splits: \(versions)")
+            #expect(maps[0].count == 10 + Int(version) && perShard[hot] != nil)
             #expect(
-                perShard.count == 10 && perShard.values.allSatisfy { $0.count == 1 },
+                perShard.count == 10 + Int(version) && perShard.values.allSatisfy { $0.count == 1 },
                 "replicas of a shard disagree: \(perShard)")
 
             // Every acknowledged record, from every node: by id exactly as written, and by search.
             let missing = try await Self.unreachable(acknowledged, cluster: cluster)
             #expect(missing.isEmpty, "not found: \(missing.prefix(10))")
         }
+    }
+
+    /// Searches the records of one shard on its first replica (not `avoiding`, which is down) until
+    /// that node reports a committed split; returns the shard.
+    static func splitHotShard(records: [MemoryRecord], avoiding: Int, cluster: LocalCluster) async throws -> UInt32 {
+        var keys: [String] = []
+        for client in cluster.clients.indices where client != avoiding {
+            keys.append(try await cluster.clients[client].status().nodeKey)
+        }
+        let shards = try await cluster.clients[0].memoryShards()
+        let layout = MeshLayout(
+            centroids: MeshLayout.seededCentroids(count: 10, dimension: 16, chainID: cluster.chainID),
+            replicationFactor: 3)
+        let map = try layout.map(validators: [], dimension: 16, base: nil)
+        let candidate = try #require(
+            shards.shards.first { shard in
+                keys.contains(shard.replicas[0])
+                    && records.filter { map.nearestShard(to: $0.vector) == shard.id }.count >= 50
+            })
+        var leader = 0
+        for index in cluster.clients.indices where index != avoiding {
+            if try await cluster.clients[index].status().nodeKey == candidate.replicas[0] { leader = index }
+        }
+        let client = cluster.clients[leader]
+        let hotRecords = records.filter { map.nearestShard(to: $0.vector) == candidate.id }.prefix(64)
+        let deadline = ContinuousClock.now + .seconds(120)
+        var searches = 0
+        while try await client.memoryShards().layoutVersion == 0 {
+            guard ContinuousClock.now < deadline else {
+                Issue.record("no split after \(searches) searches of shard \(candidate.id) on node\(leader)")
+                return candidate.id
+            }
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for record in hotRecords {
+                    group.addTask { _ = try await client.searchMemory(MemorySearchRequest(vector: record.vector, k: 1)) }
+                }
+                try await group.waitForAll()
+            }
+            searches += hotRecords.count
+        }
+        return candidate.id
     }
 
     static func memoryRecords(_ count: Int, dimension: Int, cluster: LocalCluster) -> [MemoryRecord] {

@@ -12,7 +12,7 @@ struct TransactionCodecTests {
 
     static func randomBody(_ rng: inout SeededGenerator, chainID: String) -> TransactionBody {
         let key = keys.randomElement(using: &rng)!
-        switch Int.random(in: 0..<6, using: &rng) {
+        switch Int.random(in: 0..<7, using: &rng) {
         case 0: return .transfer(recipient: key.publicKey, amount: rng.next())
         case 1: return .mintT0(epoch: rng.next(), amount: rng.next())
         case 2: return .mintT1(proofID: randomHash(&rng), amount: rng.next())
@@ -23,6 +23,9 @@ struct TransactionCodecTests {
                     timestampMilliseconds: rng.next(),
                     rphv: FixedPoint(raw: Int64.random(in: 0...1_000_000, using: &rng)), key: key))
         case 4: return .bond(amount: rng.next())
+        case 5:
+            return .shardMapProposal(
+                payload: (0..<Int.random(in: 0...64, using: &rng)).map { _ in UInt8.random(in: 0...255, using: &rng) })
         default: return .unbond(amount: rng.next())
         }
     }

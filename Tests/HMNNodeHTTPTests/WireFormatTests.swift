@@ -38,6 +38,7 @@ struct WireFormatTests {
             (.transfer(recipient: other, amount: 5), "transfer"), (.mintT0(epoch: 2, amount: 9), "mint-t0"),
             (.mintT1(proofID: proof.proofID, amount: 4), "mint-t1"), (.memoryProof(proof), "memory-proof"),
             (.bond(amount: 7), "bond"), (.unbond(amount: 8), "unbond"),
+            (.shardMapProposal(payload: [1, 2, 0xFF]), "shard-map-proposal"),
         ]
         for (body, type) in bodies {
             let transaction = SignedTransaction.make(chainID: "c", key: key, nonce: 3, body: body)
@@ -54,6 +55,7 @@ struct WireFormatTests {
             case .memoryProof: #expect(json.memoryProof == MemoryProofJSON(proof))
             case .bond: #expect(json.amount == 7)
             case .unbond: #expect(json.amount == 8)
+            case .shardMapProposal: #expect(json.payload == "0102ff" && json.amount == nil)
             }
         }
     }

@@ -32,7 +32,7 @@ struct WireFormatVectorTests {
         let vectors = try #require(Self.committed, "cannot read \(WireFormatVectors.path.path)")
         #expect(vectors == WireFormatVectors.make())
         let types = Set(vectors.transactions.map(\.body.type))
-        #expect(types == ["transfer", "mintT0", "mintT1", "memoryProof", "bond", "unbond"])
+        #expect(types == ["transfer", "mintT0", "mintT1", "memoryProof", "bond", "unbond", "shardMapProposal"])
     }
 
     @Test("transactions: fields → unsigned bytes, sign bytes, id, signature, signed bytes, and back")
@@ -144,6 +144,9 @@ struct WireFormatVectorTests {
         case "memoryProof": return .memoryProof(try proof(try #require(vector.proof)))
         case "bond": return .bond(amount: try #require(vector.amount))
         case "unbond": return .unbond(amount: try #require(vector.amount))
+        case "shardMapProposal":
+            let payload = try #require(vector.payload)
+            return .shardMapProposal(payload: try #require(Hex.decode(payload)))
         default: throw VectorError(message: "unknown body type \(vector.type)")
         }
     }

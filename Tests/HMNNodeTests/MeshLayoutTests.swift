@@ -1,4 +1,5 @@
 import Foundation
+import HMNLedger
 import HMNMesh
 import HMNNode
 import HMNPrimitives
@@ -88,5 +89,70 @@ struct MeshLayoutTests {
         document.mesh = GenesisDocument.Mesh(shards: 3, replicationFactor: 2)
         let json = try JSONEncoder().encode(document)
         #expect(try JSONDecoder().decode(GenesisDocument.self, from: json).mesh == document.mesh)
+    }
+
+    static func split(_ shard: ShardID, base: UInt64, keep: [Float], split: [Float]) -> [UInt8] {
+        ShardMapProposal(baseVersion: base, changes: [.splitShard(shard, keep: keep, split: split)]).transactionPayload
+    }
+
+    @Test("a committed split: the shard keeps its id at the new centroid, the new half takes the next id")
+    func splitApplies() throws {
+        let layout = MeshLayout(centroids: [[1, 0], [0, 1]], replicationFactor: 2)
+        let first = try layout.map(validators: Self.validators(4), dimension: 2, base: nil)
+        let split = try layout.applying(proposal: Self.split(1, base: 0, keep: [-0.2, 1], split: [0.2, 1]))
+        #expect(split.version == 1 && split.genesisShardCount == 2)
+        #expect(split.centroids == [[1, 0], [-0.2, 1], [0.2, 1]])
+        // The map follows: applied to the running map (version + 1) or built fresh, the same shards.
+        let next = try split.map(validators: Self.validators(4), dimension: 2, base: first)
+        let fresh = try split.map(validators: Self.validators(4), dimension: 2, base: nil)
+        #expect(next.version == first.version + 1)
+        #expect(next.shards == fresh.shards && next.nextShardID == 3)
+        #expect(next.nearestShard(to: [0.3, 0.9]) == 2 && next.nearestShard(to: [-0.3, 0.9]) == 1)
+        #expect(next.nearestShard(to: [0.9, 0.1]) == 0)
+        for shard in next.shards { #expect(next.replicas(of: shard.id) == fresh.replicas(of: shard.id)) }
+        #expect(
+            try split.map(validators: Self.validators(4), dimension: 2, base: next) == next, "nothing left to apply")
+    }
+
+    @Test("a proposal that does not apply changes nothing, and is skipped alike when committed")
+    func badProposalsSkipped() throws {
+        let layout = MeshLayout(centroids: [[1, 0], [0, 1]], replicationFactor: 2)
+        let good = Self.split(0, base: 0, keep: [1, 0.1], split: [1, -0.1])
+        let bad: [(String, [UInt8])] = [
+            ("stale version", Self.split(0, base: 1, keep: [1, 0.1], split: [1, -0.1])),
+            ("unknown shard", Self.split(2, base: 0, keep: [1, 0.1], split: [1, -0.1])),
+            ("wrong dimension", Self.split(0, base: 0, keep: [1, 0.1, 0], split: [1, -0.1])),
+            ("NaN centroid", Self.split(0, base: 0, keep: [.nan, 0.1], split: [1, -0.1])),
+            ("same centroids", Self.split(0, base: 0, keep: [1, 0], split: [1, 0])),
+            ("not a split", ShardMapProposal(baseVersion: 0, changes: [.setReplicationFactor(5)]).transactionPayload),
+            ("no change", ShardMapProposal(baseVersion: 0, changes: []).transactionPayload),
+            ("not a proposal", [1, 2, 3]),
+        ]
+        for (why, payload) in bad {
+            #expect(throws: NodeError.self, "\(why)") { try layout.applying(proposal: payload) }
+        }
+        // In chain order: the bad ones are skipped, the good one applies, and a second proposal
+        // computed on the same version as the first is stale once the first is in.
+        let committed = (bad.map(\.1) + [good, good]).enumerated().map {
+            CommittedShardMapProposal(height: UInt64($0.offset + 1), position: 0, payload: $0.element)
+        }
+        let folded = layout.applyingCommitted(committed)
+        #expect(folded == (try layout.applying(proposal: good)))
+        #expect(folded.version == 1 && folded.centroids.count == 3)
+    }
+
+    @Test("genesis split thresholds: defaults, overrides, and bad values refused")
+    func splitThresholds() throws {
+        var document = GenesisDocument(chainID: "c", genesisTimeMilliseconds: 0, accounts: [])
+        #expect(try document.meshSplitPlanner() == ShardSplitPlanner())
+        document.mesh = GenesisDocument.Mesh(splitMaxRecords: 500, splitMaxQueriesPerSecond: 20)
+        #expect(try document.meshSplitPlanner() == ShardSplitPlanner(maxRecords: 500, maxQueriesPerSecond: 20))
+        for mesh in [
+            GenesisDocument.Mesh(splitMaxRecords: 0), .init(splitMaxQueriesPerSecond: 0),
+            .init(splitMaxQueriesPerSecond: .infinity),
+        ] {
+            document.mesh = mesh
+            #expect(throws: NodeConfigurationError.self, "\(mesh)") { try document.meshSplitPlanner() }
+        }
     }
 }

@@ -9,6 +9,7 @@ from .wire import (
     MemoryRecord,
     MintT0,
     MintT1,
+    ShardMapProposal,
     SignedTransaction,
     Transaction,
     Transfer,
@@ -19,5 +20,5 @@ from .wire import (
 
 __all__ = [
     "Bond", "Key", "MemoryProof", "MemoryProofBody", "MemoryRecord", "MintT0", "MintT1", "NodeClient",
-    "NodeError", "SignedTransaction", "Transaction", "Transfer", "Unbond", "blake2b256", "f32_bits",
+    "NodeError", "ShardMapProposal", "SignedTransaction", "Transaction", "Transfer", "Unbond", "blake2b256", "f32_bits",
 ]

@@ -22,7 +22,7 @@ MEMORY_CONTENT_DOMAIN = b"HMN/memory-content/v1"
 MEMORY_RECORD_DOMAIN = "hmn/memory-record/v1"
 FIXED_POINT_SCALE = 1_000_000
 
-TAG_TRANSFER, TAG_MINT, TAG_MEMORY_PROOF, TAG_BOND, TAG_UNBOND = 1, 2, 3, 4, 5
+TAG_TRANSFER, TAG_MINT, TAG_MEMORY_PROOF, TAG_BOND, TAG_UNBOND, TAG_SHARD_MAP_PROPOSAL = 1, 2, 3, 4, 5, 6
 TIER_T0, TIER_T1 = 0, 1
 
 
@@ -208,7 +208,17 @@ class Unbond:
         e.u8(TAG_UNBOND).u64(self.amount)
 
 
-Body = Union[Transfer, MintT0, MintT1, MemoryProofBody, Bond, Unbond]
+@dataclass
+class ShardMapProposal:
+    """A validator's proposal to change the memory shard map; `payload` is the mesh's bytes."""
+
+    payload: bytes
+
+    def encode(self, e: Encoder) -> None:
+        e.u8(TAG_SHARD_MAP_PROPOSAL).bytes(self.payload)
+
+
+Body = Union[Transfer, MintT0, MintT1, MemoryProofBody, Bond, Unbond, ShardMapProposal]
 
 
 @dataclass

@@ -6,7 +6,8 @@ import struct
 import unittest
 
 from hmn_client import (
-    Bond, Key, MemoryProof, MemoryProofBody, MemoryRecord, MintT0, MintT1, Transaction, Transfer, Unbond,
+    Bond, Key, MemoryProof, MemoryProofBody, MemoryRecord, MintT0, MintT1, ShardMapProposal, Transaction, Transfer,
+    Unbond,
 )
 
 VECTORS = os.path.join(os.path.dirname(__file__), "..", "..", "..", "Tests", "Vectors", "wire-format.json")
@@ -43,6 +44,8 @@ def body_from(vector):
         return Bond(vector["amount"])
     if kind == "unbond":
         return Unbond(vector["amount"])
+    if kind == "shardMapProposal":
+        return ShardMapProposal(bytes.fromhex(vector["payload"]))
     raise AssertionError(f"unknown body type {kind}")
 
 
@@ -72,7 +75,7 @@ class VectorTests(unittest.TestCase):
                 self.assertEqual(signed.signature.hex(), vector["signature"])
                 self.assertEqual(signed.hex(), vector["signed"])
                 kinds.add(vector["body"]["type"])
-        self.assertEqual(kinds, {"transfer", "mintT0", "mintT1", "memoryProof", "bond", "unbond"})
+        self.assertEqual(kinds, {"transfer", "mintT0", "mintT1", "memoryProof", "bond", "unbond", "shardMapProposal"})
 
     def test_memory_proofs(self):
         proofs = self.vectors["memoryProofs"]

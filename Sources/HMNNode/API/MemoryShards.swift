@@ -12,6 +12,9 @@ public struct MemoryShardsStatus: Hashable, Sendable {
     public var handingOff: Int
     /// Records in this node's store (hosted shards plus those being handed off).
     public var storeRecords: Int
+    /// The chain's shard layout version: the number of committed splits (the same on every node at
+    /// a height, unlike ``mapVersion``).
+    public var layoutVersion: UInt64 = 0
 
     public struct Shard: Hashable, Sendable {
         public var id: UInt32

@@ -7,23 +7,49 @@ extension GenesisDocument {
     /// ```json
     /// "mesh": {"shards": 4, "replicationFactor": 3}
     /// "mesh": {"centroids": [[0.1, ...], ...], "replicationFactor": 3}
+    /// "mesh": {"shards": 4, "splitMaxRecords": 100000, "splitMaxQueriesPerSecond": 1000}
     /// ```
     /// `centroids` (each of the nodes' vector dimension) wins over `shards`; without either the mesh
     /// has one shard. `shards` alone draws that many unit centroids from the chain id
     /// (``MeshLayout/seededCentroids(count:dimension:chainID:)``). Each shard lives on
     /// `replicationFactor` validators (default 3; fewer when there are fewer validators).
+    /// A shard with more than `splitMaxRecords` records (default 100,000) or serving more than
+    /// `splitMaxQueriesPerSecond` searches per second on its first replica (default 1,000) is split
+    /// in two by that replica's proposal (``ShardSplitAgent``).
     public struct Mesh: Hashable, Sendable, Codable {
         public var shards: Int?
         public var replicationFactor: Int?
         public var centroids: [[Float]]?
+        public var splitMaxRecords: Int?
+        public var splitMaxQueriesPerSecond: Double?
 
         public static let defaultReplicationFactor = 3
 
-        public init(shards: Int? = nil, replicationFactor: Int? = nil, centroids: [[Float]]? = nil) {
+        public init(
+            shards: Int? = nil, replicationFactor: Int? = nil, centroids: [[Float]]? = nil,
+            splitMaxRecords: Int? = nil, splitMaxQueriesPerSecond: Double? = nil
+        ) {
             self.shards = shards
             self.replicationFactor = replicationFactor
             self.centroids = centroids
+            self.splitMaxRecords = splitMaxRecords
+            self.splitMaxQueriesPerSecond = splitMaxQueriesPerSecond
         }
+    }
+
+    /// When shards split (genesis `mesh.splitMaxRecords`, `mesh.splitMaxQueriesPerSecond`), validated.
+    public func meshSplitPlanner() throws(NodeConfigurationError) -> ShardSplitPlanner {
+        let defaults = ShardSplitPlanner()
+        let records = mesh.splitMaxRecords ?? defaults.maxRecords
+        let queries = mesh.splitMaxQueriesPerSecond ?? defaults.maxQueriesPerSecond
+        guard records >= 1 else {
+            throw NodeConfigurationError(.invalidValue, "mesh.splitMaxRecords must be at least 1, got \(records)")
+        }
+        guard queries.isFinite, queries > 0 else {
+            throw NodeConfigurationError(
+                .invalidValue, "mesh.splitMaxQueriesPerSecond must be a positive number, got \(queries)")
+        }
+        return ShardSplitPlanner(maxRecords: records, maxQueriesPerSecond: queries)
     }
 
     /// The mesh layout for stores of `dimension`, validated.

@@ -43,6 +43,7 @@ public struct NodeHome: Sendable {
         _ = try document.coherenceParameters()
         _ = try document.meshDigestSettleMilliseconds()
         _ = try document.meshLayout(dimension: configuration.vectorDimension)
+        _ = try document.meshSplitPlanner()
         let key = try NodeKeyFile.read(path(directory, configuration.nodeKeyFile))
         let home = NodeHome(
             directory: directory, configuration: configuration, genesisDocument: document, genesis: genesis,

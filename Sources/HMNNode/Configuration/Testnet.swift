@@ -95,6 +95,7 @@ public enum Testnet {
         )
         _ = try document.genesis()
         _ = try document.meshLayout(dimension: options.vectorDimension)
+        _ = try document.meshSplitPlanner()
         _ = try document.meshDigestSettleMilliseconds()
 
         do {

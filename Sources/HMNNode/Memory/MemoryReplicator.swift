@@ -1,3 +1,4 @@
+import HMNLedger
 import HMNMesh
 import HMNPrimitives
 
@@ -27,8 +28,11 @@ public protocol MemoryReplicator: Sendable {
     func lambdaChanged(_ lambda: FixedPoint) async
     /// Runs the replicator's timers until the task is cancelled.
     func run(messenger: any PeerMessenger) async
-    /// The validator set after a commit (it places shards, SPEC §9).
-    func validatorsChanged(_ validators: [ValidatorStatus], messenger: any PeerMessenger) async
+    /// After a commit: the validator set (it places shards) and the block's shard-map proposals
+    /// (they split shards), SPEC §9.
+    func committed(
+        validators: [ValidatorStatus], shardMapProposals: [CommittedShardMapProposal], messenger: any PeerMessenger
+    ) async
     /// Where shards live; nil when every node holds every record (searches stay local).
     var placement: MemoryPlacement? { get }
     /// The shard of a record this node holds, when the replicator places records by shard.
@@ -60,7 +64,9 @@ extension MemoryReplicator {
     /// Replicators without timers return at once.
     public func run(messenger: any PeerMessenger) async {}
     /// Replicators without placement ignore the validator set.
-    public func validatorsChanged(_ validators: [ValidatorStatus], messenger: any PeerMessenger) async {}
+    public func committed(
+        validators: [ValidatorStatus], shardMapProposals: [CommittedShardMapProposal], messenger: any PeerMessenger
+    ) async {}
     public var placement: MemoryPlacement? { nil }
     public func shard(of id: Hash256) -> ShardID? { nil }
     /// Replicators that do not track sessions ask every peer.

@@ -1,3 +1,4 @@
+import HMNLedger
 import HMNMesh
 import HMNPrimitives
 import Logging
@@ -29,7 +30,8 @@ public final class MeshGossipReplicator: MemoryReplicator {
     let nowMilliseconds: @Sendable () -> UInt64
     let logger: Logger
     let metrics: NodeMetrics
-    let layout: MeshLayout
+    /// The genesis layout with the committed splits applied (changed only by ``committed(validators:shardMapProposals:messenger:)``).
+    private let currentLayout: Mutex<MeshLayout>
     private let gossip: Mutex<MeshGossip>
     private let tally = Mutex(Counters())
 
@@ -46,7 +48,8 @@ public final class MeshGossipReplicator: MemoryReplicator {
     /// - Parameters:
     ///   - store: the node's vector store; its records seed the engine (those of shards this node
     ///     does not host are handed off to their replicas).
-    ///   - layout: the chain's shards and replication factor (genesis `mesh`).
+    ///   - layout: the chain's shards and replication factor (genesis `mesh` with the splits
+    ///     committed so far, ``MeshLayout/applyingCommitted(_:skipped:)``).
     ///   - validators: the validator set after the last committed block (placement weights).
     ///   - configuration: the gossip engine's parameters; its chain id must be the chain's.
     public init(
@@ -62,7 +65,7 @@ public final class MeshGossipReplicator: MemoryReplicator {
         self.clock = clock
         self.nowMilliseconds = nowMilliseconds
         self.logger = logger
-        self.layout = layout
+        self.currentLayout = Mutex(layout)
         let map = try layout.map(validators: validators, dimension: store.dimension, base: nil)
         var gossip = MeshGossip(
             configuration: configuration ?? GossipConfiguration(chainID: chainID), signingKey: signingKey, map: map,
@@ -103,6 +106,14 @@ public final class MeshGossipReplicator: MemoryReplicator {
 
     /// What the replicator did so far.
     public var counters: Counters { tally.withLock { $0 } }
+
+    /// The shard layout after the last committed block: genesis centroids plus committed splits.
+    public var layout: MeshLayout { currentLayout.withLock { $0 } }
+
+    /// The vectors of the records this node holds in `shard` (what a split is trained on).
+    public func vectors(in shard: ShardID) -> [[Float]] {
+        gossip.withLock { $0.engine.store.records(in: shard).map(\.vector) }
+    }
 
     /// Records the engine holds (hosted or being handed off).
     public var heldRecordCount: Int { gossip.withLock { $0.engine.store.count } }
@@ -154,9 +165,21 @@ public final class MeshGossipReplicator: MemoryReplicator {
 
     // MARK: MemoryReplicator
 
-    /// A new validator set (or new Ψ) may move shards: the map is rebuilt from the layout, and when
-    /// it changed the engine hands records to their new replicas.
-    public func validatorsChanged(_ validators: [ValidatorStatus], messenger: any PeerMessenger) async {
+    /// A committed block may split shards (its shard-map proposals, applied in order; one that does
+    /// not apply is skipped, as on every node) and a new validator set or Ψ may move them: the map
+    /// is rebuilt from the layout, and when it changed the engine moves records to their new
+    /// shards and replicas.
+    public func committed(
+        validators: [ValidatorStatus], shardMapProposals: [CommittedShardMapProposal], messenger: any PeerMessenger
+    ) async {
+        let layout = currentLayout.withLock { layout in
+            layout = layout.applyingCommitted(shardMapProposals, logger: logger)
+            return layout
+        }
+        if !shardMapProposals.isEmpty {
+            logger.info(
+                "memory mesh layout", metadata: ["version": "\(layout.version)", "shards": "\(layout.centroids.count)"])
+        }
         var outputs: [MeshGossip.Output] = []
         do {
             try gossip.withLock { (gossip: inout MeshGossip) throws(NodeError) in

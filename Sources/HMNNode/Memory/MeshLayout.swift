@@ -1,5 +1,7 @@
+import HMNLedger
 import HMNMesh
 import HMNPrimitives
+import Logging
 
 /// The chain-wide shape of the memory mesh (genesis `mesh`): the shards' centroids and how many
 /// validators replicate each. With the validator set after the last committed block it determines
@@ -11,16 +13,82 @@ import HMNPrimitives
 /// validator's capacity is its voting power and its Ψ is rounded up to a quarter
 /// (``placementPsi(_:)``): Ψ moves a little every block, and moving records every block would cost
 /// more than it tells. A validator whose Ψ fell to 0 hosts nothing; non-validators host nothing.
+///
+/// Shards split live (SPEC §9 dynamic sharding): a validator proposes a split with a Layer-1
+/// `shard-map-proposal` transaction (``ShardSplitAgent``), and every node applies the committed
+/// proposals in chain order (``applying(proposal:)``), so the layout after a block is a function of
+/// the chain alone. The split shard keeps its id with a new centroid, the new half gets the next id.
 public struct MeshLayout: Hashable, Sendable {
-    public var centroids: [[Float]]
+    /// The current centroids; index = shard id (ids are assigned in order and never reused).
+    public private(set) var centroids: [[Float]]
     public var replicationFactor: Int
+    /// The shards of the genesis layout (ids below it); later ids come from splits.
+    public let genesisShardCount: Int
+    /// The committed splits, in chain order.
+    public private(set) var splits: [Split] = []
 
     /// Most shards a genesis may declare (the map's own bound).
     public static let maxShards = ShardMap.maxShards
 
+    /// One committed split: `shard` took centroid `keep`, shard `newShard` was created at `split`.
+    public struct Split: Hashable, Sendable {
+        public var shard: ShardID
+        public var keep: [Float]
+        public var split: [Float]
+        public var newShard: ShardID
+    }
+
     public init(centroids: [[Float]], replicationFactor: Int) {
         self.centroids = centroids
         self.replicationFactor = replicationFactor
+        self.genesisShardCount = centroids.count
+    }
+
+    /// The layout's version: the number of splits applied. A proposal names it as its
+    /// `baseVersion`, so of two proposals computed on the same layout only the first committed applies.
+    public var version: UInt64 { UInt64(splits.count) }
+
+    /// The layout after a committed proposal (HMNMesh ``ShardMapProposal/transactionPayload`` bytes),
+    /// or a typed error and no change. Only splits are accepted: placement follows the validator set
+    /// and is never proposed. Every node applies the same bytes to the same layout with the same
+    /// outcome, so a proposal that fails is skipped by all alike.
+    public func applying(proposal payload: [UInt8]) throws(NodeError) -> MeshLayout {
+        let proposal: ShardMapProposal
+        do {
+            proposal = try ShardMapProposal(transactionPayload: payload)
+        } catch {
+            throw NodeError(.rejected, "shard-map proposal: \(error.message)")
+        }
+        guard proposal.baseVersion == version else {
+            throw NodeError(
+                .rejected, "shard-map proposal built on layout version \(proposal.baseVersion), layout is at \(version)"
+            )
+        }
+        guard !proposal.changes.isEmpty else { throw NodeError(.rejected, "shard-map proposal changes nothing") }
+        var next = self
+        let dimension = centroids.first?.count ?? 0
+        for change in proposal.changes {
+            guard case .splitShard(let shard, let keep, let split) = change else {
+                throw NodeError(.rejected, "a shard-map proposal may only split shards")
+            }
+            guard Int(shard) < next.centroids.count else {
+                throw NodeError(.rejected, "shard-map proposal splits shard \(shard), which does not exist")
+            }
+            guard next.centroids.count < Self.maxShards else {
+                throw NodeError(.rejected, "the mesh already has \(Self.maxShards) shards")
+            }
+            for centroid in [keep, split] {
+                guard centroid.count == dimension, centroid.allSatisfy(\.isFinite) else {
+                    throw NodeError(.rejected, "a split centroid must have \(dimension) finite components")
+                }
+            }
+            guard keep != split else { throw NodeError(.rejected, "a split needs two different centroids") }
+            let newShard = ShardID(next.centroids.count)
+            next.centroids[Int(shard)] = keep
+            next.centroids.append(split)
+            next.splits.append(Split(shard: shard, keep: keep, split: split, newShard: newShard))
+        }
+        return next
     }
 
     /// `count` unit centroids drawn from a generator seeded by the chain id: the same on every node
@@ -52,8 +120,25 @@ public struct MeshLayout: Hashable, Sendable {
         return FixedPoint(raw: quarters * quarter)
     }
 
+    /// The layout after `proposals` (committed, in chain order); each that does not apply is
+    /// logged and left out, as every node leaves it out.
+    public func applyingCommitted(_ proposals: [CommittedShardMapProposal], logger: Logger? = nil) -> MeshLayout {
+        var layout = self
+        for proposal in proposals {
+            do {
+                layout = try layout.applying(proposal: proposal.payload)
+            } catch {
+                logger?.warning(
+                    "memory mesh: committed shard-map proposal skipped",
+                    metadata: ["height": "\(proposal.height)", "error": "\(error.message)"])
+            }
+        }
+        return layout
+    }
+
     /// The map for `validators`: a fresh one (version 1) when `base` is nil, else `base` with the
-    /// node changes applied (version + 1), or `base` itself when nothing changed.
+    /// splits it lacks and the node changes applied (version + 1), or `base` itself when nothing
+    /// changed.
     public func map(validators: [ValidatorStatus], dimension: Int, base: ShardMap?) throws(NodeError) -> ShardMap {
         let nodes = Dictionary(
             validators.map {
@@ -67,6 +152,11 @@ public struct MeshLayout: Hashable, Sendable {
         var changes: [ShardMapChange] = []
         if let base {
             current = base
+            // Splits add one shard each, so the base's next id says how many it already has.
+            let applied = max(0, Int(base.nextShardID) - genesisShardCount)
+            for split in splits.dropFirst(applied) {
+                changes.append(.splitShard(split.shard, keep: split.keep, split: split.split))
+            }
         } else {
             guard replicationFactor > 0, replicationFactor <= Int(ShardMap.maxReplicationFactor) else {
                 throw NodeError(.internalError, "mesh replication factor \(replicationFactor) is out of range")

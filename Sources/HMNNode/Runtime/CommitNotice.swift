@@ -1,3 +1,4 @@
+import HMNLedger
 import HMNPrimitives
 
 /// What a ``ConsensusDriver`` reports after each committed block, for the node's services
@@ -21,6 +22,8 @@ public struct CommitNotice: Hashable, Sendable {
     /// Transactions whose signatures the application verified since the node started (memo
     /// misses; see ``NodeApplication/signatureVerificationCount``).
     public var signatureVerifications: UInt64 = 0
+    /// The block's shard-map proposals (they split memory shards), in block order.
+    public var shardMapProposals: [CommittedShardMapProposal] = []
 }
 
 /// A message the driver wants sent (consensus bytes already wrapped in a ``NodeMessage``).

@@ -219,7 +219,8 @@ public actor ConsensusDriver {
             nextHeightIsEmergency: application.nextHeightIsEmergency,
             finalityMilliseconds: finalized.viaBlockSync ? nil : latency, mempoolSize: application.mempoolSize,
             validators: (try? application.validatorStatuses()) ?? [],
-            signatureVerifications: application.signatureVerificationCount)
+            signatureVerifications: application.signatureVerificationCount,
+            shardMapProposals: (try? application.shardMapProposals(in: finalized.height...finalized.height)) ?? [])
         commits.yield(notice)
     }
 

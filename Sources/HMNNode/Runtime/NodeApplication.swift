@@ -42,12 +42,17 @@ public protocol NodeApplication: ConsensusApplication {
     var signatureVerificationCount: UInt64 { get }
     /// Whether the transaction is in the mempool (the ``MempoolJournal`` keeps exactly those).
     func isPending(_ id: Hash256) -> Bool
+    /// Committed shard-map proposals in `heights`, in chain order (the memory mesh applies them).
+    func shardMapProposals(in heights: ClosedRange<UInt64>) throws -> [CommittedShardMapProposal]
 }
 
 extension NodeApplication {
     /// Applications without a mempool of their own report nothing pending, so the node's journal
     /// holds an acknowledged transaction only until the next commit.
     public func isPending(_ id: Hash256) -> Bool { false }
+
+    /// Applications without shard-map proposals keep the genesis layout.
+    public func shardMapProposals(in heights: ClosedRange<UInt64>) throws -> [CommittedShardMapProposal] { [] }
 
     /// Applications that do not count verifications report none.
     public var signatureVerificationCount: UInt64 { 0 }
@@ -91,6 +96,10 @@ extension LedgerApplication: NodeApplication {
 
     public func mintT0Amount(for account: PublicKey, epoch: UInt64, atHeight height: UInt64) -> UInt64? {
         ledger.layer2.mintT0Amount(for: account, epoch: epoch, atHeight: height)
+    }
+
+    public func shardMapProposals(in heights: ClosedRange<UInt64>) throws -> [CommittedShardMapProposal] {
+        try ledger.shardMapProposals(in: heights)
     }
 
     public func close() { ledger.close() }

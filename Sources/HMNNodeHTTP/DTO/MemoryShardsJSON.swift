@@ -5,6 +5,8 @@ import HMNPrimitives
 /// first) and how many records this node holds for it.
 public struct MemoryShardsJSON: Codable, Hashable, Sendable {
     public var mapVersion: UInt64
+    /// Committed shard splits so far (the same on every node at a height).
+    public var layoutVersion: UInt64?
     public var replicationFactor: Int
     public var shards: [Shard]
     public var handingOff: Int
@@ -21,6 +23,7 @@ public struct MemoryShardsJSON: Codable, Hashable, Sendable {
 
     public init(_ status: MemoryShardsStatus) {
         mapVersion = status.mapVersion
+        layoutVersion = status.layoutVersion
         replicationFactor = status.replicationFactor
         shards = status.shards.map {
             Shard(

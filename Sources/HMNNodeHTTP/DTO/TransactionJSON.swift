@@ -30,7 +30,7 @@ public struct TransactionJSON: Codable, Hashable, Sendable {
     /// Transaction id (BLAKE2b-256 of the unsigned canonical bytes).
     public var id: String
     public var chainId: String
-    /// `transfer`, `mint-t0`, `mint-t1`, `memory-proof`, `bond` or `unbond`.
+    /// `transfer`, `mint-t0`, `mint-t1`, `memory-proof`, `bond`, `unbond` or `shard-map-proposal`.
     public var type: String
     /// Sender (and signer) public key.
     public var from: String
@@ -45,6 +45,8 @@ public struct TransactionJSON: Codable, Hashable, Sendable {
     public var proofId: String?
     /// The memory proof a `memory-proof` transaction commits.
     public var memoryProof: MemoryProofJSON?
+    /// Hex of a `shard-map-proposal`'s payload (the mesh's `ShardMapProposal` bytes).
+    public var payload: String?
     public var signature: String
     /// Hex of the canonical signed bytes (what `POST /v1/transactions` takes).
     public var tx: String
@@ -78,6 +80,9 @@ public struct TransactionJSON: Codable, Hashable, Sendable {
         case .unbond(let amount):
             type = "unbond"
             self.amount = amount
+        case .shardMapProposal(let bytes):
+            type = "shard-map-proposal"
+            payload = Hex.encode(bytes)
         }
     }
 }

@@ -39,6 +39,8 @@ struct WireFormatVectors: Codable, Equatable {
         var epoch: UInt64?
         var proofId: String?
         var proof: ProofVector?
+        /// Hex of a shard-map proposal's payload.
+        var payload: String?
     }
 
     /// One signed transaction: the sender's seed, the fields, and the bytes, id and signature.
@@ -134,6 +136,7 @@ extension WireFormatVectors {
             ("memory proof", chain, 3, .memoryProof(proof)),
             ("bond", chain, 4, .bond(amount: 100_000)),
             ("unbond", chain, 5, .unbond(amount: 1)),
+            ("shard-map proposal", chain, 6, .shardMapProposal(payload: Array("hmn/shard-map-proposal/v1".utf8) + [0, 1])),
         ]
         let transactions = bodies.map { name, chainID, nonce, body in
             TransactionVector(
@@ -217,6 +220,8 @@ extension WireFormatVectors.TransactionVector {
             body = .init(type: "bond", amount: amount)
         case .unbond(let amount):
             body = .init(type: "unbond", amount: amount)
+        case .shardMapProposal(let payload):
+            body = .init(type: "shardMapProposal", payload: Hex.encode(payload))
         }
         self.init(
             name: name, chainId: unsigned.chainID, senderSeed: Hex.encode(senderSeed), sender: unsigned.sender.hex,
