@@ -108,7 +108,9 @@ extension ClusterProcessTests {
             }
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for record in hotRecords {
-                    group.addTask { _ = try await client.searchMemory(MemorySearchRequest(vector: record.vector, k: 1)) }
+                    group.addTask {
+                        _ = try await client.searchMemory(MemorySearchRequest(vector: record.vector, k: 1))
+                    }
                 }
                 try await group.waitForAll()
             }
@@ -164,10 +166,12 @@ extension ClusterProcessTests {
                     }
                     var answer = "no answer"
                     for _ in 0..<3 {
-                        guard let hits = try? await client.searchMemory(MemorySearchRequest(vector: record.vector, k: 1))
+                        guard
+                            let hits = try? await client.searchMemory(MemorySearchRequest(vector: record.vector, k: 1))
                         else { continue }
                         if hits.hits.first?.record.id == record.id.hex { return nil }
-                        answer = "\(hits.hits.first.map { String($0.record.id.prefix(8)) } ?? "nothing") from shards "
+                        answer =
+                            "\(hits.hits.first.map { String($0.record.id.prefix(8)) } ?? "nothing") from shards "
                             + "\(hits.routing.servedShards), unavailable \(hits.routing.unavailableShards ?? [])"
                         guard hits.routing.unavailableShards?.isEmpty == false else { break }
                     }

@@ -82,30 +82,27 @@ public final class ShardSplitAgent: Sendable {
             return (Double(now - sample.atMilliseconds) / 1_000, sample.served)
         }
         guard let window, let placement = replicator.placement else { return nil }
+        // Counts first (cheap); the vectors only of the shard chosen for a split.
+        let counts = replicator.shardRecordCounts.hosted
         var loads: [ShardSplitPlanner.ShardLoad] = []
         var observations: [Observation] = []
         for shard in placement.hosted.sorted() where placement.map.replicas(of: shard).first == me {
-            let vectors = replicator.vectors(in: shard)
+            let records = counts[shard] ?? 0
             let queries = Double((served[shard] ?? 0) &- (window.before[shard] ?? 0)) / window.seconds
-            observations.append(Observation(shard: shard, records: vectors.count, queriesPerSecond: queries))
-            var generator = SeededGenerator(seed: layout.version &* 0x9E37_79B9 &+ UInt64(shard))
+            observations.append(Observation(shard: shard, records: records, queriesPerSecond: queries))
             let load = ShardSplitPlanner.ShardLoad(
-                shard: shard, vectors: Self.sample(vectors, generator: &generator), queriesPerSecond: queries,
-                recordCount: vectors.count)
+                shard: shard, vectors: [], queriesPerSecond: queries, recordCount: records)
             if planner.isOverloaded(load) { loads.append(load) }
         }
         observed.withLock { $0 = observations }
-        // One shard per proposal, the most loaded first: a proposal names the layout version, and
-        // several in flight at once would all but one be skipped.
-        guard
-            let hottest = loads.max(by: {
-                ($0.queriesPerSecond / planner.maxQueriesPerSecond, Double($0.recordCount) / Double(planner.maxRecords))
-                    < (
-                        $1.queriesPerSecond / planner.maxQueriesPerSecond,
-                        Double($1.recordCount) / Double(planner.maxRecords)
-                    )
-            })
-        else { return nil }
+        // One shard per proposal, the most overloaded first: a proposal names the layout version,
+        // and of several in flight at once all but one would be skipped.
+        func overload(_ load: ShardSplitPlanner.ShardLoad) -> Double {
+            max(
+                load.queriesPerSecond / planner.maxQueriesPerSecond,
+                Double(load.recordCount) / Double(planner.maxRecords))
+        }
+        guard var hottest = loads.max(by: { overload($0) < overload($1) }) else { return nil }
         let waiting = state.withLock { state -> Bool in
             if let pending = state.pending, pending.layoutVersion == layout.version,
                 now < pending.atMilliseconds + Self.pendingTimeoutMilliseconds
@@ -116,7 +113,8 @@ public final class ShardSplitAgent: Sendable {
             return false
         }
         guard !waiting else { return nil }
-        var generator = SeededGenerator(seed: layout.version &* 0x9E37_79B9 &+ UInt64(hottest.shard) &+ 1)
+        var generator = SeededGenerator(seed: layout.version &* 0x9E37_79B9 &+ UInt64(hottest.shard))
+        hottest.vectors = Self.sample(replicator.vectors(in: hottest.shard), generator: &generator)
         guard let planned = planner.proposal(map: placement.map, loads: [hottest], generator: &generator) else {
             return nil
         }
