@@ -155,4 +155,29 @@ struct MeshLayoutTests {
             #expect(throws: NodeConfigurationError.self, "\(mesh)") { try document.meshSplitPlanner() }
         }
     }
+
+    @Test("mutated proposal bytes (seeded): a typed error or a valid split, never a crash or a bad layout")
+    func mutatedProposals() throws {
+        let layout = MeshLayout(centroids: [[1, 0], [0, 1]], replicationFactor: 2)
+        let valid = Self.split(1, base: 0, keep: [-0.2, 1], split: [0.2, 1])
+        var generator = SeededGenerator(seed: 20_261_207)
+        var applied = 0
+        for _ in 0..<2_000 {
+            var bytes = valid
+            for _ in 0..<Int.random(in: 1...4, using: &generator) {
+                switch Int.random(in: 0..<3, using: &generator) {
+                case 0:
+                    bytes[Int.random(in: 0..<bytes.count, using: &generator)] ^= UInt8.random(
+                        in: 1...255, using: &generator)
+                case 1: bytes.removeLast(Int.random(in: 0...min(8, bytes.count - 1), using: &generator))
+                default: bytes.append(UInt8.random(in: 0...255, using: &generator))
+                }
+            }
+            guard let next = try? layout.applying(proposal: bytes) else { continue }
+            applied += 1
+            #expect(next.version == 1 && next.centroids.count == 3)
+            #expect(next.centroids.allSatisfy { $0.count == 2 && $0.allSatisfy(\.isFinite) })
+        }
+        #expect(applied < 2_000, "mutations must be refused")
+    }
 }
