@@ -195,10 +195,6 @@ final class LedgerStore {
                 }
                 proposals.append(CommittedShardMapProposal(height: height, position: position, payload: payload))
             }
-        } catch let error as StorageError {
-            throw LedgerError.from(error)
-        } catch let error as LedgerError {
-            throw error
         } catch {
             throw LedgerError.wrap(error)
         }
@@ -271,10 +267,6 @@ final class LedgerStore {
                 _ = try Self.decodeValidatorSet(rows.blob(1), checksum: rows.blob(2), height: rows.uint64(0))
                 count += 1
             }
-        } catch let error as StorageError {
-            throw LedgerError.from(error)
-        } catch let error as LedgerError {
-            throw error
         } catch {
             throw LedgerError.wrap(error)
         }

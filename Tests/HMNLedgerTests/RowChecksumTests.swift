@@ -23,16 +23,7 @@ struct RowChecksumTests {
         chain.ledger = try Ledger.open(path: chain.path, logger: TestChain.quiet)
     }
 
-    func expectCorrupt(_ what: String, _ body: () throws -> Void) {
-        do {
-            try body()
-            Issue.record("\(what) passed")
-        } catch let error as LedgerError {
-            #expect(error.code == .corrupt, "\(error)")
-        } catch {
-            Issue.record("untyped error \(error)")
-        }
-    }
+    func expectCorrupt(_ what: String, _ body: () throws -> Void) { TestChain.expectCorrupt(what, body) }
 
     @Test("a flipped byte in a stored transaction result that still decodes is found and never served")
     func damagedResult() throws {

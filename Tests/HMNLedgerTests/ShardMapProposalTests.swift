@@ -51,26 +51,16 @@ struct ShardMapProposalTests {
             try database.statement(sql).bind(values).run()
             database.close()
         }
-        func expectCorrupt(_ what: String, _ body: () throws -> Void) {
-            do {
-                try body()
-                Issue.record("\(what) passed")
-            } catch let error as LedgerError {
-                #expect(error.code == .corrupt, "\(error)")
-            } catch {
-                Issue.record("untyped error \(error)")
-            }
-        }
 
         try tamper("UPDATE shard_map_proposals SET payload = ? WHERE height = 1", [.blob([1, 2, 3, 5])])
         chain.ledger = try Ledger.open(path: chain.path, logger: TestChain.quiet)
-        expectCorrupt("a flipped payload") { _ = try chain.ledger.shardMapProposals(in: 1...2) }
-        expectCorrupt("a flipped payload") { try chain.ledger.checkStorage() }
+        TestChain.expectCorrupt("a flipped payload") { _ = try chain.ledger.shardMapProposals(in: 1...2) }
+        TestChain.expectCorrupt("a flipped payload") { try chain.ledger.checkStorage() }
         chain.ledger.close()
 
         try tamper("DELETE FROM shard_map_proposals WHERE height = 1")
         chain.ledger = try Ledger.open(path: chain.path, logger: TestChain.quiet)
         #expect(try chain.ledger.shardMapProposals(in: 1...2).map(\.payload) == [[5]])
-        expectCorrupt("a missing row") { try chain.ledger.checkStorage() }
+        TestChain.expectCorrupt("a missing row") { try chain.ledger.checkStorage() }
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 import HMNLedger
 import HMNPrimitives
 import Logging
+import Testing
 
 /// A temporary on-disk chain with 4 validators and some funded users, driven block by block.
 final class TestChain {
@@ -47,6 +48,18 @@ final class TestChain {
     }
 
     var proposer: PublicKey { validatorKeys[0].publicKey }
+
+    /// Records an issue unless `body` throws ``LedgerError/Code/corrupt``.
+    static func expectCorrupt(_ what: String, _ body: () throws -> Void) {
+        do {
+            try body()
+            Issue.record("\(what) passed")
+        } catch let error as LedgerError {
+            #expect(error.code == .corrupt, "\(error)")
+        } catch {
+            Issue.record("untyped error \(error)")
+        }
+    }
 
     /// Closes and reopens the ledger from disk.
     func reopen() throws {
