@@ -268,6 +268,7 @@ public final class FullNode: Service, NodeAPI, Sendable {
                 await messenger.broadcast(.transaction(minted.bytes), excluding: nil)
             }
             if let proposed = await splits?.blockCommitted(notice) {
+                metrics.meshSplitsProposed.increment()
                 _ = markSeen(proposed.bytes)
                 await messenger.broadcast(.transaction(proposed.bytes), excluding: nil)
             }

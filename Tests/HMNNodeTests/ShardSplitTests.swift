@@ -82,6 +82,7 @@ struct ShardSplitTests {
             #expect(
                 try net.homes[0].genesisDocument.meshLayout(dimension: 8).applyingCommitted(proposals) == mesh.layout)
             #expect(mesh.layout.version == 1)
+            #expect(try net.metrics.expectGauge("hmn_mesh_layout_version").lastValue == 1)
 
             // A restarted node replays the split from its chain and keeps exactly its shards.
             let held = net.node(3).memory.store.count

@@ -176,6 +176,7 @@ public final class MeshGossipReplicator: MemoryReplicator {
             layout = layout.applyingCommitted(shardMapProposals, logger: logger)
             return layout
         }
+        metrics.meshLayoutVersion.record(Double(layout.version))
         if !shardMapProposals.isEmpty {
             logger.info(
                 "memory mesh layout", metadata: ["version": "\(layout.version)", "shards": "\(layout.centroids.count)"])

@@ -32,6 +32,9 @@ public struct NodeMetrics: Sendable {
     /// Searches and reads this node sent to a shard's replica, and those no replica answered.
     let memoryRemoteRequests: Counter
     let memoryRemoteFailures: Counter
+    /// The chain's shard layout version (committed splits), and the splits this node proposed.
+    let meshLayoutVersion: Gauge
+    let meshSplitsProposed: Counter
     /// Transactions whose signatures this node actually verified (memo misses): with the
     /// verify-once memo, about one per committed transaction.
     let signatureVerifications: Counter
@@ -70,6 +73,8 @@ public struct NodeMetrics: Sendable {
             label: "hmn_memory_remote_requests_total", dimensions: [("outcome", "answered")], factory: factory)
         memoryRemoteFailures = Counter(
             label: "hmn_memory_remote_requests_total", dimensions: [("outcome", "unanswered")], factory: factory)
+        meshLayoutVersion = Gauge(label: "hmn_mesh_layout_version", factory: factory)
+        meshSplitsProposed = Counter(label: "hmn_mesh_splits_proposed_total", factory: factory)
         signatureVerifications = Counter(label: "hmn_signature_verifications_total", factory: factory)
         committedTransactions = Counter(label: "hmn_committed_transactions_total", factory: factory)
     }
