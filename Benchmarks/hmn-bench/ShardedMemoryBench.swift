@@ -49,6 +49,11 @@ struct ShardedMemoryBench: AsyncParsableCommand {
     @Option(help: "Writes timed to every replica.")
     var probeWrites = 100
 
+    @Option(
+        help:
+            "Split shards above this many searches/s (genesis), and time a live split of the largest shard at the end.")
+    var splitQps: Double?
+
     @Option(help: "Write the reports as JSON here.")
     var json: String?
 
@@ -71,6 +76,7 @@ struct ShardedMemoryBench: AsyncParsableCommand {
             configuration.data = data
             configuration.centroids = centroids
             configuration.probeWrites = probeWrites
+            configuration.splitQueriesPerSecond = splitQps
             let report = try await ShardedMemoryBenchmark(configuration).run { line in
                 FileHandle.standardError.write(Data("[n=\(count)] \(line)\n".utf8))
             }
@@ -83,6 +89,13 @@ struct ShardedMemoryBench: AsyncParsableCommand {
                   search latency routed \(report.routedLatency); all shards \(report.fanOutLatency)
                   write → all replicas \(report.replication_.toAll); → each replica \(report.replication_.perReplica); not replicated \(report.replication_.notReplicated)
                 """)
+            if let split = report.split {
+                print(
+                    """
+                      live split of shard \(split.shard) (\(split.shardRecords) records): \(split.hotSearches) searches at \(Int(split.hotSearchesPerSecond))/s on its first replica; committed on every node after \(Int(split.committedMilliseconds)) ms, records settled after \(Int(split.settledMilliseconds)) ms; \(split.shardsAfter) shards, \(split.movedRecords) records in the new one
+                      after the split: recall@10 routed \(String(format: "%.3f", split.routedRecallAfter)) touching \(String(format: "%.2f", split.routedShardsPerQueryAfter)) shards; all shards \(String(format: "%.3f", split.fanOutRecallAfter))
+                    """)
+            }
         }
         if let json {
             let encoder = JSONEncoder()

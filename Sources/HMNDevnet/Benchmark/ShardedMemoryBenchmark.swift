@@ -3,6 +3,7 @@ import HMNMesh
 import HMNNode
 import HMNNodeHTTP
 import HMNPrimitives
+import Synchronization
 
 /// The sharded memory mesh on real `hmn start` processes (`hmn-bench sharded-memory`): a testnet of
 /// N validators whose genesis places K shards with R replicas; records are loaded through the API,
@@ -41,6 +42,9 @@ public struct ShardedMemoryBenchmark: Sendable {
         public var probeWrites = 100
         public var seed: UInt64 = 1
         public var keepDirectory = false
+        /// When set, the genesis splits a shard above this many searches per second on its first
+        /// replica, and a last phase makes one shard that hot and times the live split.
+        public var splitQueriesPerSecond: Double?
 
         public init(executable: String, directory: String) {
             self.executable = executable
@@ -65,12 +69,43 @@ public struct ShardedMemoryBenchmark: Sendable {
         public var routedLatency: LatencySummary
         public var fanOutLatency: LatencySummary
         public var lambda: Double?
+        public var split: SplitReport?
 
         enum CodingKeys: String, CodingKey {
             case validators, shards, replication, records, data, centroids, loadRecordsPerSecond, storeRecords
             case replication_ = "writeToReplicas"
-            case routedRecall, fanOutRecall, routedShardsPerQuery, routedLatency, fanOutLatency, lambda
+            case routedRecall, fanOutRecall, routedShardsPerQuery, routedLatency, fanOutLatency, lambda, split
         }
+    }
+
+    /// A live split: one shard searched on its first replica past the genesis threshold.
+    public struct SplitReport: Codable, Hashable, Sendable {
+        public var shard: UInt32
+        /// Records the shard held before, and searches sent to it (and their rate) until the split.
+        public var shardRecords: Int
+        public var hotSearches: Int
+        public var hotSearchesPerSecond: Double
+        /// From the first hot search to every node reporting the split (`layoutVersion` ≥ 1).
+        public var committedMilliseconds: Double
+        /// From the first hot search to no node handing anything off, every record on R nodes.
+        public var settledMilliseconds: Double
+        public var shardsAfter: Int
+        /// Records of the old shard that now belong to the new one.
+        public var movedRecords: Int
+        public var routedRecallAfter: Double
+        public var fanOutRecallAfter: Double
+        public var routedShardsPerQueryAfter: Double
+    }
+
+    /// One pass of held-out queries, routed and of every shard.
+    struct RecallPass {
+        var routedRecall = 0.0
+        var fanOutRecall = 0.0
+        var touched = 0
+        var routedTimes: [Double] = []
+        var fanOutTimes: [Double] = []
+        var answered = 0
+        var denominator: Double { Double(max(answered, 1)) }
     }
 
     public let configuration: Configuration
@@ -101,6 +136,7 @@ public struct ShardedMemoryBenchmark: Sendable {
         case .seeded:
             options.mesh = GenesisDocument.Mesh(shards: shards, replicationFactor: c.replication)
         }
+        options.mesh?.splitMaxQueriesPerSecond = c.splitQueriesPerSecond
         try? FileManager.default.removeItem(atPath: c.directory)
         let cluster = try LocalCluster.create(
             validators: c.validators, directory: c.directory, basePort: c.basePort, executable: c.executable,
@@ -153,42 +189,150 @@ public struct ShardedMemoryBenchmark: Sendable {
         log("loaded at \(Int(rate)) records/s; per-node stores \(stores)")
 
         // Queries before the probe writes, so the stores hold exactly `base`, the ground truth's set.
-        let all = base
-        var routedRecall = 0.0
-        var fanOutRecall = 0.0
-        var touched = 0
-        var routedTimes: [Double] = []
-        var fanOutTimes: [Double] = []
-        var answered = 0
-        for (index, query) in queries.enumerated() {
-            let client = cluster.clients[index % cluster.count]
-            let truth = Set(Self.exactNeighbours(query, in: all, k: c.k))
-            let t0 = ReplicationProbe.nowMilliseconds()
-            let routed = try? await client.searchMemory(MemorySearchRequest(vector: query, k: c.k))
-            let t1 = ReplicationProbe.nowMilliseconds()
-            let fanOut = try? await client.searchMemory(MemorySearchRequest(vector: query, k: c.k, allShards: true))
-            let t2 = ReplicationProbe.nowMilliseconds()
-            guard let routed, let fanOut else { continue }
-            answered += 1
-            routedTimes.append(t1 - t0)
-            fanOutTimes.append(t2 - t1)
-            touched += routed.routing.servedShards.count
-            routedRecall += Self.recall(routed, truth: truth, k: c.k)
-            fanOutRecall += Self.recall(fanOut, truth: truth, k: c.k)
-        }
-        let denominator = Double(max(answered, 1))
+        let pass = await recallPass(queries, base: base, cluster: cluster)
         log(
-            "recall@\(c.k): routed \(routedRecall / denominator) touching \(Double(touched) / denominator) of \(shards) shards; "
-                + "all shards \(fanOutRecall / denominator)")
+            "recall@\(c.k): routed \(pass.routedRecall / pass.denominator) touching \(Double(pass.touched) / pass.denominator) "
+                + "of \(shards) shards; all shards \(pass.fanOutRecall / pass.denominator)")
         let replication = await ReplicationProbe(cluster: cluster).measure(vectors: probe, seed: c.seed &+ 3)
         log("write → all replicas \(replication.toAll); → each replica \(replication.perReplica)")
         let lambda = (await cluster.statuses().first ?? nil)?.lambda.value
-        return Report(
+        var split: SplitReport?
+        if c.splitQueriesPerSecond != nil {
+            split = try await splitPhase(
+                cluster, base: base, extra: probe.count,
+                stored: (base.count + probe.count) * min(c.replication, c.validators),
+                queries: queries, log: log)
+        }
+        var report = Report(
             validators: c.validators, shards: shards, replication: c.replication, records: base.count, data: c.data,
             centroids: c.centroids, loadRecordsPerSecond: rate, storeRecords: stores, replication_: replication,
-            routedRecall: routedRecall / denominator, fanOutRecall: fanOutRecall / denominator,
-            routedShardsPerQuery: Double(touched) / denominator, routedLatency: LatencySummary(routedTimes),
-            fanOutLatency: LatencySummary(fanOutTimes), lambda: lambda)
+            routedRecall: pass.routedRecall / pass.denominator, fanOutRecall: pass.fanOutRecall / pass.denominator,
+            routedShardsPerQuery: Double(pass.touched) / pass.denominator,
+            routedLatency: LatencySummary(pass.routedTimes),
+            fanOutLatency: LatencySummary(pass.fanOutTimes), lambda: lambda)
+        report.split = split
+        return report
+    }
+
+    /// Every query asked routed and of every shard, against exact neighbours in `base`. When the
+    /// stores also hold `extra` records that are not in `base` (the probe's writes), each search asks
+    /// for that many more and drops them, so recall is still of `base`'s top k.
+    func recallPass(_ queries: [[Float]], base: [[Float]], extra: Int = 0, cluster: LocalCluster) async -> RecallPass {
+        let k = configuration.k
+        let ids = extra == 0 ? [] : Set(base.indices.map { Self.recordID($0).hex })
+        func ofBase(_ answer: MemorySearchResponse) -> MemorySearchResponse {
+            guard extra > 0 else { return answer }
+            var answer = answer
+            answer.hits = Array(answer.hits.filter { ids.contains($0.record.id) }.prefix(k))
+            return answer
+        }
+        var pass = RecallPass()
+        for (index, query) in queries.enumerated() {
+            let client = cluster.clients[index % cluster.count]
+            let truth = Set(Self.exactNeighbours(query, in: base, k: k))
+            let t0 = ReplicationProbe.nowMilliseconds()
+            let routed = try? await client.searchMemory(MemorySearchRequest(vector: query, k: k + extra))
+            let t1 = ReplicationProbe.nowMilliseconds()
+            let fanOut = try? await client.searchMemory(
+                MemorySearchRequest(vector: query, k: k + extra, allShards: true))
+            let t2 = ReplicationProbe.nowMilliseconds()
+            guard let routed = routed.map(ofBase), let fanOut = fanOut.map(ofBase) else { continue }
+            pass.answered += 1
+            pass.routedTimes.append(t1 - t0)
+            pass.fanOutTimes.append(t2 - t1)
+            pass.touched += routed.routing.servedShards.count
+            pass.routedRecall += Self.recall(routed, truth: truth, k: k)
+            pass.fanOutRecall += Self.recall(fanOut, truth: truth, k: k)
+        }
+        return pass
+    }
+
+    /// Makes the largest shard hot on its first replica (32 searches in flight, of its own records)
+    /// until every node reports the split, then waits for the records to settle and measures recall
+    /// on the new map. `stored` is the number of record copies the cluster holds in all.
+    private func splitPhase(
+        _ cluster: LocalCluster, base: [[Float]], extra: Int, stored: Int, queries: [[Float]],
+        log: @Sendable (String) -> Void
+    ) async throws(DevnetError) -> SplitReport {
+        var keys: [String] = []
+        for client in cluster.clients { keys.append((try? await client.status().nodeKey) ?? "") }
+        guard let shards = try? await cluster.clients[0].memoryShards(),
+            let layout = try? NodeHome.load(cluster.nodes[0].home).genesisDocument.meshLayout(
+                dimension: configuration.dimension),
+            let map = try? layout.map(validators: [], dimension: configuration.dimension, base: nil)
+        else { throw DevnetError(.node, "cannot read the shard map for the split phase") }
+        var members: [UInt32: [[Float]]] = [:]
+        for vector in base {
+            if let shard = map.nearestShard(to: vector) { members[shard, default: []].append(vector) }
+        }
+        guard let hot = shards.shards.max(by: { (members[$0.id]?.count ?? 0) < (members[$1.id]?.count ?? 0) }),
+            let leader = keys.firstIndex(of: hot.replicas[0])
+        else { throw DevnetError(.node, "no shard with a reachable first replica") }
+        let hotVectors = Array((members[hot.id] ?? []).prefix(256))
+        log("split: searching shard \(hot.id) (\(members[hot.id]?.count ?? 0) records) on node\(leader)")
+        let client = cluster.clients[leader]
+        let started = ReplicationProbe.nowMilliseconds()
+        let searches = SearchCount()
+        let hammer = Task {
+            await withTaskGroup(of: Void.self) { group in
+                for worker in 0..<32 {
+                    group.addTask {
+                        var index = worker
+                        while !Task.isCancelled {
+                            _ = try? await client.searchMemory(
+                                MemorySearchRequest(vector: hotVectors[index % hotVectors.count], k: 10))
+                            searches.add()
+                            index += 32
+                        }
+                    }
+                }
+            }
+        }
+        do {
+            try await cluster.wait(for: "every node to apply the split", timeout: .seconds(120)) {
+                for client in cluster.clients {
+                    guard let version = try? await client.memoryShards().layoutVersion, version >= 1 else {
+                        return false
+                    }
+                }
+                return true
+            }
+        } catch {
+            hammer.cancel()
+            throw error
+        }
+        hammer.cancel()
+        let committed = ReplicationProbe.nowMilliseconds() - started
+        let sent = searches.value
+        try await cluster.wait(for: "records to settle on their new shards", timeout: .seconds(120)) {
+            var total = 0
+            for client in cluster.clients {
+                guard let shards = try? await client.memoryShards(), shards.handingOff == 0 else { return false }
+                total += shards.storeRecords
+            }
+            return total == stored
+        }
+        let settled = ReplicationProbe.nowMilliseconds() - started
+        let after = (try? await cluster.clients[0].memoryShards())?.shards.count ?? 0
+        // The new shard's record count, from a node that hosts it.
+        let newShard = UInt32(map.shards.count)
+        var movedCount = 0
+        for client in cluster.clients {
+            if let shard = try? await client.memoryShards().shards.first(where: { $0.id == newShard && $0.hostedHere })
+            {
+                movedCount = shard.records
+                break
+            }
+        }
+        let pass = await recallPass(queries, base: base, extra: extra, cluster: cluster)
+        log("split: committed after \(Int(committed)) ms and \(sent) searches, settled after \(Int(settled)) ms")
+        return SplitReport(
+            shard: hot.id, shardRecords: members[hot.id]?.count ?? 0, hotSearches: sent,
+            hotSearchesPerSecond: Double(sent) / (committed / 1_000), committedMilliseconds: committed,
+            settledMilliseconds: settled, shardsAfter: after, movedRecords: movedCount,
+            routedRecallAfter: pass.routedRecall / pass.denominator,
+            fanOutRecallAfter: pass.fanOutRecall / pass.denominator,
+            routedShardsPerQueryAfter: Double(pass.touched) / pass.denominator)
     }
 
     /// Puts every vector as a faucet-signed record, 16 requests in flight, round-robin over nodes.
@@ -259,4 +403,11 @@ public struct ShardedMemoryBenchmark: Sendable {
             }
         }
     }
+}
+
+/// Searches sent by the split phase's workers.
+private final class SearchCount: Sendable {
+    private let count = Mutex(0)
+    func add() { count.withLock { $0 += 1 } }
+    var value: Int { count.withLock { $0 } }
 }
