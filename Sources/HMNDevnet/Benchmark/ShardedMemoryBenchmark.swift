@@ -278,7 +278,7 @@ public struct ShardedMemoryBenchmark: Sendable {
                 for worker in 0..<32 {
                     group.addTask {
                         var index = worker
-                        while !Task.isCancelled {
+                        while !searches.stopped {
                             _ = try? await client.searchMemory(
                                 MemorySearchRequest(vector: hotVectors[index % hotVectors.count], k: 10))
                             searches.add()
@@ -298,10 +298,14 @@ public struct ShardedMemoryBenchmark: Sendable {
                 return true
             }
         } catch {
-            hammer.cancel()
+            searches.stop()
+            await hammer.value
             throw error
         }
-        hammer.cancel()
+        // A flag, not Task cancellation: cancelling a URLSession request in flight can deadlock
+        // corelibs-foundation (swift-corelibs-foundation#5412), so each worker finishes its request.
+        searches.stop()
+        await hammer.value
         let committed = ReplicationProbe.nowMilliseconds() - started
         let sent = searches.value
         try await cluster.wait(for: "records to settle on their new shards", timeout: .seconds(120)) {
@@ -405,9 +409,11 @@ public struct ShardedMemoryBenchmark: Sendable {
     }
 }
 
-/// Searches sent by the split phase's workers.
+/// Searches sent by the split phase's workers, and the flag that stops them.
 private final class SearchCount: Sendable {
-    private let count = Mutex(0)
-    func add() { count.withLock { $0 += 1 } }
-    var value: Int { count.withLock { $0 } }
+    private let state = Mutex((count: 0, stopped: false))
+    func add() { state.withLock { $0.count += 1 } }
+    func stop() { state.withLock { $0.stopped = true } }
+    var value: Int { state.withLock { $0.count } }
+    var stopped: Bool { state.withLock { $0.stopped } }
 }
