@@ -220,7 +220,8 @@ public actor ConsensusDriver {
             finalityMilliseconds: finalized.viaBlockSync ? nil : latency, mempoolSize: application.mempoolSize,
             validators: (try? application.validatorStatuses()) ?? [],
             signatureVerifications: application.signatureVerificationCount,
-            shardMapProposals: (try? application.shardMapProposals(in: finalized.height...finalized.height)) ?? [])
+            shardMapProposals: (try? application.shardMapProposals(in: finalized.height...finalized.height)) ?? [],
+            proposalLimit: application.proposalTransactionLimit)
         commits.yield(notice)
     }
 
