@@ -55,7 +55,9 @@ extension ClusterProcessTests {
                 // Each store holds only the shards its node hosts: the hosted shards' records add up
                 // to the whole store, and no node holds everything.
                 #expect(shards.shards.filter(\.hostedHere).map(\.records).reduce(0, +) == shards.storeRecords)
-                #expect(shards.storeRecords < records.count)
+                #expect(
+                    shards.storeRecords < records.count,
+                    "a node holds every record (its map changed \(shards.mapVersion - 1) times since it started)")
                 for shard in shards.shards where shard.hostedHere {
                     perShard[shard.id, default: []].insert(shard.records)
                 }
@@ -175,7 +177,18 @@ extension ClusterProcessTests {
                             + "\(hits.routing.servedShards), unavailable \(hits.routing.unavailableShards ?? [])"
                         guard hits.routing.unavailableShards?.isEmpty == false else { break }
                     }
-                    return "node\(node) search \(record.id.short): \(answer)"
+                    // Where is it findable? Every node, every shard, k = 3.
+                    var seen: [String] = []
+                    for (index, other) in cluster.clients.enumerated() {
+                        let all = try? await other.searchMemory(
+                            MemorySearchRequest(vector: record.vector, k: 3, allShards: true))
+                        let direct = try? await other.searchMemory(MemorySearchRequest(vector: record.vector, k: 3))
+                        seen.append(
+                            "node\(index): all \(all?.hits.contains { $0.record.id == record.id.hex } == true) "
+                                + "routed \(direct?.hits.contains { $0.record.id == record.id.hex } == true) "
+                                + "\(direct?.routing.servedShards ?? [])")
+                    }
+                    return "node\(node) search \(record.id.short): \(answer); \(seen.joined(separator: "; "))"
                 }
             }
             for try await result in group { if let result { missing.append(result) } }

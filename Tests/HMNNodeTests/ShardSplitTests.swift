@@ -18,7 +18,7 @@ struct ShardSplitTests {
             let records = ShardedMemoryTests.records(40, net: net)
             for (index, record) in records.enumerated() { _ = try await net.node(index % 4).putMemory(record) }
             try await ShardedMemoryTests.waitForPlacement(
-                "every write reaches its replicas", nodes: net.running, copies: records.count * 2)
+                "every write reaches its replicas", nodes: net.running, records: records, replicas: 2)
 
             // The shard of record 0 gets hot on its first replica, which serves the searches itself.
             let before = try #require(await net.node(0).memoryShards())
@@ -62,7 +62,7 @@ struct ShardSplitTests {
 
             // Records reach their new replicas and leave nodes that no longer host them.
             try await ShardedMemoryTests.waitForPlacement(
-                "records move to their new shards", nodes: net.running, copies: records.count * 2)
+                "records move to their new shards", nodes: net.running, records: records, replicas: 2)
             for (index, node) in net.running.enumerated() {
                 let hosted = Set(try #require(await node.memoryShards()).shards.filter(\.hostedHere).map(\.id))
                 let expected = records.filter { hosted.contains(map.nearestShard(to: $0.vector)!) }

@@ -29,16 +29,26 @@ struct ShardedMemoryTests {
         }
     }
 
-    /// Waits until no node in `nodes` is handing anything off and their stores hold `copies` records
-    /// in all (each record on exactly its replicas).
-    static func waitForPlacement(_ what: String, nodes: [FullNode], copies: Int) async throws {
+    /// Waits until no node in `nodes` is handing anything off and each store holds exactly the
+    /// `records` of the shards its node hosts (by the node's own map: placement follows Ψ, which
+    /// may move while writes settle), `replicas` copies of each in all.
+    static func waitForPlacement(_ what: String, nodes: [FullNode], records: [MemoryRecord], replicas: Int)
+        async throws
+    {
         try await LocalTestnet.eventually(what, within: 60) {
             var total = 0
             for node in nodes {
-                guard let shards = await node.memoryShards(), shards.handingOff == 0 else { return false }
+                guard let shards = await node.memoryShards(), shards.handingOff == 0,
+                    let map = (node.memory.replicator as? MeshGossipReplicator)?.placement?.map
+                else { return false }
+                let hosted = Set(shards.shards.filter(\.hostedHere).map(\.id))
+                let expected = records.filter { hosted.contains(map.nearestShard(to: $0.vector)!) }
+                guard node.memory.store.count == expected.count,
+                    expected.allSatisfy({ node.memory.store.record(id: $0.id) != nil })
+                else { return false }
                 total += node.memory.store.count
             }
-            return total == copies
+            return total == records.count * replicas
         }
     }
 
@@ -56,7 +66,8 @@ struct ShardedMemoryTests {
             #expect(Set(maps.map { $0.shards.map(\.replicas) }).count == 1, "nodes disagree on placement")
             #expect(maps[0].shards.count == 8 && maps[0].shards.allSatisfy { $0.replicas.count == 2 })
             try await Self.waitForPlacement(
-                "every write reaches its replicas and leaves its writer", nodes: net.running, copies: records.count * 2)
+                "every write reaches its replicas and leaves its writer", nodes: net.running, records: records,
+                replicas: 2)
             // Each store holds exactly the records of the shards its node hosts (the shard of a record
             // is its nearest centroid, from the genesis layout).
             let layout = try net.homes[0].genesisDocument.meshLayout(dimension: 8)
@@ -115,8 +126,8 @@ struct ShardedMemoryTests {
             }
             try net.start(3)
             try await Self.waitForPlacement(
-                "node 3 gets its shards' records and writers drop theirs", nodes: net.running, copies: records.count * 2
-            )
+                "node 3 gets its shards' records and writers drop theirs", nodes: net.running, records: records,
+                replicas: 2)
             for record in records { #expect(try await net.node(3).memoryRecord(id: record.id) == record) }
         }
     }
@@ -145,8 +156,8 @@ struct ShardedMemoryTests {
                     && shards.shards.allSatisfy { !$0.replicas.contains(leaver.publicKey) }
             }
             try await Self.waitForPlacement(
-                "the three validators hold every record twice", nodes: (0..<3).map { net.node($0) },
-                copies: records.count * 2)
+                "the three validators hold every record twice", nodes: (0..<3).map { net.node($0) }, records: records,
+                replicas: 2)
             for node in net.running {
                 for record in records {
                     #expect(try await node.memoryRecord(id: record.id) == record)
@@ -165,7 +176,8 @@ struct ShardedMemoryTests {
             try await net.waitForHeight(1)
             let original = Self.records(1, net: net)[0]
             _ = try await net.node(0).putMemory(original)
-            try await Self.waitForPlacement("the record on its replicas", nodes: net.running, copies: 2)
+            try await Self.waitForPlacement(
+                "the record on its replicas", nodes: net.running, records: [original], replicas: 2)
             // A node that does not host the record's shard.
             var outsider: FullNode?
             for node in net.running where node.memory.store.record(id: original.id) == nil { outsider = node }

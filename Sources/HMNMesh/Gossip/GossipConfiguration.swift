@@ -31,6 +31,10 @@ public struct GossipConfiguration: Hashable, Sendable {
     /// is resent after this many ticks to each replica that has not acknowledged it; the sender
     /// keeps the record until all have, however long a partition lasts.
     public var handoffRetryTicks: Int = 4
+    /// How long a shard this node newly hosts (since start or a map change) counts as not yet
+    /// settled (``GossipEngine/isSettled(_:)``), unless a reconciliation shows it equal to a
+    /// co-replica's sooner: its records may still be on their way here.
+    public var settleMilliseconds: UInt64 = 60_000
     /// Records from peers must carry their author's signature (``MemoryRecord/signed(chainID:key:)``);
     /// one without, or a new version of a record under another author, is refused and scored.
     /// Turn off only where every peer is trusted (a closed simulation measuring something else).

@@ -30,6 +30,12 @@ extension GossipEngine {
         _ actions: inout [GossipAction]
     ) {
         guard hostedShards.contains(shard) else { return }
+        // A co-replica's whole shard equals ours: this copy has caught up (``isSettled(_:)``).
+        if ranges.count == 1, complete.isEmpty, ranges[0].prefix == .root,
+            store.fingerprint(shard: shard, prefix: .root) == ranges[0]
+        {
+            syncedAt[shard] = now
+        }
         var reply = ReconcileReply()
         let listed = Set(ranges.map(\.prefix))
         for range in ranges {

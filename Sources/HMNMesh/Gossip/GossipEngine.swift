@@ -46,6 +46,12 @@ public struct GossipEngine: Sendable {
     var tickCount = 0
     var reconcileCursor = 0
     var peerCursor: [ShardID: Int] = [:]
+    /// When each hosted shard started being hosted here (absent: since the engine's first event).
+    var hostingSince: [ShardID: UInt64] = [:]
+    /// When a co-replica's whole-shard fingerprint last equalled this node's, per shard.
+    var syncedAt: [ShardID: UInt64] = [:]
+    /// The time of the first event (what "since start" means).
+    var startedAt: UInt64?
 
     public init(
         configuration: GossipConfiguration, signingKey: SigningKey, map: ShardMap, lambda: FixedPoint,
@@ -83,8 +89,14 @@ public struct GossipEngine: Sendable {
     /// Per-shard digests of the records settled by `cutoffMilliseconds`, one per hosted shard sorted
     /// by shard (``MeshRecordStore/settledDigest(of:cutoffMilliseconds:)``): what a validator puts
     /// in its precommit. A hosted shard with nothing settled reports the empty set's digest.
+    ///
+    /// A shard this node gained by a placement change or a split after it started is left out until
+    /// it is settled (``isSettled(_:)``): its records, old enough to count on the other replicas,
+    /// are still arriving here, and reporting it would score an honest new replica down for a move
+    /// and so move shards again as its Ψ fell. Shards hosted since start are always reported (a
+    /// replica that restarts behind disagrees, as it should).
     public mutating func settledShardDigests(cutoffMilliseconds: UInt64) -> [ShardDigest] {
-        hostedShards.sorted().map {
+        hostedShards.filter { hostingSince[$0] == nil || isSettled($0) }.sorted().map {
             ShardDigest(shard: $0, digest: store.settledDigest(of: $0, cutoffMilliseconds: cutoffMilliseconds))
         }
     }
@@ -93,6 +105,7 @@ public struct GossipEngine: Sendable {
     public mutating func handle(_ event: GossipEvent, nowMilliseconds: UInt64) -> [GossipAction] {
         var actions: [GossipAction] = []
         now = max(now, nowMilliseconds)
+        if startedAt == nil { startedAt = now }
         switch event {
         case .start:
             actions.append(.schedule(afterMilliseconds: paceMilliseconds))
@@ -127,7 +140,29 @@ public struct GossipEngine: Sendable {
 
     mutating func recomputePlacement() {
         placement = map.placement()
+        let before = hostedShards
         hostedShards = Set(placement.filter { $0.value.contains(identity) }.keys)
+        // At init (no event yet) the shards count from the first event; after a map change, from now.
+        if startedAt != nil {
+            for shard in hostedShards.subtracting(before) { hostingSince[shard] = now }
+        }
+        for shard in before.subtracting(hostedShards) {
+            hostingSince[shard] = nil
+            syncedAt[shard] = nil
+        }
+    }
+
+    /// Whether this node's copy of `shard` can answer for the shard alone: it has hosted it since
+    /// before a reconciliation found it equal to a co-replica's, or for ``GossipConfiguration/settleMilliseconds``,
+    /// or it is the shard's only replica. A shard newly hosted (at start, after a restart, after a
+    /// placement change or a split) may still be receiving its records; until then a search asks
+    /// a co-replica too. False for a shard not hosted here.
+    public func isSettled(_ shard: ShardID) -> Bool {
+        guard hostedShards.contains(shard) else { return false }
+        guard (placement[shard]?.count ?? 0) > 1 else { return true }
+        let since = hostingSince[shard] ?? startedAt ?? now
+        if let synced = syncedAt[shard], synced >= since { return true }
+        return now >= since + configuration.settleMilliseconds
     }
 
     /// Replicas of `shard` other than this node that may receive messages, nearest first: most

@@ -39,6 +39,9 @@ public protocol MemoryReplicator: Sendable {
     func shard(of id: Hash256) -> ShardID?
     /// Whether `peer` has a live session (only those are asked for searches and reads).
     func isConnected(_ peer: PublicKey) -> Bool
+    /// Whether this node's copy of a hosted shard answers for it alone (false while it may still be
+    /// receiving the shard's records: a search then asks a co-replica too).
+    func isSettled(_ shard: ShardID) -> Bool
 }
 
 /// The shard map a node routes by, and the shards it hosts under it.
@@ -71,6 +74,7 @@ extension MemoryReplicator {
     public func shard(of id: Hash256) -> ShardID? { nil }
     /// Replicators that do not track sessions ask every peer.
     public func isConnected(_ peer: PublicKey) -> Bool { true }
+    public func isSettled(_ shard: ShardID) -> Bool { true }
 }
 
 /// The simplest replicator: the writer pushes every record to all connected peers, which upsert it

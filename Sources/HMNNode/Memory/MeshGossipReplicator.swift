@@ -145,6 +145,11 @@ public final class MeshGossipReplicator: MemoryReplicator {
         gossip.withLock { $0.engine.peers[peer] != nil }
     }
 
+    /// Whether the engine's copy of `shard` is settled (``GossipEngine/isSettled(_:)``).
+    public func isSettled(_ shard: ShardID) -> Bool {
+        gossip.withLock { $0.engine.isSettled(shard) }
+    }
+
     /// Records held per hosted shard, and records kept only until their handoff is acknowledged.
     public var shardRecordCounts: (hosted: [ShardID: Int], handingOff: Int) {
         gossip.withLock { gossip in

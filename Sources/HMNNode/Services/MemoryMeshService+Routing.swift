@@ -59,19 +59,28 @@ extension MemoryMeshService {
         let local = Set(shards).intersection(placement.hosted)
         var hits = local.isEmpty ? [] : try localSearch(query, shards: local)
         let remote = shards.filter { !local.contains($0) }
-        let answers = await withTaskGroup(of: (ShardID, [MemorySearchHit]?).self) { group in
+        // A hosted shard still settling here (newly hosted: its records may be on their way) is
+        // also asked of a co-replica, and the answers merged; a co-replica that does not answer
+        // leaves the local answer as it is.
+        let confirm = shards.filter { local.contains($0) && !replicator.isSettled($0) }
+        let answers = await withTaskGroup(of: (ShardID, [MemorySearchHit]?, Bool).self) { group in
             for shard in remote {
                 group.addTask {
-                    (shard, await self.searchOnReplica(shard, query, placement: placement, messenger: messenger))
+                    (shard, await self.searchOnReplica(shard, query, placement: placement, messenger: messenger), true)
                 }
             }
-            var collected: [(ShardID, [MemorySearchHit]?)] = []
+            for shard in confirm {
+                group.addTask {
+                    (shard, await self.searchOnReplica(shard, query, placement: placement, messenger: messenger), false)
+                }
+            }
+            var collected: [(ShardID, [MemorySearchHit]?, Bool)] = []
             for await answer in group { collected.append(answer) }
             return collected
         }
         var missing: [ShardID] = []
-        for (shard, answer) in answers {
-            if let answer { hits += answer } else { missing.append(shard) }
+        for (shard, answer, required) in answers {
+            if let answer { hits += answer } else if required { missing.append(shard) }
         }
         if !remote.isEmpty, missing.count == remote.count, local.isEmpty {
             throw NodeError(
