@@ -162,9 +162,21 @@ extension ClusterProcessTests {
                 if index >= 16, let result = try await group.next(), let result { missing.append(result) }
                 let client = cluster.clients[node]
                 group.addTask {
-                    let byID = try? await client.memoryRecord(id: record.id)
+                    // A read that no validator could answer in time is a 503 and asked again; a
+                    // 404 (every validator answered that it lacks the record) is a miss.
+                    var byID: MemoryRecordJSON?
+                    var failure = "no answer"
+                    for _ in 0..<3 {
+                        do {
+                            byID = try await client.memoryRecord(id: record.id)
+                            break
+                        } catch {
+                            failure = "\(error)"
+                            if (error as? NodeClientError)?.status == 404 { break }
+                        }
+                    }
                     guard byID?.vector == record.vector, byID?.signature == record.signature?.hex else {
-                        return "node\(node) id \(record.id.short)"
+                        return "node\(node) id \(record.id.short): \(failure)"
                     }
                     var answer = "no answer"
                     for _ in 0..<3 {

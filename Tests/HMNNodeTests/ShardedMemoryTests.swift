@@ -124,6 +124,14 @@ struct ShardedMemoryTests {
                 }
                 return true
             }
+            // A read by id that no validator can answer for says so: with node 3 silent, an unknown
+            // id is "unavailable" (503), not "not found" (404), which only a full set of answers proves.
+            do {
+                _ = try await net.node(0).memoryRecord(id: Hash256.of([9, 9, 9]))
+                Issue.record("an unknown id was answered while a validator is down")
+            } catch {
+                #expect((error as? NodeError)?.code == .unavailable, "\(error)")
+            }
             try net.start(3)
             try await Self.waitForPlacement(
                 "node 3 gets its shards' records and writers drop theirs", nodes: net.running, records: records,

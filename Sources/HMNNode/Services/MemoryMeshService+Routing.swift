@@ -115,27 +115,49 @@ extension MemoryMeshService {
     }
 
     /// Record `id` from whichever validator holds it (all asked at once; the first authentic answer).
-    func remoteRecord(id: Hash256, placement: MemoryPlacement, messenger: any PeerMessenger) async -> MemoryRecord? {
-        let peers = placement.map.nodes.map(\.key).filter { $0 != placement.node && replicator.isConnected($0) }
-        return await withTaskGroup(of: MemoryRecord?.self) { group in
+    /// nil when every validator answered that it lacks the record; `unavailable` when none had it
+    /// but some did not answer (or none is connected), so "not found" is said only when it is known.
+    func remoteRecord(id: Hash256, placement: MemoryPlacement, messenger: any PeerMessenger) async throws(NodeError)
+        -> MemoryRecord?
+    {
+        let validators = placement.map.nodes.map(\.key).filter { $0 != placement.node }
+        let peers = validators.filter { replicator.isConnected($0) }
+        enum Answer: Sendable {
+            case found(MemoryRecord)
+            case lacks
+            case silent
+        }
+        let (found, silent) = await withTaskGroup(of: Answer.self) { group in
             for peer in peers {
                 group.addTask {
-                    guard
-                        case .record(let record?) = await self.requests.ask(
-                            .record(id: id), of: peer, messenger: messenger),
-                        record.id == id, self.authentic(record, from: peer)
-                    else { return nil }
-                    return record
+                    switch await self.requests.ask(.record(id: id), of: peer, messenger: messenger) {
+                    case .record(let record?) where record.id == id && self.authentic(record, from: peer):
+                        return .found(record)
+                    case .record(nil): return .lacks
+                    default: return .silent
+                    }
                 }
             }
+            var silent = 0
             for await answer in group {
-                if let answer {
+                switch answer {
+                case .found(let record):
                     group.cancelAll()
-                    return answer
+                    return (Optional(record), silent)
+                case .lacks: break
+                case .silent: silent += 1
                 }
             }
-            return nil
+            return (nil, silent)
         }
+        if let found { return found }
+        let unreachable = silent + validators.count - peers.count
+        guard unreachable == 0 else {
+            throw NodeError(
+                .unavailable,
+                "memory record \(id.short) is not held here and \(unreachable) of \(validators.count) other validators did not answer")
+        }
+        return nil
     }
 
     /// A write for a shard this node does not host is checked against the copy a replica holds, as a

@@ -196,7 +196,7 @@ public final class MemoryMeshService: Sendable {
     public func record(id: Hash256, messenger: any PeerMessenger) async throws(NodeError) -> MemoryRecord? {
         if let local = try localRecord(id: id) { return local }
         guard let placement = replicator.placement else { return nil }
-        return await remoteRecord(id: id, placement: placement, messenger: messenger)
+        return try await remoteRecord(id: id, placement: placement, messenger: messenger)
     }
 
     /// Record `id` from this node's store only.
