@@ -27,11 +27,11 @@ struct MeshLayoutTests {
         #expect(MeshLayout.seededCentroids(count: 2, dimension: 16, chainID: "chain-a") == Array(a.prefix(2)))
     }
 
-    @Test("placement Ψ is rounded up to a quarter; 0 stays 0")
+    @Test("placement Ψ has three levels: 1 from 0.5 up, 0.5 below, 0 at 0")
     func placementPsi() {
         let cases: [(Int64, Int64)] = [
-            (0, 0), (-5, 0), (1, 250_000), (250_000, 250_000), (250_001, 500_000), (999_999, 1_000_000),
-            (1_000_000, 1_000_000),
+            (0, 0), (-5, 0), (1, 500_000), (499_999, 500_000), (500_000, 1_000_000), (729_000, 1_000_000),
+            (999_999, 1_000_000), (1_000_000, 1_000_000),
         ]
         for (raw, expected) in cases {
             #expect(MeshLayout.placementPsi(FixedPoint(raw: raw)).raw == expected, "Ψ raw \(raw)")
@@ -57,12 +57,14 @@ struct MeshLayoutTests {
             #expect(!after.contains(Self.keys[4]))
             if !before.contains(Self.keys[4]) { #expect(after == before) }
         }
-        // Ψ at 0 hosts nothing; a small Ψ drop inside one quarter changes nothing.
+        // Ψ at 0 hosts nothing; a drop that stays above 0.5 changes nothing.
         var statuses = Self.validators(5)
         statuses[1].psi = .zero
         let zeroed = try layout.map(validators: statuses, dimension: 8, base: first)
         #expect(zeroed.shards(hostedBy: Self.keys[1]).isEmpty)
         statuses[1].psi = FixedPoint(raw: 980_000)
+        #expect(try layout.map(validators: statuses, dimension: 8, base: first) == first)
+        statuses[1].psi = FixedPoint(raw: 600_000)
         #expect(try layout.map(validators: statuses, dimension: 8, base: first) == first)
     }
 

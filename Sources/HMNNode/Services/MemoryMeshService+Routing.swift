@@ -155,7 +155,8 @@ extension MemoryMeshService {
         guard unreachable == 0 else {
             throw NodeError(
                 .unavailable,
-                "memory record \(id.short) is not held here and \(unreachable) of \(validators.count) other validators did not answer")
+                "memory record \(id.short) is not held here and \(unreachable) of \(validators.count) other validators did not answer"
+            )
         }
         return nil
     }
