@@ -31,12 +31,6 @@ public final class LedgerApplication: ConsensusApplication {
     /// round failed, the backlog grew, and throughput collapsed. Smaller blocks keep rounds short;
     /// with back-to-back heights throughput is block size ÷ round time either way.
     public var maxProposalTransactions = 4_096
-    /// When set, the proposal limit follows how long heights take here (``adaptProposalSize(_:nowMilliseconds:)``);
-    /// ``maxProposalTransactions`` is then unused.
-    public private(set) var proposalSize: ProposalSizeController?
-    private var clock: (@Sendable () -> UInt64)?
-    /// When this node first saw a proposal of the height it is deciding (prepare or process).
-    private var heightStarted: (height: UInt64, atMilliseconds: UInt64)?
     /// The replica whose settled shard digests this node's precommits carry (SPEC §3); nil reports
     /// none, and Ĉ then sees only whether this validator signed.
     public var shardDigestSource: ShardDigestSource?
@@ -46,23 +40,6 @@ public final class LedgerApplication: ConsensusApplication {
         self.ledger = ledger
         self.mempool = Mempool(capacity: Int(ledger.parameters.mempoolCapacity))
         self.logger = logger
-    }
-
-    /// Sizes proposals by `controller`, timing heights with `nowMilliseconds` (wall time: a node
-    /// policy; the deterministic simulator keeps the fixed ``maxProposalTransactions``).
-    public func adaptProposalSize(
-        _ controller: ProposalSizeController, nowMilliseconds: @escaping @Sendable () -> UInt64
-    ) {
-        proposalSize = controller
-        clock = nowMilliseconds
-    }
-
-    /// Transactions the next proposal may hold.
-    public var proposalLimit: Int { proposalSize?.limit ?? maxProposalTransactions }
-
-    private func heightSeen(_ height: UInt64) {
-        guard let clock, heightStarted?.height != height else { return }
-        heightStarted = (height, clock())
     }
 
     public func info() throws -> ApplicationInfo {
@@ -87,10 +64,9 @@ public final class LedgerApplication: ConsensusApplication {
         guard request.height == ledger.height + 1 else {
             throw LedgerError(.wrongHeight, "asked to propose height \(request.height) at tip \(ledger.height)")
         }
-        heightSeen(request.height)
         let (block, rejected) = try ledger.propose(
             timeMilliseconds: max(request.timeMilliseconds, earliestTime), proposer: request.proposer,
-            candidates: Array(mempool.transactions.prefix(proposalLimit)), lastCommit: request.lastCommit,
+            candidates: Array(mempool.transactions.prefix(maxProposalTransactions)), lastCommit: request.lastCommit,
             evidence: request.evidence,
             maxBytes: request.maxBlockBytes)
         if !rejected.isEmpty {
@@ -107,7 +83,6 @@ public final class LedgerApplication: ConsensusApplication {
     }
 
     public func processProposal(_ request: ProcessProposalRequest) -> ProposalVerdict {
-        heightSeen(request.height)
         do {
             // Executing checks everything, including that the header's proposer is a validator of this
             // height. It need not be `request.proposer`: Tendermint re-proposes a valid block built in an
@@ -168,15 +143,6 @@ public final class LedgerApplication: ConsensusApplication {
         try ledger.commit(block, certificate: certificate)
         finalized = nil
         executed = nil
-        if let clock, var controller = proposalSize, let started = heightStarted, started.height == block.height {
-            let elapsed = clock() >= started.atMilliseconds ? clock() - started.atMilliseconds : 0
-            if controller.observe(milliseconds: elapsed, transactions: block.block.transactions.count) {
-                logger.info(
-                    "proposal limit changed",
-                    metadata: ["limit": "\(controller.limit)", "height": "\(block.height)", "ms": "\(elapsed)"])
-            }
-            proposalSize = controller
-        }
         mempool.update(after: ledger, changedAccounts: block.state.changedAccounts)
     }
 

@@ -58,12 +58,6 @@ extension FullNode {
                 logger.warning("config.json \"faults\" is ignored: the caller supplied its own memory replicator")
             }
             let application = LedgerApplication(ledger: ledger, logger: logger)
-            // Heights that stay under a third of the propose timeout leave room for the round's
-            // messages; the limit halves when one takes longer (ProposalSizeController).
-            let consensus = options.consensus ?? configuration.timeouts.consensus
-            application.adaptProposalSize(
-                ProposalSizeController(targetMilliseconds: max(50, consensus.proposeTimeoutMilliseconds / 3)),
-                nowMilliseconds: options.nowMilliseconds)
             let replicator =
                 try options.replicator
                 ?? defaultReplicator(
@@ -82,7 +76,7 @@ extension FullNode {
             let driver: ConsensusDriver
             do {
                 driver = try ConsensusDriver(
-                    configuration: consensus, signingKey: home.signingKey,
+                    configuration: options.consensus ?? configuration.timeouts.consensus, signingKey: home.signingKey,
                     application: application, wal: wal, clock: options.clock,
                     nowMilliseconds: options.nowMilliseconds, cal: cal, signingFloorHeight: floor, logger: logger)
             } catch {

@@ -128,7 +128,6 @@ struct FullNodeNetworkTests {
         #expect(try metrics.expectGauge("hmn_peers").lastValue == 3)
         #expect(try metrics.expectGauge("hmn_memory_records").lastValue ?? 0 >= 2)
         #expect(try metrics.expectGauge("hmn_mempool_size").lastValue != nil)
-        #expect(try metrics.expectGauge("hmn_proposal_transaction_limit").lastValue ?? 0 >= 256)
         #expect(try metrics.expectGauge("hmn_round").lastValue != nil)
         #expect(try !metrics.expectTimer("hmn_commit_latency_seconds").values.isEmpty)
         #expect(try metrics.expectCounter("hmn_gossip_bytes_total", [("direction", "in")]).totalValue > 0)

@@ -35,8 +35,6 @@ public struct NodeMetrics: Sendable {
     /// The chain's shard layout version (committed splits), and the splits this node proposed.
     let meshLayoutVersion: Gauge
     let meshSplitsProposed: Counter
-    /// Most transactions this node's next proposal may hold (the adaptive limit).
-    let proposalLimit: Gauge
     /// Transactions whose signatures this node actually verified (memo misses): with the
     /// verify-once memo, about one per committed transaction.
     let signatureVerifications: Counter
@@ -77,7 +75,6 @@ public struct NodeMetrics: Sendable {
             label: "hmn_memory_remote_requests_total", dimensions: [("outcome", "unanswered")], factory: factory)
         meshLayoutVersion = Gauge(label: "hmn_mesh_layout_version", factory: factory)
         meshSplitsProposed = Counter(label: "hmn_mesh_splits_proposed_total", factory: factory)
-        proposalLimit = Gauge(label: "hmn_proposal_transaction_limit", factory: factory)
         signatureVerifications = Counter(label: "hmn_signature_verifications_total", factory: factory)
         committedTransactions = Counter(label: "hmn_committed_transactions_total", factory: factory)
     }
@@ -86,7 +83,6 @@ public struct NodeMetrics: Sendable {
         height.record(Double(notice.height))
         round.record(Double(notice.round))
         lambda.record(notice.lambda.doubleValue)
-        if let limit = notice.proposalLimit { proposalLimit.record(Double(limit)) }
         coherence.record(notice.coherence.doubleValue)
         mempoolSize.record(Double(notice.mempoolSize))
         committedTransactions.increment(by: Int64(notice.transactionCount))

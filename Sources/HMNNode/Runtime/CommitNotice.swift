@@ -24,8 +24,6 @@ public struct CommitNotice: Hashable, Sendable {
     public var signatureVerifications: UInt64 = 0
     /// The block's shard-map proposals (they split memory shards), in block order.
     public var shardMapProposals: [CommittedShardMapProposal] = []
-    /// Most transactions this node's next proposal may hold, when the application adapts it.
-    public var proposalLimit: Int?
 }
 
 /// A message the driver wants sent (consensus bytes already wrapped in a ``NodeMessage``).

@@ -220,8 +220,7 @@ public actor ConsensusDriver {
             finalityMilliseconds: finalized.viaBlockSync ? nil : latency, mempoolSize: application.mempoolSize,
             validators: (try? application.validatorStatuses()) ?? [],
             signatureVerifications: application.signatureVerificationCount,
-            shardMapProposals: (try? application.shardMapProposals(in: finalized.height...finalized.height)) ?? [],
-            proposalLimit: application.proposalTransactionLimit)
+            shardMapProposals: (try? application.shardMapProposals(in: finalized.height...finalized.height)) ?? [])
         commits.yield(notice)
     }
 

@@ -44,17 +44,12 @@ public protocol NodeApplication: ConsensusApplication {
     func isPending(_ id: Hash256) -> Bool
     /// Committed shard-map proposals in `heights`, in chain order (the memory mesh applies them).
     func shardMapProposals(in heights: ClosedRange<UInt64>) throws -> [CommittedShardMapProposal]
-    /// Most transactions this node's next proposal may hold (nil: no such policy).
-    var proposalTransactionLimit: Int? { get }
 }
 
 extension NodeApplication {
     /// Applications without a mempool of their own report nothing pending, so the node's journal
     /// holds an acknowledged transaction only until the next commit.
     public func isPending(_ id: Hash256) -> Bool { false }
-
-    /// Applications without a proposal policy report none.
-    public var proposalTransactionLimit: Int? { nil }
 
     /// Applications without shard-map proposals keep the genesis layout.
     public func shardMapProposals(in heights: ClosedRange<UInt64>) throws -> [CommittedShardMapProposal] { [] }
@@ -106,8 +101,6 @@ extension LedgerApplication: NodeApplication {
     public func shardMapProposals(in heights: ClosedRange<UInt64>) throws -> [CommittedShardMapProposal] {
         try ledger.shardMapProposals(in: heights)
     }
-
-    public var proposalTransactionLimit: Int? { proposalLimit }
 
     public func close() { ledger.close() }
     public var signatureVerificationCount: UInt64 { ledger.signatureVerifier.verificationCount }
