@@ -17,8 +17,9 @@ import Synchronization
 /// ``MemoryStore`` (the engine's own record set lives in memory and is seeded from the store at
 /// start, ``init(store:signingKey:chainID:members:configuration:clock:nowMilliseconds:metrics:logger:)``).
 ///
-/// Placement: the chain's ``MeshLayout`` over the validator set after the last committed block
-/// and the committed shard splits (``committed(validators:shardMapProposals:messenger:)``), so every node derives the same ``ShardMap`` at a height.
+/// Placement: the chain's ``MeshLayout`` with its committed shard splits, over the validator set
+/// after the last committed block (``committed(validators:shardMapProposals:messenger:)``), so every
+/// node derives the same ``ShardMap`` at a height.
 /// The node holds only the shards it hosts; a write for another shard is handed to that shard's
 /// replicas and kept here until every one acknowledged it; after a map change, records move to
 /// their new replicas the same way. Searches and reads for other shards go to their replicas
