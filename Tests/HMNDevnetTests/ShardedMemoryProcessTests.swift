@@ -53,19 +53,21 @@ extension ClusterProcessTests {
             }
             var maps: [[[String]]] = []
             var perShard: [UInt32: Set<Int>] = [:]
+            var hosts: [UInt32: Int] = [:]
             for client in cluster.clients {
                 let shards = try await client.memoryShards()
                 maps.append(shards.shards.map(\.replicas))
                 // Each store holds only the shards its node hosts: the hosted shards' records add up
-                // to the whole store, and no node holds everything.
+                // to the whole store. (One node may host every shard: while the restarted replica's
+                // Ψ is still below 0.5 it weighs half, and the other four share most replicas.)
                 #expect(shards.shards.filter(\.hostedHere).map(\.records).reduce(0, +) == shards.storeRecords)
-                #expect(
-                    shards.storeRecords < records.count,
-                    "a node holds every record (its map changed \(shards.mapVersion - 1) times since it started)")
                 for shard in shards.shards where shard.hostedHere {
                     perShard[shard.id, default: []].insert(shard.records)
+                    hosts[shard.id, default: 0] += 1
                 }
             }
+            // Really sharded: every shard on exactly 3 of the 5 nodes, so two nodes lack each one.
+            #expect(hosts.values.allSatisfy { $0 == 3 }, "hosts per shard: \(hosts)")
             #expect(Set(maps).count == 1, "nodes disagree on placement")
             var versions: Set<UInt64?> = []
             for client in cluster.clients { versions.insert(try await client.memoryShards().layoutVersion) }
@@ -155,9 +157,12 @@ extension ClusterProcessTests {
     }
 
     /// (node, record) pairs where the node did not find the record by id or by a k = 1 search, with
-    /// what it answered. A search that failed or came back without some shard (no replica answered
-    /// in time: the answer says so, in `unavailableShards`) is asked again, up to 3 times: that is
-    /// load on this 2-core machine, not a lost record. A complete answer without the record is a miss.
+    /// what it answered. A search that failed, came back without some shard (no replica answered in
+    /// time: the answer says so, in `unavailableShards`) or without the record is asked again, up to
+    /// 4 times over about 3 s. While the restarted replica's Ψ recovers, placement moves shards to it,
+    /// and a copy can be settled and still miss a record in transit (two new replicas whose copies
+    /// agree). What must hold is that every record is found from every node once records land, and a
+    /// 404 by id is a loss at once.
     static func unreachable(_ records: [MemoryRecord], cluster: LocalCluster) async throws -> [String] {
         let pairs = cluster.clients.indices.flatMap { node in records.map { (node, $0) } }
         return try await withThrowingTaskGroup(of: String?.self) { group in
@@ -183,7 +188,8 @@ extension ClusterProcessTests {
                         return "node\(node) id \(record.id.short): \(failure)"
                     }
                     var answer = "no answer"
-                    for _ in 0..<3 {
+                    for attempt in 0..<4 {
+                        if attempt > 0 { try? await Task.sleep(for: .seconds(1)) }
                         guard
                             let hits = try? await client.searchMemory(MemorySearchRequest(vector: record.vector, k: 1))
                         else { continue }
@@ -191,7 +197,6 @@ extension ClusterProcessTests {
                         answer =
                             "\(hits.hits.first.map { String($0.record.id.prefix(8)) } ?? "nothing") from shards "
                             + "\(hits.routing.servedShards), unavailable \(hits.routing.unavailableShards ?? [])"
-                        guard hits.routing.unavailableShards?.isEmpty == false else { break }
                     }
                     // Where is it findable? Every node, every shard, k = 3.
                     var seen: [String] = []
