@@ -34,6 +34,9 @@ public final class LedgerApplication: ConsensusApplication {
     /// The replica whose settled shard digests this node's precommits carry (SPEC §3); nil reports
     /// none, and Ĉ then sees only whether this validator signed.
     public var shardDigestSource: ShardDigestSource?
+    /// The shard-map proposals of the block committed last, kept from memory so the node's commit
+    /// path does not read them back from SQLite.
+    public private(set) var lastCommittedShardMapProposals: (height: UInt64, proposals: [CommittedShardMapProposal])?
 
     /// Wraps a ledger, with an empty mempool of the chain's capacity.
     public init(ledger: Ledger, logger: Logger) {
@@ -141,6 +144,13 @@ public final class LedgerApplication: ConsensusApplication {
             throw LedgerError(.invalidState, "commit without a finalized block")
         }
         try ledger.commit(block, certificate: certificate)
+        lastCommittedShardMapProposals = (
+            block.height,
+            block.block.transactions.enumerated().compactMap { position, transaction in
+                guard case .shardMapProposal(let payload) = transaction.body else { return nil }
+                return CommittedShardMapProposal(height: block.height, position: position, payload: payload)
+            }
+        )
         finalized = nil
         executed = nil
         mempool.update(after: ledger, changedAccounts: block.state.changedAccounts)
