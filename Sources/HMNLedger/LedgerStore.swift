@@ -156,6 +156,8 @@ final class LedgerStore {
         ).run()
         let putTransaction = try database.statement(
             "INSERT INTO transactions (id, height, position, result, checksum) VALUES (?, ?, ?, ?, ?)")
+        let putProposal = try database.statement(
+            "INSERT INTO shard_map_proposals (height, position, payload, checksum) VALUES (?, ?, ?, ?)")
         for (position, transaction) in executed.block.transactions.enumerated() {
             let result = executed.results[position].canonicalBytes
             let checksum = LedgerRowChecksum.transaction(
@@ -164,15 +166,10 @@ final class LedgerStore {
                 .blob(transaction.id.bytes), .unsigned(executed.height), .integer(Int64(position)),
                 .blob(result), .blob(checksum)
             ).run()
-        }
-        let putProposal = try database.statement(
-            "INSERT INTO shard_map_proposals (height, position, payload, checksum) VALUES (?, ?, ?, ?)")
-        for (position, transaction) in executed.block.transactions.enumerated() {
             guard case .shardMapProposal(let payload) = transaction.body else { continue }
-            let checksum = LedgerRowChecksum.shardMapProposal(
-                height: executed.height, position: position, payload: payload)
             try putProposal.bind(
-                .unsigned(executed.height), .integer(Int64(position)), .blob(payload), .blob(checksum)
+                .unsigned(executed.height), .integer(Int64(position)), .blob(payload),
+                .blob(LedgerRowChecksum.shardMapProposal(height: executed.height, position: position, payload: payload))
             ).run()
         }
     }
