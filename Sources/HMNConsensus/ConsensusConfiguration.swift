@@ -24,6 +24,12 @@ public struct ConsensusConfiguration: Hashable, Sendable {
     public var maxMessageBytes: Int = 8 << 20
     /// Evidence older than this many heights is dropped from the pool.
     public var evidenceMaxAgeHeights: UInt64 = 100
+    /// After the epoch delay, how long a height waits for a pending transaction before it starts
+    /// with an empty block anyway (CometBFT's `create_empty_blocks = false` with
+    /// `create_empty_blocks_interval`). 0, the default, never waits. An emergency height never
+    /// waits, and a proposal or vote for the height from a peer ends the wait, so nodes whose
+    /// mempools differ still start together.
+    public var emptyBlockWaitMilliseconds: UInt64 = 0
 
     public init() {}
 
@@ -37,6 +43,7 @@ public struct ConsensusConfiguration: Hashable, Sendable {
         case .precommit: base = precommitTimeoutMilliseconds + r * precommitTimeoutDeltaMilliseconds
         case .newHeight: return 0
         case .gossip: return gossipIntervalMilliseconds
+        case .emptyBlock: return emptyBlockWaitMilliseconds
         }
         return emergency ? max(1, base * emergencyTimeoutPercent / 100) : base
     }

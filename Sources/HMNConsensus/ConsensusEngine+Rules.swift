@@ -246,13 +246,14 @@ extension ConsensusEngine {
         startDelayMilliseconds = isEmergency ? 0 : response.nextBlockDelayMilliseconds
         evidencePool.removeAll { $0.height + configuration.evidenceMaxAgeHeights < height }
         output.append(.checkpoint(snapshot))
-        beginHeightAfterDelay()
+        beginHeightAfterDelay(app)
     }
 
     mutating func resetHeightState() {
         round = 0
         step = .newHeight
         isStarted = false
+        isWaitingForTransactions = false
         lockedValue = nil
         lockedRound = -1
         validValue = nil

@@ -64,6 +64,9 @@ public struct ConsensusEngine: Sendable {
     public internal(set) var step: ConsensusStep = .newHeight
     /// Round 0 of ``height`` has begun (false during the epoch delay).
     public internal(set) var isStarted = false
+    /// The epoch delay has passed and the height waits for a transaction
+    /// (``ConsensusConfiguration/emptyBlockWaitMilliseconds``).
+    public internal(set) var isWaitingForTransactions = false
     public internal(set) var validators: ValidatorSet
     public internal(set) var nextValidators: ValidatorSet
     public internal(set) var lastCommit: CommitCertificate?
@@ -129,7 +132,11 @@ public struct ConsensusEngine: Sendable {
         case .message(let message, let peer): onMessage(message, from: peer, application)
         case .timeout(let timeout): onTimeout(timeout, application)
         case .evidence(let evidence): recordEvidence(evidence)
+        case .transactionsAvailable: if isWaitingForTransactions { beginHeight() }
         }
+        // A peer has started this height (its proposal or a vote is stored): join it, whatever
+        // this node's mempool holds, so that validators whose mempools differ do not split.
+        if isWaitingForTransactions && (!proposals.isEmpty || !participants.isEmpty) { beginHeight() }
         evaluate(application)
         while pendingStart && haltError == nil {
             pendingStart = false
@@ -153,7 +160,7 @@ public struct ConsensusEngine: Sendable {
             pendingReplay = nil
             replay(records, app)
         } else if !isStarted {
-            beginHeightAfterDelay()
+            beginHeightAfterDelay(app)
         }
     }
 
@@ -163,10 +170,11 @@ public struct ConsensusEngine: Sendable {
             gossip()
             schedule(ConsensusTimeout(height: height, round: round, step: .gossip))
         case .newHeight:
-            if timeout.height == height && !isStarted {
-                isStarted = true
-                pendingStart = true
+            if timeout.height == height && !isStarted && !isWaitingForTransactions {
+                delayElapsed(app)
             }
+        case .emptyBlock:
+            if timeout.height == height && isWaitingForTransactions { beginHeight() }
         case .propose:
             // Algorithm 1, line 57: OnTimeoutPropose → prevote nil.
             if timeout.height == height && timeout.round == round && step == .propose {
@@ -187,16 +195,33 @@ public struct ConsensusEngine: Sendable {
         }
     }
 
-    mutating func beginHeightAfterDelay() {
+    mutating func beginHeightAfterDelay(_ app: any ConsensusApplication) {
         if startDelayMilliseconds == 0 {
-            isStarted = true
-            pendingStart = true
+            delayElapsed(app)
         } else {
             output.append(
                 .scheduleTimeout(
                     ConsensusTimeout(height: height, round: 0, step: .newHeight),
                     afterMilliseconds: startDelayMilliseconds))
         }
+    }
+
+    /// The epoch delay is over: start the height, or, on a chain that makes no empty blocks
+    /// while idle, wait for a transaction (an emergency height never waits: its block must carry
+    /// the Layer-2 actions).
+    mutating func delayElapsed(_ app: any ConsensusApplication) {
+        if configuration.emptyBlockWaitMilliseconds > 0 && !isEmergency && !app.hasPendingTransactions() {
+            isWaitingForTransactions = true
+            schedule(ConsensusTimeout(height: height, round: 0, step: .emptyBlock))
+        } else {
+            beginHeight()
+        }
+    }
+
+    mutating func beginHeight() {
+        isWaitingForTransactions = false
+        isStarted = true
+        pendingStart = true
     }
 
     /// Re-sends this node's own messages of the current and previous round, and of the rounds a

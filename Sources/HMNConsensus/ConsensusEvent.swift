@@ -1,13 +1,15 @@
 import HMNPrimitives
 
 /// The step a timeout belongs to. `newHeight` ends the epoch delay after a commit; `gossip`
-/// re-sends the node's own messages.
+/// re-sends the node's own messages; `emptyBlock` ends the wait for a transaction
+/// (``ConsensusConfiguration/emptyBlockWaitMilliseconds``).
 public enum TimeoutStep: UInt8, Hashable, Sendable, CanonicalCodable {
     case newHeight = 0
     case propose = 1
     case prevote = 2
     case precommit = 3
     case gossip = 4
+    case emptyBlock = 5
 
     public init(from decoder: inout CanonicalDecoder) throws(CodecError) {
         let start = decoder.offset
@@ -46,4 +48,7 @@ public enum ConsensusEvent: Hashable, Sendable {
     /// conflicting votes (CometBFT's `broadcast_evidence`). Verified like evidence the engine finds
     /// itself, then pooled for this node's next proposal; invalid evidence is ignored.
     case evidence(DuplicateVoteEvidence)
+    /// The mempool went from empty to holding a transaction: a height waiting for one starts
+    /// (``ConsensusConfiguration/emptyBlockWaitMilliseconds``). Harmless at any other time.
+    case transactionsAvailable
 }

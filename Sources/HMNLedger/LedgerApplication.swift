@@ -156,6 +156,9 @@ public final class LedgerApplication: ConsensusApplication {
         mempool.update(after: ledger, changedAccounts: block.state.changedAccounts)
     }
 
+    /// Anything in the mempool counts: admission keeps only transactions that apply in order.
+    public func hasPendingTransactions() -> Bool { mempool.count > 0 }
+
     public func committedBlock(atHeight height: UInt64) throws -> CommittedBlock? {
         guard let stored = try ledger.block(atHeight: height) else { return nil }
         return CommittedBlock(

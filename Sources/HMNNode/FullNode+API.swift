@@ -39,15 +39,19 @@ extension FullNode {
                 results.append(.failure(NodeError(Self.code(forLedgerRejection: code), message)))
             }
         }
-        do {
-            try await journalBeforeAcknowledging(accepted)
-        } catch {
-            return results.map { result in result.flatMap { _ in .failure(error) } }
-        }
+        // Gossip first, then the journal's fsync, then the answer: the peers (and the proposer
+        // among them) start on the transaction while the disk works. Durability is unchanged:
+        // nothing is acknowledged before it is journaled, and a journal failure already answers
+        // that the transaction may still commit.
         for transaction in accepted { _ = markSeen(transaction.bytes) }
         for chunk in stride(from: 0, to: accepted.count, by: NodeMessage.maxTransactionsPerMessage) {
             let list = accepted[chunk..<min(accepted.count, chunk + NodeMessage.maxTransactionsPerMessage)]
             await messenger.broadcast(Self.gossip(list.map(\.bytes)), excluding: nil)
+        }
+        do {
+            try await journalBeforeAcknowledging(accepted)
+        } catch {
+            return results.map { result in result.flatMap { _ in .failure(error) } }
         }
         return results
     }

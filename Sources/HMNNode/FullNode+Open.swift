@@ -73,10 +73,14 @@ extension FullNode {
                 ) { cutoff in mesh.settledShardDigests(cutoffMilliseconds: cutoff) }
             }
             let wal = try openWAL(home: home, logger: logger)
+            var consensus = options.consensus ?? configuration.timeouts.consensus
+            if consensus.emptyBlockWaitMilliseconds == 0 {
+                consensus.emptyBlockWaitMilliseconds = try home.genesisDocument.emptyBlockWaitMilliseconds()
+            }
             let driver: ConsensusDriver
             do {
                 driver = try ConsensusDriver(
-                    configuration: options.consensus ?? configuration.timeouts.consensus, signingKey: home.signingKey,
+                    configuration: consensus, signingKey: home.signingKey,
                     application: application, wal: wal, clock: options.clock,
                     nowMilliseconds: options.nowMilliseconds, cal: cal, signingFloorHeight: floor, logger: logger)
             } catch {

@@ -29,7 +29,7 @@ struct EngineHarness {
     /// `me` defaults to a validator that proposes none of rounds 0–2 at height 1.
     init(
         powers: [UInt64] = [1, 1, 1, 1], me: Int? = nil, wal: [WALRecord] = [], app: MockApplication? = nil,
-        signingFloorHeight: UInt64 = 0
+        signingFloorHeight: UInt64 = 0, configuration: ConsensusConfiguration = Self.testConfiguration
     ) throws {
         keys = Self.keys(powers.count)
         let validators = zip(keys, powers).map { ValidatorPower(publicKey: $0.publicKey, power: $1) }
@@ -40,7 +40,7 @@ struct EngineHarness {
         let chosen = me ?? keys.firstIndex { !proposers.contains($0.publicKey) }!
         self.me = keys[chosen]
         engine = try ConsensusEngine(
-            configuration: Self.testConfiguration, signingKey: keys[chosen], application: app, walRecords: wal,
+            configuration: configuration, signingKey: keys[chosen], application: app, walRecords: wal,
             signingFloorHeight: signingFloorHeight, logger: Self.logger)
     }
 

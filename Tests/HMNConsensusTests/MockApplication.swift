@@ -12,6 +12,8 @@ final class MockApplication: ConsensusApplication {
     var delayMilliseconds: UInt64 = 0
     var updatesAtHeight: [UInt64: [ValidatorPower]] = [:]
     var emergencyAfterHeight: Set<UInt64> = []
+    /// What ``hasPendingTransactions()`` answers.
+    var pendingTransactions = true
     var prepared: [PrepareProposalRequest] = []
     var processed: [ProcessProposalRequest] = []
     var finalized: [FinalizeBlockRequest] = []
@@ -79,4 +81,6 @@ final class MockApplication: ConsensusApplication {
     }
 
     func committedBlock(atHeight height: UInt64) throws -> CommittedBlock? { blocks[height] }
+
+    func hasPendingTransactions() -> Bool { pendingTransactions }
 }

@@ -1,6 +1,8 @@
 import Foundation
 import HMNCoherence
+import HMNLedger
 import HMNNode
+import HMNPrimitives
 import Testing
 
 @Suite("Chain timing profiles", .serialized)
@@ -22,18 +24,55 @@ struct ChainProfileTests {
         #expect(ChainProfile(rawValue: "low-latency") == .lowLatency)
     }
 
-    @Test("a low-latency testnet starts each height within 2 ms of the last commit")
-    func lowLatencyDelay() async throws {
+    @Test("low-latency waits for transactions: idle it makes no block, a transfer starts its height at once")
+    func lowLatencyWaitsForTransactions() async throws {
         var options = LocalTestnet.fastOptions
         options.apply(.lowLatency)
+        #expect(options.coherence.emptyBlockWaitMilliseconds == 1_000)
+        // The longest wait a genesis may ask for, so that an empty block in this test can only come
+        // from the wait ending early, never from its timeout.
+        options.coherence.emptyBlockWaitMilliseconds = GenesisDocument.Coherence.maxEmptyBlockWaitMilliseconds
         try await LocalTestnet.withTestnet(options: options) { net in
-            try await net.waitForHeight(10)
-            for node in net.running {
-                let delay = try await node.driver.read { $0.layer2.nextBlockDelayMilliseconds }
+            let faucet = net.layout.faucetKey
+            let chainID = net.homes[0].genesis.chainID
+            let recipient = SigningKey.derived(from: "low-latency").publicKey
+            // Idle: the first height waits. Without the wait this profile commits ~100 blocks a second.
+            try await Task.sleep(for: .seconds(2))
+            for node in net.running { #expect(await node.status().height == 0) }
+            for nonce in 0..<3 {
+                let transfer = SignedTransaction.make(
+                    chainID: chainID, key: faucet, nonce: UInt64(nonce),
+                    body: .transfer(recipient: recipient, amount: 10))
+                // Through node 1..3 in turn: the entry node is not always the proposer, which learns
+                // of the transfer by gossip or by the others' votes.
+                _ = try await net.node(1 + nonce % 3).submitTransaction(transfer.canonicalBytes)
+                try await LocalTestnet.eventually("transfer \(nonce) committed on every node", within: 30) {
+                    for node in net.running where try await node.transaction(id: transfer.id) == nil { return false }
+                    return true
+                }
+                let height = await net.height(0)
+                let delay = try await net.node(0).driver.read { $0.layer2.nextBlockDelayMilliseconds }
                 #expect(delay <= 2)
+                // Idle again: no further block follows the transfer's.
+                try await Task.sleep(for: .milliseconds(500))
+                #expect(await net.height(0) == height, "a block followed transfer \(nonce) with nothing to order")
             }
             let genesis = try String(contentsOfFile: net.homes[0].directory + "/genesis.json", encoding: .utf8)
             #expect(genesis.contains("\"baseEpochMilliseconds\" : 1"), "\(genesis)")
+            #expect(genesis.contains("\"emptyBlockWaitMilliseconds\" : 60000"), "\(genesis)")
         }
+    }
+
+    @Test("emptyBlockWaitMilliseconds above a minute is refused when the home loads")
+    func emptyBlockWaitBound() throws {
+        var options = Testnet.Options()
+        options.coherence.emptyBlockWaitMilliseconds = GenesisDocument.Coherence.maxEmptyBlockWaitMilliseconds + 1
+        let document = GenesisDocument(
+            chainID: "profile", genesisTimeMilliseconds: 0, accounts: [], coherence: options.coherence)
+        #expect(throws: NodeConfigurationError.self) { try document.emptyBlockWaitMilliseconds() }
+        options.coherence.emptyBlockWaitMilliseconds = nil
+        let absent = GenesisDocument(
+            chainID: "profile", genesisTimeMilliseconds: 0, accounts: [], coherence: options.coherence)
+        #expect(try absent.emptyBlockWaitMilliseconds() == 0)
     }
 }

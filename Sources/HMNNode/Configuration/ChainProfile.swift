@@ -4,10 +4,13 @@
 /// - ``standard``: SPEC §2's epoch delay `D(h) = max(50 ms, 1000 ms × λ(h))` — blocks about once
 ///   a second, which gives the λ policy room to speed up and slow down.
 /// - ``lowLatency``: `baseEpochMilliseconds = 1`, `minEpochMilliseconds = 0`, so `D(h) ≤ 1.5 ms`
-///   (λ ≤ 1.5): the next height starts as soon as the previous one commits and a transaction's
-///   finality is about one consensus round (propose, prevote, precommit on loopback or a LAN) —
-///   for users who want etcd-like commit latency. Empty blocks are produced back to back when
-///   there is nothing to order, which costs CPU and disk (one fsynced block per round).
+///   (λ ≤ 1.5), and `emptyBlockWaitMilliseconds = 1000`: the next height starts as soon as the
+///   previous one commits if a transaction is waiting, otherwise as soon as one arrives (or after
+///   a second, with an empty block, so that Ĉ, λ and Ψ still advance). A transaction's finality is
+///   then about one consensus round (propose, prevote, precommit on loopback or a LAN) — for users
+///   who want etcd-like commit latency. Until 2026-12-07 the profile made empty blocks back to
+///   back while idle, about a hundred a second, which cost CPU and disk and, on a small machine,
+///   the latency it was meant to buy.
 ///
 /// Neither profile touches the emergency rules (threshold Ĉ < 0.7, the slash/boost actions, the
 /// emergency timeout scale): an emergency height already starts at once; only the normal delay
@@ -20,7 +23,9 @@ public enum ChainProfile: String, CaseIterable, Hashable, Sendable, Codable {
     public var coherence: GenesisDocument.Coherence {
         switch self {
         case .standard: GenesisDocument.Coherence()
-        case .lowLatency: GenesisDocument.Coherence(baseEpochMilliseconds: 1, minEpochMilliseconds: 0)
+        case .lowLatency:
+            GenesisDocument.Coherence(
+                baseEpochMilliseconds: 1, minEpochMilliseconds: 0, emptyBlockWaitMilliseconds: 1_000)
         }
     }
 }
@@ -31,5 +36,6 @@ extension Testnet.Options {
     public mutating func apply(_ profile: ChainProfile) {
         coherence.baseEpochMilliseconds = profile.coherence.baseEpochMilliseconds
         coherence.minEpochMilliseconds = profile.coherence.minEpochMilliseconds
+        coherence.emptyBlockWaitMilliseconds = profile.coherence.emptyBlockWaitMilliseconds
     }
 }

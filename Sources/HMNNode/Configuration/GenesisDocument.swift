@@ -85,6 +85,9 @@ public struct GenesisDocument: Hashable, Sendable, Codable {
         /// Largest accepted ``meshDigestSettleMilliseconds`` (10 minutes): beyond it the digests
         /// would leave out most of what the mesh holds.
         public static let maxMeshDigestSettleMilliseconds: UInt64 = 600_000
+        /// Largest accepted ``emptyBlockWaitMilliseconds`` (1 minute): Ĉ, λ and Ψ advance only with
+        /// blocks, so an idle chain must still commit now and then.
+        public static let maxEmptyBlockWaitMilliseconds: UInt64 = 60_000
 
         public var baseEpochMilliseconds: UInt64?
         public var minEpochMilliseconds: UInt64?
@@ -92,14 +95,20 @@ public struct GenesisDocument: Hashable, Sendable, Codable {
         /// the shard digests a precommit carries (the cutoff is that block's time minus this).
         /// 0 counts every record up to the block's time. Default 2,000 ms.
         public var meshDigestSettleMilliseconds: UInt64?
+        /// After the epoch delay, how long an idle chain waits for a transaction before it makes
+        /// an empty block anyway (`ConsensusConfiguration.emptyBlockWaitMilliseconds`). Absent or 0:
+        /// a height starts as soon as the epoch delay ends (SPEC §2). The low-latency profile sets
+        /// 1,000 ms, so its idle chain makes about one block a second instead of a hundred.
+        public var emptyBlockWaitMilliseconds: UInt64?
 
         public init(
             baseEpochMilliseconds: UInt64? = nil, minEpochMilliseconds: UInt64? = nil,
-            meshDigestSettleMilliseconds: UInt64? = nil
+            meshDigestSettleMilliseconds: UInt64? = nil, emptyBlockWaitMilliseconds: UInt64? = nil
         ) {
             self.baseEpochMilliseconds = baseEpochMilliseconds
             self.minEpochMilliseconds = minEpochMilliseconds
             self.meshDigestSettleMilliseconds = meshDigestSettleMilliseconds
+            self.emptyBlockWaitMilliseconds = emptyBlockWaitMilliseconds
         }
     }
 
@@ -162,6 +171,19 @@ public struct GenesisDocument: Hashable, Sendable, Codable {
         } catch {
             throw NodeConfigurationError(.invalidValue, "coherence parameters: \(error)")
         }
+    }
+
+    /// The chain's wait for a transaction after the epoch delay (``Coherence/emptyBlockWaitMilliseconds``),
+    /// validated: 0…``Coherence/maxEmptyBlockWaitMilliseconds``.
+    public func emptyBlockWaitMilliseconds() throws(NodeConfigurationError) -> UInt64 {
+        let value = coherence.emptyBlockWaitMilliseconds ?? 0
+        guard value <= Coherence.maxEmptyBlockWaitMilliseconds else {
+            throw NodeConfigurationError(
+                .invalidValue,
+                "coherence.emptyBlockWaitMilliseconds must be in 0…\(Coherence.maxEmptyBlockWaitMilliseconds), "
+                    + "got \(value)")
+        }
+        return value
     }
 
     /// The chain's settle window for shard digests (``Coherence/meshDigestSettleMilliseconds``),

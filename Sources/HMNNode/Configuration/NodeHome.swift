@@ -42,6 +42,7 @@ public struct NodeHome: Sendable {
         }
         _ = try document.coherenceParameters()
         _ = try document.meshDigestSettleMilliseconds()
+        _ = try document.emptyBlockWaitMilliseconds()
         _ = try document.meshLayout(dimension: configuration.vectorDimension)
         _ = try document.meshSplitPlanner()
         let key = try NodeKeyFile.read(path(directory, configuration.nodeKeyFile))

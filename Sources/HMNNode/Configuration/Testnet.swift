@@ -97,6 +97,7 @@ public enum Testnet {
         _ = try document.meshLayout(dimension: options.vectorDimension)
         _ = try document.meshSplitPlanner()
         _ = try document.meshDigestSettleMilliseconds()
+        _ = try document.emptyBlockWaitMilliseconds()
 
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)

@@ -237,7 +237,13 @@ public actor ConsensusDriver {
     /// Mempool admission through the application (`checkTransaction`).
     public func checkTransaction(_ bytes: [UInt8]) -> TransactionCheck {
         guard !stopped else { return .rejected(code: "unavailable", message: "the node is stopping") }
-        return application.checkTransaction(bytes)
+        return admitted(application.checkTransaction(bytes))
+    }
+
+    /// Wakes a height that waits for a transaction once one is admitted.
+    private func admitted(_ check: TransactionCheck) -> TransactionCheck {
+        if case .accepted = check, started, engine.isWaitingForTransactions { drive(.transactionsAvailable) }
+        return check
     }
 
     /// Admission of several transactions in order, in one call on the actor (gossip batches).
@@ -262,7 +268,7 @@ public actor ConsensusDriver {
         let transaction = SignedTransaction.make(
             chainID: application.chainID, key: signingKey, nonce: nonce, body: body)
         let bytes = transaction.canonicalBytes
-        switch application.checkTransaction(bytes) {
+        switch admitted(application.checkTransaction(bytes)) {
         case .accepted(let id): return .success((id, bytes))
         case .rejected(let code, let message): return .failure(NodeError(.rejected, "\(code): \(message)"))
         }

@@ -35,6 +35,15 @@ public protocol ConsensusApplication: AnyObject {
 
     /// A committed block and the certificate that finalized it, for block sync of peers.
     func committedBlock(atHeight height: UInt64) throws -> CommittedBlock?
+
+    /// Whether the mempool holds a transaction a proposal could carry. Asked only by an engine
+    /// configured to wait for transactions before a height starts (CometBFT's
+    /// `create_empty_blocks = false`); the default, true, never makes it wait.
+    func hasPendingTransactions() -> Bool
+}
+
+extension ConsensusApplication {
+    public func hasPendingTransactions() -> Bool { true }
 }
 
 /// The application's committed position.
