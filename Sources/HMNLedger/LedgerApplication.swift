@@ -37,6 +37,8 @@ public final class LedgerApplication: ConsensusApplication {
     /// The shard-map proposals of the block committed last, kept from memory so the node's commit
     /// path does not read them back from SQLite.
     public private(set) var lastCommittedShardMapProposals: (height: UInt64, proposals: [CommittedShardMapProposal])?
+    /// The block committed last, kept for the node's commit path (its transaction ids).
+    public private(set) var lastCommittedBlock: Block?
 
     /// Wraps a ledger, with an empty mempool of the chain's capacity.
     public init(ledger: Ledger, logger: Logger) {
@@ -144,6 +146,7 @@ public final class LedgerApplication: ConsensusApplication {
             throw LedgerError(.invalidState, "commit without a finalized block")
         }
         try ledger.commit(block, certificate: certificate)
+        lastCommittedBlock = block.block
         lastCommittedShardMapProposals = (
             block.height,
             block.block.transactions.enumerated().compactMap { position, transaction in

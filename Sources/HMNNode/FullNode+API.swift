@@ -71,6 +71,35 @@ extension FullNode {
         try await read { try $0.transactionRecord(id: id) }
     }
 
+    public func transaction(id: Hash256, waitMilliseconds: UInt64) async throws(NodeError) -> TransactionRecord? {
+        guard waitMilliseconds > 0 else { return try await transaction(id: id) }
+        guard waitMilliseconds <= Self.maxCommitWaitMilliseconds else {
+            throw NodeError(
+                .malformed, "waitMilliseconds must be in 0…\(Self.maxCommitWaitMilliseconds), got \(waitMilliseconds)")
+        }
+        guard let token = commitWaiters.register(id) else {
+            throw NodeError(
+                .overloaded, "\(CommitWaiters.capacity) callers already wait for commits here; retry without waiting")
+        }
+        // Registered before the check, so a commit in between resolves the slot and is not missed.
+        let record: TransactionRecord?
+        do {
+            record = try await transaction(id: id)
+        } catch {
+            commitWaiters.cancel(token)
+            throw error
+        }
+        if let record {
+            commitWaiters.cancel(token)
+            return record
+        }
+        guard await commitWaiters.wait(token, milliseconds: waitMilliseconds) else { return nil }
+        return try await transaction(id: id)
+    }
+
+    /// Longest accepted `waitMilliseconds` (30 s).
+    public static let maxCommitWaitMilliseconds: UInt64 = 30_000
+
     public func block(atHeight height: UInt64) async throws(NodeError) -> StoredBlock? {
         try await read { try $0.storedBlock(atHeight: height) }
     }

@@ -40,6 +40,8 @@ public final class FullNode: Service, NodeAPI, Sendable {
     let messenger: TransportMessenger
     /// Pending transactions on disk, so an acknowledged one survives a crash (nil: memory only).
     public let journal: MempoolJournal?
+    /// Long polls for commits (``transaction(id:waitMilliseconds:)``).
+    let commitWaiters = CommitWaiters()
     /// Pending transactions sent to a newly connected peer (a quarter of a per-peer send queue).
     static let maxPendingSentOnConnect = 256
 
@@ -246,6 +248,10 @@ public final class FullNode: Service, NodeAPI, Sendable {
     private func commitLoop() async {
         for await notice in driver.commitNotices {
             state.withLock { $0.lastCommit = notice }
+            if !commitWaiters.isEmpty, notice.transactionCount > 0 {
+                let height = notice.height
+                commitWaiters.resolve((try? await driver.read { try $0.transactionIDs(atHeight: height) }) ?? [])
+            }
             await memory.replicator.lambdaChanged(notice.lambda)
             await memory.replicator.committed(
                 validators: notice.validators, shardMapProposals: notice.shardMapProposals, messenger: messenger)

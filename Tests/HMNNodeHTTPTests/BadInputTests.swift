@@ -123,6 +123,12 @@ struct BadInputTests {
             .get("block id not hex", "/v1/blocks/by-id/xyz", 400, "invalidValue", field: "hash"),
             .get("unknown block id", "/v1/blocks/by-id/\(Hash256.of([3]).hex)", 404, "notFound"),
             .get("transaction id too short", "/v1/transactions/abcd", 400, "invalidValue", field: "id"),
+            .get(
+                "commit wait not a number", "/v1/transactions/\(Hash256.of([4]).hex)?waitMilliseconds=soon", 400,
+                "invalidValue", field: "waitMilliseconds"),
+            .get(
+                "commit wait above 30 s", "/v1/transactions/\(Hash256.of([4]).hex)?waitMilliseconds=30001", 400,
+                "invalidValue", field: "waitMilliseconds"),
             .get("account key not hex", "/v1/accounts/nothex", 400, "invalidValue", field: "key"),
             .get(
                 "unknown account", "/v1/accounts/\(SigningKey.derived(from: "nobody").publicKey.hex)", 404, "notFound"),

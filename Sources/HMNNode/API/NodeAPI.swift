@@ -26,6 +26,12 @@ public protocol NodeAPI: Sendable {
     /// A committed transaction with its Merkle inclusion proof, or nil when it is not committed.
     func transaction(id: Hash256) async throws(NodeError) -> TransactionRecord?
 
+    /// Like ``transaction(id:)``, but when the transaction is not committed yet, waits up to
+    /// `waitMilliseconds` for a block that commits it (a long poll; 0 answers at once). Throws
+    /// ``NodeError/Code/malformed`` for a wait beyond the node's limit and
+    /// ``NodeError/Code/overloaded`` when too many callers already wait.
+    func transaction(id: Hash256, waitMilliseconds: UInt64) async throws(NodeError) -> TransactionRecord?
+
     /// The committed block at `height`, with its commit certificate, or nil above the tip.
     func block(atHeight height: UInt64) async throws(NodeError) -> StoredBlock?
 
@@ -61,6 +67,11 @@ public protocol NodeAPI: Sendable {
 }
 
 extension NodeAPI {
+    /// Nodes that cannot wait for commits (fakes, read-only front ends) answer at once.
+    public func transaction(id: Hash256, waitMilliseconds: UInt64) async throws(NodeError) -> TransactionRecord? {
+        try await transaction(id: id)
+    }
+
     /// Nodes without a consensus engine (fakes, read-only front ends) take no evidence.
     public func submitEvidence(_ bytes: [UInt8]) async throws(NodeError) -> DuplicateVoteEvidence {
         throw NodeError(.unavailable, "this node does not take evidence")

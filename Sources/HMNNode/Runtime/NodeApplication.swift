@@ -44,6 +44,9 @@ public protocol NodeApplication: ConsensusApplication {
     func isPending(_ id: Hash256) -> Bool
     /// Committed shard-map proposals in `heights`, in chain order (the memory mesh applies them).
     func shardMapProposals(in heights: ClosedRange<UInt64>) throws -> [CommittedShardMapProposal]
+    /// Ids of the transactions in the committed block at `height`, in block order (empty above the
+    /// tip): the node wakes callers waiting for them.
+    func transactionIDs(atHeight height: UInt64) throws -> [Hash256]
 }
 
 extension NodeApplication {
@@ -56,6 +59,11 @@ extension NodeApplication {
 
     /// Applications that do not count verifications report none.
     public var signatureVerificationCount: UInt64 { 0 }
+
+    /// Read back from the stored block.
+    public func transactionIDs(atHeight height: UInt64) throws -> [Hash256] {
+        try storedBlock(atHeight: height)?.block.transactions.map(\.id) ?? []
+    }
 }
 
 extension LedgerApplication: NodeApplication {
@@ -96,6 +104,11 @@ extension LedgerApplication: NodeApplication {
 
     public func mintT0Amount(for account: PublicKey, epoch: UInt64, atHeight height: UInt64) -> UInt64? {
         ledger.layer2.mintT0Amount(for: account, epoch: epoch, atHeight: height)
+    }
+
+    public func transactionIDs(atHeight height: UInt64) throws -> [Hash256] {
+        if let last = lastCommittedBlock, last.header.height == height { return last.transactions.map(\.id) }
+        return try ledger.block(atHeight: height)?.block.transactions.map(\.id) ?? []
     }
 
     public func shardMapProposals(in heights: ClosedRange<UInt64>) throws -> [CommittedShardMapProposal] {

@@ -67,23 +67,38 @@ public struct NodeClient: Sendable {
         try await post("/v1/transactions/batch", SubmitTransactionBatchRequest(txs: hex))
     }
 
-    public func transaction(id: Hash256) async throws(NodeClientError) -> TransactionRecordJSON {
-        try await get("/v1/transactions/\(id.hex)")
+    /// The committed transaction; with `waitMilliseconds` > 0 the node holds the request until a
+    /// block commits it or the time passes (then 404). Keep the wait below the client's timeout.
+    public func transaction(id: Hash256, waitMilliseconds: Int = 0) async throws(NodeClientError)
+        -> TransactionRecordJSON
+    {
+        try await get(
+            "/v1/transactions/\(id.hex)" + (waitMilliseconds > 0 ? "?waitMilliseconds=\(waitMilliseconds)" : ""))
     }
 
-    /// Polls `GET /v1/transactions/{id}` until the transaction is committed (or `timeoutSeconds`
-    /// pass, which throws the last 404 as a ``NodeClientError``). Other errors are thrown at once.
+    /// Waits until the transaction is committed by long polls of `GET /v1/transactions/{id}`
+    /// (`?waitMilliseconds`, at most `pollMilliseconds` each, and within the client's timeout), or
+    /// until `timeoutSeconds` pass, which throws the last 404 as a ``NodeClientError``. Other errors
+    /// are thrown at once.
     public func waitForCommit(
-        id: Hash256, timeoutSeconds: Double = 30, pollMilliseconds: Int = 100
+        id: Hash256, timeoutSeconds: Double = 30, pollMilliseconds: Int = 5_000
     ) async throws(NodeClientError) -> TransactionRecordJSON {
         let clock = ContinuousClock()
         let deadline = clock.now.advanced(by: .milliseconds(Int64(timeoutSeconds * 1_000)))
+        // Each long poll must end before the HTTP request times out.
+        let longest = max(1, min(pollMilliseconds, Int(self.timeoutSeconds * 1_000) / 2, 30_000))
         while true {
+            let wait = max(1, min(longest, Int(clock.now.duration(to: deadline) / .milliseconds(1))))
+            let asked = clock.now
             do throws(NodeClientError) {
-                return try await transaction(id: id)
+                return try await transaction(id: id, waitMilliseconds: wait)
             } catch  where error.status == 404 && clock.now < deadline {
-                try? await Task.sleep(for: .milliseconds(pollMilliseconds))
                 if Task.isCancelled { throw NodeClientError(.transport, "cancelled while waiting for \(id.hex)") }
+                // A node that does not long-poll answers at once: pace the polls instead of spinning.
+                let early = .milliseconds(wait) - asked.duration(to: clock.now)
+                if early > .zero {
+                    try? await Task.sleep(for: min(early, .milliseconds(pollMilliseconds), .milliseconds(100)))
+                }
             }
         }
     }

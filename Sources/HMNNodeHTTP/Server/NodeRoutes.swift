@@ -13,7 +13,7 @@ struct NodeRoutes<Node: NodeAPI>: Sendable {
     func register(on router: Router<some RequestContext>) {
         router.post("/v1/transactions") { request, _ in try await submitTransaction(request) }
         router.post("/v1/transactions/batch") { request, _ in try await submitTransactionBatch(request) }
-        router.get("/v1/transactions/{id}") { _, context in try await transaction(context) }
+        router.get("/v1/transactions/{id}") { request, context in try await transaction(request, context) }
         router.post("/v1/evidence") { request, _ in try await submitEvidence(request) }
         router.get("/v1/blocks/{height}") { _, context in try await block(atHeight: context) }
         router.get("/v1/blocks/by-id/{hash}") { _, context in try await block(byID: context) }
@@ -75,11 +75,34 @@ struct NodeRoutes<Node: NodeAPI>: Sendable {
         return JSONBody.response(SubmitEvidenceResponse(evidence), status: .accepted)
     }
 
-    func transaction(_ context: some RequestContext) async throws(APIError) -> Response {
+    /// `?waitMilliseconds=N` (0…30,000) makes it a long poll: the answer comes when a block commits
+    /// the transaction, or as 404 once N ms have passed.
+    func transaction(_ request: Request, _ context: some RequestContext) async throws(APIError) -> Response {
         let id = try WireFormat.hash(try parameter("id", context), field: "id")
-        guard let record = try await calling({ () async throws(NodeError) in try await node.transaction(id: id) })
-        else { throw APIError(.notFound, "transaction \(id.hex) is not committed on this node") }
+        let wait = try Self.waitMilliseconds(request)
+        guard
+            let record = try await calling({ () async throws(NodeError) in
+                try await node.transaction(id: id, waitMilliseconds: wait)
+            })
+        else {
+            throw APIError(
+                .notFound,
+                "transaction \(id.hex) is not committed on this node" + (wait > 0 ? " (waited \(wait) ms)" : ""))
+        }
         return JSONBody.response(TransactionRecordJSON(record))
+    }
+
+    /// The `waitMilliseconds` query parameter: absent is 0; anything but an integer in
+    /// 0…``FullNode/maxCommitWaitMilliseconds`` is refused before the node is asked.
+    static func waitMilliseconds(_ request: Request) throws(APIError) -> UInt64 {
+        guard let text = request.uri.queryParameters["waitMilliseconds"] else { return 0 }
+        guard let value = UInt64(text), value <= FullNode.maxCommitWaitMilliseconds else {
+            throw APIError(
+                .invalidValue,
+                "waitMilliseconds must be an integer in 0…\(FullNode.maxCommitWaitMilliseconds), got '\(text)'",
+                field: "waitMilliseconds")
+        }
+        return value
     }
 
     func block(atHeight context: some RequestContext) async throws(APIError) -> Response {
