@@ -7,7 +7,14 @@ import HMNPrimitives
 #endif
 
 /// A write-ahead log in one file: every append is written before it returns, and fsynced when the
-/// record requires it (``WALRecord/requiresSync``: what this node signed); a checkpoint writes a new file, fsyncs it and renames it over the old one (atomic on POSIX).
+/// record requires it (``WALRecord/requiresSync``: what this node signed).
+///
+/// A checkpoint is appended and fsynced, like a signed record; only when the file has grown past
+/// ``compactionBytes`` does a checkpoint write a new file holding just itself, fsync it and rename it
+/// over the old one (atomic on POSIX). CometBFT's WAL likewise appends an end-of-height marker and
+/// rotates by size. Rewriting the file at every height cost an extra fsync, a rename and a
+/// directory fsync per block, about 7 % of a node's CPU on a low-latency chain (2026-12-07).
+/// ``records()`` returns the records from the last checkpoint on, which is all recovery reads.
 /// Opening truncates a torn tail, so a crash mid-write loses at most the record being written —
 /// which was never acknowledged, so nothing that followed it was sent. Damage with intact records
 /// after it is not a crash: opening throws ``ConsensusError/Code/walCorrupt`` and leaves the file
@@ -20,9 +27,16 @@ public final class FileWriteAheadLog: WriteAheadLog {
     public private(set) var truncatedTailBytes = 0
     /// fsyncs of appended records since open (tests, and the profile's accounting).
     public private(set) var appendSyncCount = 0
+    /// A checkpoint rewrites the file (instead of appending) once it is at least this long.
+    public let compactionBytes: Int
+    /// Checkpoints that rewrote the file since open.
+    public private(set) var compactionCount = 0
+    /// The file's length as this object wrote it.
+    private var size = 0
 
-    public init(path: String) throws(ConsensusError) {
+    public init(path: String, compactionBytes: Int = 1 << 20) throws(ConsensusError) {
         self.path = path
+        self.compactionBytes = compactionBytes
         descriptor = open(path, O_RDWR | O_CREAT | O_APPEND, 0o600)
         guard descriptor >= 0 else { throw Self.ioError("open", path) }
         _ = try records()
@@ -31,18 +45,29 @@ public final class FileWriteAheadLog: WriteAheadLog {
     deinit { close(descriptor) }
 
     public func append(_ record: WALRecord) throws(ConsensusError) {
-        try Self.writeAll(descriptor, WALFraming.frame(record), path: path)
+        let frame = WALFraming.frame(record)
+        try Self.writeAll(descriptor, frame, path: path)
+        size += frame.count
         guard record.requiresSync else { return }
         guard fsync(descriptor) == 0 else { throw Self.ioError("fsync", path) }
         appendSyncCount += 1
     }
 
     public func checkpoint(_ snapshot: HeightSnapshot) throws(ConsensusError) {
+        let frame = WALFraming.frame(.heightStarted(snapshot))
+        guard size + frame.count > compactionBytes else {
+            // Appended and fsynced: a crash leaves either the previous checkpoint and its height's
+            // records (recovery handles a checkpoint one height behind) or this one.
+            try Self.writeAll(descriptor, frame, path: path)
+            size += frame.count
+            guard fsync(descriptor) == 0 else { throw Self.ioError("fsync", path) }
+            return
+        }
         let temporary = path + ".tmp"
         let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
         guard fd >= 0 else { throw Self.ioError("open", temporary) }
         do throws(ConsensusError) {
-            try Self.writeAll(fd, WALFraming.frame(.heightStarted(snapshot)), path: temporary)
+            try Self.writeAll(fd, frame, path: temporary)
             guard fsync(fd) == 0 else { throw Self.ioError("fsync", temporary) }
         } catch {
             close(fd)
@@ -53,13 +78,15 @@ public final class FileWriteAheadLog: WriteAheadLog {
         close(descriptor)
         descriptor = open(path, O_RDWR | O_APPEND, 0o600)
         guard descriptor >= 0 else { throw Self.ioError("reopen", path) }
+        size = frame.count
+        compactionCount += 1
         syncDirectory()
     }
 
     public func records() throws(ConsensusError) -> [WALRecord] {
-        let size = lseek(descriptor, 0, SEEK_END)
-        guard size >= 0 else { throw Self.ioError("lseek", path) }
-        var bytes = [UInt8](repeating: 0, count: Int(size))
+        let length = lseek(descriptor, 0, SEEK_END)
+        guard length >= 0 else { throw Self.ioError("lseek", path) }
+        var bytes = [UInt8](repeating: 0, count: Int(length))
         var offset = 0
         while offset < bytes.count {
             let count = bytes.withUnsafeMutableBytes { buffer in
@@ -76,7 +103,8 @@ public final class FileWriteAheadLog: WriteAheadLog {
             }
             truncatedTailBytes += bytes.count - scan.validLength
         }
-        return scan.records
+        size = scan.validLength
+        return WALFraming.sinceLastCheckpoint(scan.records)
     }
 
     private func syncDirectory() {

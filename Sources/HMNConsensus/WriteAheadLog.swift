@@ -5,11 +5,13 @@ import HMNPrimitives
 /// ``append(_:)`` returns only once a record that ``WALRecord/requiresSync`` is durable (fsync for
 /// files), and every earlier record with it: the engine's shell persists every signed vote before
 /// sending it, which is what makes double-signing after a crash impossible. Other records are
-/// written (they survive `kill -9`) without waiting for the disk. ``checkpoint(_:)`` atomically replaces the log by one record when a height begins.
+/// written (they survive `kill -9`) without waiting for the disk. ``checkpoint(_:)`` durably starts
+/// a new height: records before it are no longer needed.
 public protocol WriteAheadLog: AnyObject {
     func append(_ record: WALRecord) throws(ConsensusError)
     func checkpoint(_ snapshot: HeightSnapshot) throws(ConsensusError)
-    /// Every intact record in order; a torn tail is dropped (and truncated for files). Damage
+    /// The intact records from the last checkpoint on, in order (every record when there is no
+    /// checkpoint); a torn tail is dropped (and truncated for files). Damage
     /// followed by intact records (a bit flip, not a crash) throws ``ConsensusError/Code/walCorrupt``
     /// and changes nothing: dropping those records could forget a vote this node signed.
     func records() throws(ConsensusError) -> [WALRecord]
@@ -21,6 +23,16 @@ public enum WALFraming {
     public static let headerBytes = 12
     /// Upper bound on one record, checked before reading it.
     public static let maxRecordBytes = 16 << 20
+
+    /// The suffix of `records` that starts at the last checkpoint (all of them without one).
+    public static func sinceLastCheckpoint(_ records: [WALRecord]) -> [WALRecord] {
+        let last = records.lastIndex { record in
+            if case .heightStarted = record { return true }
+            return false
+        }
+        guard let last, last > 0 else { return records }
+        return Array(records[last...])
+    }
 
     public static func frame(_ record: WALRecord) -> [UInt8] {
         let payload = record.canonicalBytes

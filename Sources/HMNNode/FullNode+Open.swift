@@ -26,6 +26,11 @@ extension FullNode {
         public var dialPeers: [PeerAddress]?
         /// How much of the ledger is checked before the node starts (default: every block row).
         public var storageCheck: StorageCheck = .standard
+        /// Turn on HMNPrimitives' process-wide `VerificationCache` (default true): a node checks
+        /// each precommit signature three times (on receipt, in the commit certificate it stores,
+        /// and in the next block's last commit) and each decoded key again, and the memo answers
+        /// the repeats. It only remembers checks that passed, so no result changes.
+        public var verificationCache = true
 
         public init() {}
     }
@@ -43,6 +48,7 @@ extension FullNode {
         home: NodeHome, transport: any MessageTransport, options: Options = Options(), logger: Logger
     ) throws(NodeError) -> FullNode {
         let configuration = home.configuration
+        if options.verificationCache && !VerificationCache.isEnabled { VerificationCache.enable() }
         do {
             let parameters = try home.genesisDocument.coherenceParameters()
             let policy = try options.lambdaPolicy ?? configuration.lambdaPolicy.makePolicy()

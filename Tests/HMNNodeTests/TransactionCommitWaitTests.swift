@@ -34,4 +34,16 @@ struct TransactionCommitWaitTests {
             }
         }
     }
+
+    @Test("an opened node turns the signature memo on, and committing blocks answers repeats from it")
+    func verificationCacheOn() async throws {
+        try await LocalTestnet.withTestnet { net in
+            #expect(VerificationCache.isEnabled)
+            let before = VerificationCache.hits
+            try await net.waitForHeight(3)
+            // Each precommit is checked on receipt, then in the stored certificate and in the next
+            // block's last commit: those repeats are memo hits.
+            #expect(VerificationCache.hits > before)
+        }
+    }
 }

@@ -1,15 +1,18 @@
 import Synchronization
 
-/// An opt-in, process-wide memo of Ed25519 checks that passed, for simulations.
+/// An opt-in, process-wide memo of Ed25519 checks that passed.
 ///
 /// A simulated network checks the same signatures and keys over and over in one process: seven
 /// validators verify each vote six times and each commit certificate twice more, and every decoded
 /// message re-validates its public key (a prime-order-subgroup check about as costly as a
-/// verification). Both checks are pure functions of their inputs, so remembering the inputs that
-/// passed — signatures keyed by BLAKE2b-256 of (key, signature, message), keys by their bytes;
-/// failures are never remembered — changes no result and removes most of the cost (CometBFT keeps
-/// a similar signature cache). Off by default; a production node never enables it. Bounded: each
-/// memo is emptied when it reaches its capacity.
+/// verification). A node process repeats checks too: each precommit is verified on receipt, again
+/// in the commit certificate the ledger stores, and again in the next block's last commit. Both
+/// checks are pure functions of their inputs, so remembering the inputs that passed — signatures
+/// keyed by BLAKE2b-256 of (key, signature, message), keys by their bytes; failures are never
+/// remembered — changes no result and removes most of the cost (CometBFT keeps a similar signature
+/// cache). Off by default in the library; the workbench's runner and `FullNode.open` (unless its
+/// options say otherwise, since 2026-12-07) turn it on. Bounded: each memo is emptied when it
+/// reaches its capacity.
 public enum VerificationCache {
     private struct Memo {
         var signatures: Set<Hash256> = []
