@@ -5,7 +5,8 @@ import HMNNodeHTTP
 import HMNPrimitives
 
 /// `hmn tx transfer|bond|unbond`: signs a transaction with the account's next nonce and submits it;
-/// `hmn tx batch` submits already-signed transactions in one request.
+/// `hmn tx batch` submits already-signed transactions in one request. `--wait SECONDS` on the
+/// single-transaction commands and on `show` waits for the commit by long polls.
 struct TxCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tx", abstract: "Sign and submit a transaction.",
@@ -16,11 +17,12 @@ struct TxCommand: AsyncParsableCommand {
         @OptionGroup var options: ClientOptions
         @Option(help: "Recipient public key (64 hex digits).") var to: String
         @Option(help: "Amount in base units.") var amount: UInt64
+        @OptionGroup var wait: WaitOption
 
         func run() async throws {
             let recipient: PublicKey
             do { recipient = try PublicKey(hex: to) } catch { throw ValidationError("--to is not a public key: \(error)") }
-            try await submit(options, .transfer(recipient: recipient, amount: amount))
+            try await submit(options, .transfer(recipient: recipient, amount: amount), wait: wait)
         }
     }
 
@@ -28,14 +30,16 @@ struct TxCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Bond balance as stake (voting power once ≥ minStake).")
         @OptionGroup var options: ClientOptions
         @Option(help: "Amount in base units.") var amount: UInt64
-        func run() async throws { try await submit(options, .bond(amount: amount)) }
+        @OptionGroup var wait: WaitOption
+        func run() async throws { try await submit(options, .bond(amount: amount), wait: wait) }
     }
 
     struct Unbond: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Start returning stake to the balance (released after the unbonding period).")
         @OptionGroup var options: ClientOptions
         @Option(help: "Amount in base units.") var amount: UInt64
-        func run() async throws { try await submit(options, .unbond(amount: amount)) }
+        @OptionGroup var wait: WaitOption
+        func run() async throws { try await submit(options, .unbond(amount: amount), wait: wait) }
     }
 
     struct Batch: AsyncParsableCommand {
@@ -71,19 +75,39 @@ struct TxCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Show a committed transaction with its inclusion proof.")
         @OptionGroup var options: ClientOptions
         @Argument(help: "Transaction id (64 hex digits).") var id: String
+        @OptionGroup var wait: WaitOption
         func run() async throws {
             let hash: Hash256
             do { hash = try Hash256(hex: id) } catch { throw ValidationError("not a transaction id: \(error)") }
             let client = try options.client()
             let record: TransactionRecordJSON
-            do { record = try await client.transaction(id: hash) } catch { throw CleanExit.message("hmn tx show: \(error)") }
+            do {
+                if let seconds = wait.wait {
+                    record = try await client.waitForCommit(id: hash, timeoutSeconds: seconds)
+                } else {
+                    record = try await client.transaction(id: hash)
+                }
+            } catch {
+                throw CleanExit.message("hmn tx show: \(error)")
+            }
             try printJSON(record)
         }
     }
 }
 
-/// Reads the sender's nonce from the node, signs `body` for the node's chain and submits it.
-private func submit(_ options: ClientOptions, _ body: TransactionBody) async throws {
+/// `--wait SECONDS`: wait for the commit (long polls of `GET /v1/transactions/{id}`).
+struct WaitOption: ParsableArguments {
+    @Option(help: "Wait up to this many seconds for the commit, then print the committed transaction.")
+    var wait: Double?
+
+    func validate() throws {
+        if let wait, !(wait > 0 && wait <= 3_600) { throw ValidationError("--wait must be in (0, 3600] seconds") }
+    }
+}
+
+/// Reads the sender's nonce from the node, signs `body` for the node's chain and submits it; with
+/// `--wait`, then waits for the commit and prints the committed transaction too.
+private func submit(_ options: ClientOptions, _ body: TransactionBody, wait: WaitOption) async throws {
     let client = try options.client()
     let key = try options.signingKey()
     let status: StatusJSON
@@ -105,4 +129,10 @@ private func submit(_ options: ClientOptions, _ body: TransactionBody) async thr
         throw CleanExit.message("hmn tx: \(error)")
     }
     try printJSON(answer)
+    guard let seconds = wait.wait else { return }
+    do {
+        try printJSON(try await client.waitForCommit(id: transaction.id, timeoutSeconds: seconds))
+    } catch {
+        throw CleanExit.message("hmn tx: submitted \(transaction.id.hex) but it did not commit: \(error)")
+    }
 }
