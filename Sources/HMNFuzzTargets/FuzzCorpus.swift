@@ -59,6 +59,10 @@ public enum FuzzCorpus {
         let bodies: [TransactionBody] = [
             .transfer(recipient: bob.publicKey, amount: 10), .bond(amount: 5), .unbond(amount: 1),
             .mintT0(epoch: 1, amount: 100), .memoryProof(proof),
+            .shardMapProposal(
+                payload: ShardMapProposal(
+                    baseVersion: 0, changes: [.splitShard(3, keep: [1, 0, 0, 0], split: [0, 1, 0, 0])]
+                ).canonicalBytes),
         ]
         return bodies.enumerated().map { index, body in
             SignedTransaction.make(chainID: chainID, key: alice, nonce: UInt64(index), body: body)
