@@ -93,7 +93,8 @@ extension FullNode {
             commitWaiters.cancel(token)
             return record
         }
-        guard await commitWaiters.wait(token, milliseconds: waitMilliseconds) else { return nil }
+        if let record = await commitWaiters.wait(token, milliseconds: waitMilliseconds) { return record }
+        // Timed out, or the commit loop could not read the block: one last look.
         return try await transaction(id: id)
     }
 

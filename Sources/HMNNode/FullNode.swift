@@ -249,8 +249,14 @@ public final class FullNode: Service, NodeAPI, Sendable {
         for await notice in driver.commitNotices {
             state.withLock { $0.lastCommit = notice }
             if !commitWaiters.isEmpty, notice.transactionCount > 0 {
-                let height = notice.height
-                commitWaiters.resolve((try? await driver.read { try $0.transactionIDs(atHeight: height) }) ?? [])
+                // One hop onto the consensus actor for every waiter of this block.
+                let (height, waiters) = (notice.height, commitWaiters)
+                let records = try? await driver.read { app in
+                    try waiters.waiting(among: try app.transactionIDs(atHeight: height)).compactMap {
+                        try app.transactionRecord(id: $0)
+                    }
+                }
+                commitWaiters.resolve(records ?? [])
             }
             await memory.replicator.lambdaChanged(notice.lambda)
             await memory.replicator.committed(
