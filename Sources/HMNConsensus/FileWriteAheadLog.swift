@@ -9,11 +9,12 @@ import HMNPrimitives
 /// A write-ahead log in one file: every append is written before it returns, and fsynced when the
 /// record requires it (``WALRecord/requiresSync``: what this node signed).
 ///
-/// A checkpoint is appended and fsynced, like a signed record; only when the file has grown past
-/// ``compactionBytes`` does a checkpoint write a new file holding just itself, fsync it and rename it
-/// over the old one (atomic on POSIX). CometBFT's WAL likewise appends an end-of-height marker and
-/// rotates by size. Rewriting the file at every height cost an extra fsync, a rename and a
-/// directory fsync per block, about 7 % of a node's CPU on a low-latency chain (2026-12-07).
+/// A checkpoint is appended, and made durable by the next fsync (see ``checkpoint(_:)``); only when
+/// the file has grown past ``compactionBytes`` does a checkpoint write a new file holding just
+/// itself, fsync it and rename it over the old one (atomic on POSIX). CometBFT's WAL likewise
+/// appends an end-of-height marker and rotates by size. Rewriting the file at every height cost
+/// two fsyncs, a rename and a directory fsync per block, about 7 % of a node's CPU samples on a
+/// low-latency chain (2026-12-07).
 /// ``records()`` returns the records from the last checkpoint on, which is all recovery reads.
 /// Opening truncates a torn tail, so a crash mid-write loses at most the record being written —
 /// which was never acknowledged, so nothing that followed it was sent. Damage with intact records
@@ -56,11 +57,12 @@ public final class FileWriteAheadLog: WriteAheadLog {
     public func checkpoint(_ snapshot: HeightSnapshot) throws(ConsensusError) {
         let frame = WALFraming.frame(.heightStarted(snapshot))
         guard size + frame.count > compactionBytes else {
-            // Appended and fsynced: a crash leaves either the previous checkpoint and its height's
-            // records (recovery handles a checkpoint one height behind) or this one.
+            // Appended without an fsync of its own. Nothing the node sends depends on it: the
+            // commit is durable in the ledger, and the next record this node signs is fsynced
+            // before it is sent, which flushes this one with it. A power cut before then leaves the
+            // previous checkpoint, one height behind the ledger, which recovery handles.
             try Self.writeAll(descriptor, frame, path: path)
             size += frame.count
-            guard fsync(descriptor) == 0 else { throw Self.ioError("fsync", path) }
             return
         }
         let temporary = path + ".tmp"

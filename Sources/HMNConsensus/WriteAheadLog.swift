@@ -5,8 +5,10 @@ import HMNPrimitives
 /// ``append(_:)`` returns only once a record that ``WALRecord/requiresSync`` is durable (fsync for
 /// files), and every earlier record with it: the engine's shell persists every signed vote before
 /// sending it, which is what makes double-signing after a crash impossible. Other records are
-/// written (they survive `kill -9`) without waiting for the disk. ``checkpoint(_:)`` durably starts
-/// a new height: records before it are no longer needed.
+/// written (they survive `kill -9`) without waiting for the disk. ``checkpoint(_:)`` starts a new
+/// height: records before it are no longer needed. It need not be durable at once (the file WAL
+/// makes it durable with the next synced append): recovery accepts a checkpoint one height behind
+/// the application.
 public protocol WriteAheadLog: AnyObject {
     func append(_ record: WALRecord) throws(ConsensusError)
     func checkpoint(_ snapshot: HeightSnapshot) throws(ConsensusError)

@@ -28,6 +28,8 @@ struct FileWALCheckpointTests {
             try wal.append(.roundStarted(height: height, round: 0))
         }
         #expect(wal.compactionCount == 0)
+        // Neither the appended checkpoints nor the round starts waited for the disk.
+        #expect(wal.appendSyncCount == 0)
         let expected: [WALRecord] = [.heightStarted(try Self.snapshot(5)), .roundStarted(height: 5, round: 0)]
         #expect(try wal.records() == expected)
         let grown = try Self.fileSize(path)
