@@ -43,6 +43,9 @@ struct NodeBench: AsyncParsableCommand {
     @Option(help: "Timing profile of the load testnet: standard or low-latency.")
     var profile: ChainProfile = .standard
 
+    @Option(help: "Round-0 propose timeout of the load testnet in milliseconds (default: the node's, 1000).")
+    var proposeTimeoutMilliseconds: UInt64?
+
     @Option(help: "Open-loop offered rates of the batch load generator, tx/s, comma-separated (empty: none).")
     var openLoopRates = "1000,2000"
 
@@ -81,6 +84,7 @@ struct NodeBench: AsyncParsableCommand {
         configuration.memoryWrites = memoryWrites
         configuration.emergencyRuns = emergencyRuns
         configuration.profile = profile
+        configuration.proposeTimeoutMilliseconds = proposeTimeoutMilliseconds
         configuration.openLoopRates = openLoopRates.split(separator: ",").compactMap {
             Double($0.trimmingCharacters(in: .whitespaces))
         }

@@ -40,6 +40,8 @@ public struct DevnetBenchmark: Sendable {
         public var openLoopSeconds = 15
         /// The batch load generator's shape (open-loop and saturation phases).
         public var load = LoadGenerator.Plan()
+        /// The load testnet's round-0 propose timeout (nil: the node default, 1,000 ms).
+        public var proposeTimeoutMilliseconds: UInt64?
 
         public init(executable: String, directory: String) {
             self.executable = executable
@@ -61,6 +63,7 @@ public struct DevnetBenchmark: Sendable {
 
         var loadOptions = Testnet.Options()
         loadOptions.apply(c.profile)
+        if let propose = c.proposeTimeoutMilliseconds { loadOptions.timeouts.proposeMilliseconds = propose }
         let cluster = try startCluster(name: "load", basePort: c.basePort, options: loadOptions)
         let result: LoadPhases
         do {
