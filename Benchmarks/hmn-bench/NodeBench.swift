@@ -46,6 +46,9 @@ struct NodeBench: AsyncParsableCommand {
     @Option(help: "Round-0 propose timeout of the load testnet in milliseconds (default: the node's, 1000).")
     var proposeTimeoutMilliseconds: UInt64?
 
+    @Flag(help: "Keep the testnets' directories (node logs in <dir>/<name>/nodeN/node.log) afterwards.")
+    var keep = false
+
     @Option(help: "Open-loop offered rates of the batch load generator, tx/s, comma-separated (empty: none).")
     var openLoopRates = "1000,2000"
 
@@ -85,6 +88,7 @@ struct NodeBench: AsyncParsableCommand {
         configuration.emergencyRuns = emergencyRuns
         configuration.profile = profile
         configuration.proposeTimeoutMilliseconds = proposeTimeoutMilliseconds
+        configuration.keepDirectories = keep
         configuration.openLoopRates = openLoopRates.split(separator: ",").compactMap {
             Double($0.trimmingCharacters(in: .whitespaces))
         }

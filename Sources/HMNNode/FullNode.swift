@@ -270,7 +270,7 @@ public final class FullNode: Service, NodeAPI, Sendable {
             logger.info(
                 "committed",
                 metadata: [
-                    "height": "\(notice.height)", "block": "\(notice.blockID.short)",
+                    "height": "\(notice.height)", "round": "\(notice.round)", "block": "\(notice.blockID.short)",
                     "txs": "\(notice.transactionCount)",
                     "λ": "\(notice.lambda)", "Ĉ": "\(notice.coherence)",
                     "ms": "\(notice.finalityMilliseconds.map(String.init) ?? "sync")",
