@@ -20,8 +20,10 @@ struct ClusterProcessTests {
             .deletingLastPathComponent().appendingPathComponent(".build/debug/hmn").path
     }
 
-    /// Ports unlikely to collide with another test run on the machine.
-    static func basePort(_ slot: Int) -> Int { 21_000 + Int(getpid() % 400) * 40 + slot * 10 }
+    /// Ports unlikely to collide with another test run on the machine, and below Linux's ephemeral
+    /// range (32768–60999): a port in it can be taken by any outgoing connection's local end, which
+    /// once made a node fail to bind (CI, 2026-12-07, port 36276).
+    static func basePort(_ slot: Int) -> Int { 21_000 + Int(getpid() % 240) * 40 + slot * 10 }
 
     static func makeCluster(_ slot: Int, validators: Int = 4, options: Testnet.Options = Testnet.Options()) throws
         -> LocalCluster

@@ -18,9 +18,10 @@ struct FaultCampaignTests {
                 PlannedFault(index: 2, atMilliseconds: 12_000, kind: .restart, nodes: [2], downMilliseconds: 2_000),
             ])
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("hmn-campaign-\(getpid())").path
+        // Ports below Linux's ephemeral range (32768…), like ClusterProcessTests.basePort.
         var campaign = FaultCampaign(
             plan: plan, directory: directory, executable: ClusterProcessTests.executable,
-            basePort: 31_000 + Int(getpid() % 200) * 20, build: "debug", logger: Logger(label: "test.campaign"))
+            basePort: 31_000 + Int(getpid() % 80) * 20, build: "debug", logger: Logger(label: "test.campaign"))
         campaign.senders = 3
         campaign.settleTimeout = .seconds(10)
         campaign.recoveryTimeout = .seconds(60)
