@@ -34,10 +34,8 @@ public final class LedgerApplication: ConsensusApplication {
     /// The replica whose settled shard digests this node's precommits carry (SPEC §3); nil reports
     /// none, and Ĉ then sees only whether this validator signed.
     public var shardDigestSource: ShardDigestSource?
-    /// The shard-map proposals of the block committed last, kept from memory so the node's commit
-    /// path does not read them back from SQLite.
-    public private(set) var lastCommittedShardMapProposals: (height: UInt64, proposals: [CommittedShardMapProposal])?
-    /// The block committed last, kept for the node's commit path (its transaction ids).
+    /// The block committed last, kept for the node's commit path (its transaction ids and
+    /// shard-map proposals), so that path does not read it back from SQLite.
     public private(set) var lastCommittedBlock: Block?
 
     /// Wraps a ledger, with an empty mempool of the chain's capacity.
@@ -147,13 +145,6 @@ public final class LedgerApplication: ConsensusApplication {
         }
         try ledger.commit(block, certificate: certificate)
         lastCommittedBlock = block.block
-        lastCommittedShardMapProposals = (
-            block.height,
-            block.block.transactions.enumerated().compactMap { position, transaction in
-                guard case .shardMapProposal(let payload) = transaction.body else { return nil }
-                return CommittedShardMapProposal(height: block.height, position: position, payload: payload)
-            }
-        )
         finalized = nil
         executed = nil
         mempool.update(after: ledger, changedAccounts: block.state.changedAccounts)

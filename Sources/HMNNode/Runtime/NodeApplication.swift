@@ -112,8 +112,13 @@ extension LedgerApplication: NodeApplication {
     }
 
     public func shardMapProposals(in heights: ClosedRange<UInt64>) throws -> [CommittedShardMapProposal] {
-        if let last = lastCommittedShardMapProposals, heights == last.height...last.height { return last.proposals }
-        return try ledger.shardMapProposals(in: heights)
+        guard let last = lastCommittedBlock, heights == last.header.height...last.header.height else {
+            return try ledger.shardMapProposals(in: heights)
+        }
+        return last.transactions.enumerated().compactMap { position, transaction in
+            guard case .shardMapProposal(let payload) = transaction.body else { return nil }
+            return CommittedShardMapProposal(height: last.header.height, position: position, payload: payload)
+        }
     }
 
     public func close() { ledger.close() }
