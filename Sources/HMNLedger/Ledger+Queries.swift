@@ -68,8 +68,45 @@ extension Ledger {
     /// A committed transaction with its result and inclusion proof; nil if unknown.
     public func transaction(withID id: Hash256) throws(LedgerError) -> TransactionRecord? {
         guard let (height, position, resultBytes) = try store.transactionLocation(id) else { return nil }
-        guard let stored = try block(atHeight: height), position < stored.block.transactions.count else {
-            throw LedgerError(.corrupt, "transaction \(id.short) points at a missing block or position")
+        guard let stored = try block(atHeight: height) else {
+            throw LedgerError(.corrupt, "transaction \(id.short) points at a missing block")
+        }
+        return try Self.record(
+            id: id, position: position, resultBytes: resultBytes, in: stored,
+            leafHashes: stored.block.transactionLeafHashes)
+    }
+
+    /// The records of the transactions of the block at `height` that `wanted` selects, in block
+    /// order (empty above the tip). The block is read, verified and hashed into leaves once, however
+    /// many are selected: the node answers every long poll a block resolves with one call, where
+    /// one ``transaction(withID:)`` per waiter re-read the block each time.
+    public func transactionRecords(
+        atHeight height: UInt64, where wanted: (Hash256) -> Bool
+    ) throws(LedgerError) -> [TransactionRecord] {
+        guard height >= 1, height <= tip.height else { return [] }
+        guard let stored = try block(atHeight: height) else {
+            throw LedgerError(.corrupt, "block \(height) is missing below the tip \(tip.height)")
+        }
+        let selected = stored.block.transactions.map(\.id).filter(wanted)
+        guard !selected.isEmpty else { return [] }
+        let leafHashes = stored.block.transactionLeafHashes
+        var records: [TransactionRecord] = []
+        for id in selected {
+            guard let (at, position, resultBytes) = try store.transactionLocation(id), at == height else {
+                throw LedgerError(.corrupt, "transaction \(id.short) of block \(height) has no index row there")
+            }
+            records.append(
+                try Self.record(
+                    id: id, position: position, resultBytes: resultBytes, in: stored, leafHashes: leafHashes))
+        }
+        return records
+    }
+
+    private static func record(
+        id: Hash256, position: Int, resultBytes: [UInt8], in stored: StoredBlock, leafHashes: [Hash256]
+    ) throws(LedgerError) -> TransactionRecord {
+        guard position < stored.block.transactions.count else {
+            throw LedgerError(.corrupt, "transaction \(id.short) points at a missing position")
         }
         let transaction = stored.block.transactions[position]
         guard transaction.id == id else {
@@ -82,8 +119,8 @@ extension Ledger {
             throw LedgerError(.corrupt, "result of transaction \(id.short) does not decode")
         }
         return TransactionRecord(
-            transaction: transaction, height: height, blockID: stored.id, result: result,
-            proof: MerkleTree.proof(index: position, leafHashes: stored.block.transactionLeafHashes),
+            transaction: transaction, height: stored.block.header.height, blockID: stored.id, result: result,
+            proof: MerkleTree.proof(index: position, leafHashes: leafHashes),
             transactionsRoot: stored.block.header.transactionsRoot)
     }
 

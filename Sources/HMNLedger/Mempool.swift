@@ -41,6 +41,9 @@ public struct Mempool: Sendable {
     /// Admits a transaction given the ledger's committed state; returns its id.
     @discardableResult
     public mutating func add(_ bytes: [UInt8], ledger: Ledger) throws(LedgerError) -> Hash256 {
+        // Before decoding: under overload most offers meet a full mempool, and refusing them should
+        // cost nothing (the same check runs again below for decoded offers).
+        try checkCapacity()
         let transaction = try SignedTransaction.decode(bytes, maxBytes: Int(ledger.parameters.maxTransactionBytes))
         try add(transaction, ledger: ledger)
         return transaction.id
@@ -60,9 +63,7 @@ public struct Mempool: Sendable {
         guard entries[id] == nil else {
             throw LedgerError(.duplicateTransaction, "transaction \(id.short) is already pending")
         }
-        guard entries.count < capacity else {
-            throw LedgerError(.mempoolFull, "mempool holds its capacity of \(capacity) transactions")
-        }
+        try checkCapacity()
         // Through the ledger's memo: the block that later carries it will not verify it again.
         try ledger.signatureVerifier.verify(transaction)
         let pendingIDs = bySender[transaction.sender] ?? []
@@ -84,6 +85,12 @@ public struct Mempool: Sendable {
         order.append(id)
         entries[id] = transaction
         bySender[transaction.sender, default: []].append(id)
+    }
+
+    private func checkCapacity() throws(LedgerError) {
+        guard entries.count < capacity else {
+            throw LedgerError(.mempoolFull, "mempool holds its capacity of \(capacity) transactions")
+        }
     }
 
     /// Drops transactions the newly committed block included or made invalid (stale nonce, no

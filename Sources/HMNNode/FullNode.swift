@@ -252,9 +252,7 @@ public final class FullNode: Service, NodeAPI, Sendable {
                 // One hop onto the consensus actor for every waiter of this block.
                 let (height, waiters) = (notice.height, commitWaiters)
                 let records = try? await driver.read { app in
-                    try waiters.waiting(among: try app.transactionIDs(atHeight: height)).compactMap {
-                        try app.transactionRecord(id: $0)
-                    }
+                    try app.transactionRecords(atHeight: height) { waiters.isWaiting(for: $0) }
                 }
                 commitWaiters.resolve(records ?? [])
             }

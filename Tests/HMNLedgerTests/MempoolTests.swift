@@ -51,6 +51,13 @@ struct MempoolTests {
         }
         for user in 1...3 { try mempool.add(chain.transfer(user, 0, 1), ledger: ledger) }
         expectRejected(&mempool, chain.transfer(4, 0, 1), ledger, .mempoolFull)
+        // A full mempool refuses bytes before decoding them: under overload, refusals cost nothing.
+        do {
+            try mempool.add([1, 2, 3], ledger: ledger)
+            Issue.record("garbage admitted")
+        } catch {
+            #expect(error.code == .mempoolFull)
+        }
         #expect(mempool.transactions.map(\.id).first == first.id)
     }
 

@@ -42,6 +42,17 @@ struct StorageTests {
             #expect(record.proof.verify(leaf: record.transaction.canonicalBytes, root: header.transactionsRoot))
         }
         #expect(try chain.ledger.transaction(withID: Hash256.of([7])) == nil)
+        // A block's records in one read: the same records as one query each, selected, in block order.
+        for height in UInt64(1)...4 {
+            let inBlock = Array(ids[Int(height - 1) * 3..<Int(height) * 3])
+            let all = try chain.ledger.transactionRecords(atHeight: height) { _ in true }
+            #expect(all == (try inBlock.map { try #require(try chain.ledger.transaction(withID: $0)) }))
+            let picked = try chain.ledger.transactionRecords(atHeight: height) { $0 == inBlock[2] || $0 == inBlock[0] }
+            #expect(picked.map(\.transaction.id) == [inBlock[0], inBlock[2]])
+            #expect(try chain.ledger.transactionRecords(atHeight: height) { _ in false }.isEmpty)
+        }
+        #expect(try chain.ledger.transactionRecords(atHeight: 5) { _ in true }.isEmpty)
+        #expect(try chain.ledger.transactionRecords(atHeight: 0) { _ in true }.isEmpty)
 
         let key = chain.userKeys[1].publicKey
         let (account, proof) = try #require(chain.ledger.accountProof(key))

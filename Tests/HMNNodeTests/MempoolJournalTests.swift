@@ -55,4 +55,25 @@ struct MempoolJournalTests {
         journal.close()
         #expect(await journal.append([Self.entry(0)]) != nil)
     }
+
+    @Test("only writes an acknowledgement waits for are fsynced; background entries and removals still reach the file")
+    func durableOnlyWhenAwaited() async throws {
+        let path = Self.path()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let journal = try MempoolJournal(path: path)
+        journal.appendInBackground([Self.entry(0), Self.entry(1)])
+        // Background writes run on their own task: wait until the file has them.
+        for _ in 0..<500 where (try? journal.entries().count) != 2 { try await Task.sleep(for: .milliseconds(2)) }
+        #expect(try journal.entries().count == 2)
+        journal.remove([Self.entry(0).id])
+        for _ in 0..<500 where (try? journal.entries().count) != 1 { try await Task.sleep(for: .milliseconds(2)) }
+        #expect(journal.durableWriteCount == 0)
+        #expect(await journal.append([Self.entry(2)]) == nil)
+        #expect(journal.durableWriteCount == 1)
+        journal.close()
+
+        let reopened = try MempoolJournal(path: path)
+        defer { reopened.close() }
+        #expect(try reopened.entries().map(\.bytes) == [1, 2].map { Self.entry($0).bytes })
+    }
 }

@@ -7,9 +7,10 @@ import Synchronization
 ///
 /// The in-memory mempool stays the source of truth while the node runs; the journal mirrors it:
 /// a submission is written (and fsynced: WAL, `synchronous=FULL`) **before** it is acknowledged,
-/// transactions admitted from gossip are written without waiting (they keep a sender's nonce run
-/// gapless on reload), and after each commit the entries that left the mempool (committed,
-/// stale or invalid) are deleted. On start the node re-admits every entry (see
+/// transactions admitted from gossip are written without waiting and without an fsync of their
+/// own (they keep a sender's nonce run gapless on reload after `kill -9`), and after each commit
+/// the entries that left the mempool (committed, stale or invalid) are deleted, also without an
+/// fsync. On start the node re-admits every entry (see
 /// ``FullNode/reloadJournal()``) and sends its mempool to each peer that connects, as before.
 ///
 /// Writes are group-committed: whoever finds the journal idle writes everything queued so far in
@@ -21,6 +22,7 @@ public final class MempoolJournal: Sendable {
     public let path: String
     private let database: Mutex<SQLiteDatabase>
     private let queue = Mutex(Queue())
+    private let durableWrites = Atomic<Int>(0)
 
     private struct Queue: ~Copyable {
         var inserts: [(id: Hash256, bytes: [UInt8])] = []
@@ -83,6 +85,9 @@ public final class MempoolJournal: Sendable {
 
     /// Number of entries held.
     public var count: Int { queue.withLock { $0.ids.count } }
+
+    /// SQLite transactions written with an fsync (those an acknowledgement waited for), since open.
+    public var durableWriteCount: Int { durableWrites.load(ordering: .relaxed) }
 
     /// Writes the transactions and returns once they are durable (nil), or the write's error.
     public func append(_ transactions: [(id: Hash256, bytes: [UInt8])]) async -> StorageError? {
@@ -151,14 +156,30 @@ public final class MempoolJournal: Sendable {
                 return (queue.inserts, queue.deletes, queue.waiters)
             }
             if inserts.isEmpty && deletes.isEmpty && waiters.isEmpty { return }
-            let failure = write(inserts: inserts, deletes: deletes)
+            let failure = write(inserts: inserts, deletes: deletes, durable: !waiters.isEmpty)
             for waiter in waiters { waiter.resume(returning: failure) }
         }
     }
 
-    private func write(inserts: [(id: Hash256, bytes: [UInt8])], deletes: [Hash256]) -> StorageError? {
+    /// One SQLite transaction. `durable` (someone waits to acknowledge an entry): fsynced before
+    /// it returns. Otherwise (gossip, pruning) `synchronous=NORMAL`: in WAL mode the commit is in
+    /// the OS's cache, so it survives `kill -9` of the node but not a power cut, and the next
+    /// durable write's fsync carries it too. Nothing is lost that mattered: a gossiped entry is
+    /// still journaled (fsynced) by the node that acknowledged it, and an undone deletion only
+    /// brings back a committed transaction that the reload drops. Before 2026-12-07 every write
+    /// was fsynced: a 1-transaction block cost each node two journal fsyncs (the gossiped
+    /// transaction, then its deletion after the commit) besides the ledger's and its votes'.
+    private func write(
+        inserts: [(id: Hash256, bytes: [UInt8])], deletes: [Hash256], durable: Bool
+    ) -> StorageError? {
         database.withLock { database in
             do {
+                if durable {
+                    durableWrites.add(1, ordering: .relaxed)
+                } else {
+                    try database.execute("PRAGMA synchronous=NORMAL")
+                }
+                defer { if !durable { try? database.execute("PRAGMA synchronous=FULL") } }
                 try database.transaction {
                     let sequence =
                         try database.statement("SELECT COALESCE(MAX(seq), 0) FROM pending").row {

@@ -10,7 +10,7 @@ import Synchronization
 /// A caller first ``register(_:)``s, then checks whether the transaction is already committed,
 /// then ``wait(_:milliseconds:)``s: a commit between the check and the wait marks the slot
 /// resolved, so it is never missed. The node's commit loop reads the records of the waited-for
-/// transactions of each committed block in one call on the consensus actor (``waiting(among:)``)
+/// transactions of each committed block in one call on the consensus actor (``isWaiting(for:)``)
 /// and hands them to ``resolve(_:)``, so sixteen waiters cost one actor hop, not sixteen. Every
 /// continuation is resumed exactly once.
 final class CommitWaiters: Sendable {
@@ -74,9 +74,9 @@ final class CommitWaiters: Sendable {
     /// Frees a slot that will not wait (the transaction was already committed).
     func cancel(_ token: UInt64) { finish(token) }
 
-    /// Those of `ids` someone waits for.
-    func waiting(among ids: [Hash256]) -> [Hash256] {
-        state.withLock { state in ids.filter { state.unresolved[$0] != nil } }
+    /// Whether someone waits for this transaction.
+    func isWaiting(for id: Hash256) -> Bool {
+        state.withLock { $0.unresolved[id] != nil }
     }
 
     /// Hands each record to the slots waiting for its transaction, resuming those already waiting.

@@ -44,9 +44,9 @@ public protocol NodeApplication: ConsensusApplication {
     func isPending(_ id: Hash256) -> Bool
     /// Committed shard-map proposals in `heights`, in chain order (the memory mesh applies them).
     func shardMapProposals(in heights: ClosedRange<UInt64>) throws -> [CommittedShardMapProposal]
-    /// Ids of the transactions in the committed block at `height`, in block order (empty above the
-    /// tip): the node wakes callers waiting for them.
-    func transactionIDs(atHeight height: UInt64) throws -> [Hash256]
+    /// Records of the transactions of the committed block at `height` that `wanted` selects, in
+    /// block order (empty above the tip): the node answers the long polls waiting for them.
+    func transactionRecords(atHeight height: UInt64, where wanted: (Hash256) -> Bool) throws -> [TransactionRecord]
 }
 
 extension NodeApplication {
@@ -61,8 +61,13 @@ extension NodeApplication {
     public var signatureVerificationCount: UInt64 { 0 }
 
     /// Read back from the stored block.
-    public func transactionIDs(atHeight height: UInt64) throws -> [Hash256] {
-        try storedBlock(atHeight: height)?.block.transactions.map(\.id) ?? []
+    /// One ``transactionRecord(id:)`` per selected transaction.
+    public func transactionRecords(
+        atHeight height: UInt64, where wanted: (Hash256) -> Bool
+    ) throws -> [TransactionRecord] {
+        try (storedBlock(atHeight: height)?.block.transactions.map(\.id) ?? []).filter(wanted).compactMap {
+            try transactionRecord(id: $0)
+        }
     }
 }
 
@@ -99,6 +104,12 @@ extension LedgerApplication: NodeApplication {
     public func storedBlock(atHeight height: UInt64) throws -> StoredBlock? { try ledger.block(atHeight: height) }
     public func storedBlock(id: Hash256) throws -> StoredBlock? { try ledger.block(withID: id) }
     public func transactionRecord(id: Hash256) throws -> TransactionRecord? { try ledger.transaction(withID: id) }
+
+    public func transactionRecords(
+        atHeight height: UInt64, where wanted: (Hash256) -> Bool
+    ) throws -> [TransactionRecord] {
+        try ledger.transactionRecords(atHeight: height, where: wanted)
+    }
     public func memoryProofHeight(proofID: Hash256) -> UInt64? { ledger.state.memoryProofs[proofID]?.height }
     public var miningEpochLength: UInt64 { ledger.parameters.miningEpochLength }
 
