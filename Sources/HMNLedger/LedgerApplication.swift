@@ -30,7 +30,9 @@ public final class LedgerApplication: ConsensusApplication {
     /// ≈ 20,000 transfers) took longer than the propose timeout on a loaded 2-core machine, the
     /// round failed, the backlog grew, and throughput collapsed. Smaller blocks keep rounds short;
     /// with back-to-back heights throughput is block size ÷ round time either way.
-    public var maxProposalTransactions = 4_096
+    public var maxProposalTransactions = LedgerApplication.defaultMaxProposalTransactions
+    /// The default of ``maxProposalTransactions``.
+    public static let defaultMaxProposalTransactions = 4_096
     /// The replica whose settled shard digests this node's precommits carry (SPEC §3); nil reports
     /// none, and Ĉ then sees only whether this validator signed.
     public var shardDigestSource: ShardDigestSource?

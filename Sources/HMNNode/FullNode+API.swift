@@ -31,7 +31,7 @@ extension FullNode {
                             "transaction of \(bytes.count) bytes exceeds \(NodeMessage.maxTransactionBytes)")))
                 continue
             }
-            switch await driver.checkTransaction(bytes) {
+            switch await driver.checkTransaction(bytes, backlogLimit: submissionBacklog) {
             case .accepted(let id):
                 accepted.append((id, bytes))
                 results.append(.success(id))

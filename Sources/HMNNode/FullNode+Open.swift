@@ -102,7 +102,9 @@ extension FullNode {
                 chainID: home.genesis.chainID, coherenceParameters: parameters,
                 dialPeers: dialPeers,
                 nowMilliseconds: options.nowMilliseconds, metrics: options.metrics, journal: journal,
-                splitPlanner: try home.genesisDocument.meshSplitPlanner(), logger: logger)
+                splitPlanner: try home.genesisDocument.meshSplitPlanner(),
+                submissionBacklog: configuration.submissionBacklog ?? NodeConfiguration.defaultSubmissionBacklog,
+                logger: logger)
         } catch let error as NodeError {
             throw error
         } catch {

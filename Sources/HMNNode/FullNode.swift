@@ -42,6 +42,9 @@ public final class FullNode: Service, NodeAPI, Sendable {
     public let journal: MempoolJournal?
     /// Long polls for commits (``transaction(id:waitMilliseconds:)``).
     let commitWaiters = CommitWaiters()
+    /// Pending transactions above which submissions are refused (see
+    /// ``NodeConfiguration/submissionBacklog``); nil: only the mempool's capacity limits them.
+    public let submissionBacklog: Int?
     /// Pending transactions sent to a newly connected peer (a quarter of a per-peer send queue).
     static let maxPendingSentOnConnect = 256
 
@@ -63,6 +66,8 @@ public final class FullNode: Service, NodeAPI, Sendable {
     ///   - dialPeers: peers a ``RunnableTransport`` keeps connections to.
     ///   - journal: where pending transactions are persisted before they are acknowledged (nil:
     ///     the mempool lives in memory only and a crash loses what no block holds yet).
+    ///   - submissionBacklog: pending transactions above which ``submitTransactions(_:)`` refuses
+    ///     with ``NodeError/Code/overloaded`` (nil: only the mempool's capacity).
     public init(
         driver: ConsensusDriver, transport: any MessageTransport, store: any MemoryStore,
         replicator: any MemoryReplicator = PushToAllReplicator(), proofSink: (any Layer1ProofSink)? = nil,
@@ -70,10 +75,11 @@ public final class FullNode: Service, NodeAPI, Sendable {
         maxMessageBytes: Int = NodeMessage.defaultMaxBytes,
         nowMilliseconds: @escaping @Sendable () -> UInt64 = WallClock.nowMilliseconds,
         metrics: NodeMetrics = NodeMetrics(), journal: MempoolJournal? = nil,
-        splitPlanner: ShardSplitPlanner = ShardSplitPlanner(), logger: Logger
+        splitPlanner: ShardSplitPlanner = ShardSplitPlanner(), submissionBacklog: Int? = nil, logger: Logger
     ) {
         self.metrics = metrics
         self.journal = journal
+        self.submissionBacklog = submissionBacklog
         let messenger = TransportMessenger(transport: transport, metrics: metrics, logger: logger)
         self.messenger = messenger
         self.memory = MemoryMeshService(

@@ -1,5 +1,6 @@
 import Foundation
 import HMNConsensus
+import HMNLedger
 import HMNTransport
 
 /// A node's `config.json`: who it is, where it listens, whom it dials, where it keeps its data,
@@ -24,6 +25,7 @@ import HMNTransport
 /// ```
 /// Relative paths are relative to the home directory. Every field but `chainID` has a default.
 /// `"faults"` (``NodeFaults``, absent by default) injects faults for tests and drills.
+/// `"submissionBacklog"` (absent by default) is ``submissionBacklog``.
 public struct NodeConfiguration: Hashable, Sendable, Codable {
     public var chainID: String
     /// A human name for logs.
@@ -44,6 +46,20 @@ public struct NodeConfiguration: Hashable, Sendable, Codable {
     public var vectorBackend: VectorBackendConfiguration
     /// Injected faults, for tests and drills only; nil (absent from the file) on a healthy node.
     public var faults: NodeFaults?
+    /// Pending transactions above which the API refuses new submissions (`503 overloaded`,
+    /// `Retry-After`); nil (absent from the file): ``defaultSubmissionBacklog``. Transactions from
+    /// peers are still admitted up to the chain's mempool capacity: a peer acknowledged them.
+    ///
+    /// Why a limit below the mempool's capacity: on a loaded machine every transaction admitted is
+    /// verified and projected by every node, on the same cores that decide blocks. A backlog past
+    /// what the next blocks can carry does not make the chain commit sooner; it only takes CPU
+    /// from the height being decided (a closed-loop flood once stretched heights from 0.4 s to 5 s
+    /// and pushed a node into block sync) and makes every acknowledged transaction wait longer.
+    public var submissionBacklog: Int?
+
+    /// Twice what one proposal carries (`LedgerApplication.maxProposalTransactions`, 4,096): the
+    /// block being decided and the next one.
+    public static let defaultSubmissionBacklog = 2 * LedgerApplication.defaultMaxProposalTransactions
 
     /// Consensus round timeouts (Tendermint's `timeout_propose` etc.).
     public struct Timeouts: Hashable, Sendable, Codable {
@@ -97,7 +113,8 @@ public struct NodeConfiguration: Hashable, Sendable, Codable {
         chainID: String, moniker: String = "node", nodeKeyFile: String = "node_key", listenHost: String = "127.0.0.1",
         listenPort: Int = 26656, httpPort: Int = 26657, peers: [String] = [], dataDirectory: String = "data",
         timeouts: Timeouts = Timeouts(), lambdaPolicy: LambdaPolicyConfiguration = LambdaPolicyConfiguration(),
-        vectorDimension: Int = 64, vectorBackend: VectorBackendConfiguration = .embedded, faults: NodeFaults? = nil
+        vectorDimension: Int = 64, vectorBackend: VectorBackendConfiguration = .embedded, faults: NodeFaults? = nil,
+        submissionBacklog: Int? = nil
     ) {
         self.chainID = chainID
         self.moniker = moniker
@@ -112,6 +129,7 @@ public struct NodeConfiguration: Hashable, Sendable, Codable {
         self.vectorDimension = vectorDimension
         self.vectorBackend = vectorBackend
         self.faults = faults
+        self.submissionBacklog = submissionBacklog
     }
 
     public init(from decoder: any Decoder) throws {
@@ -130,6 +148,7 @@ public struct NodeConfiguration: Hashable, Sendable, Codable {
         vectorDimension = try c.decodeIfPresent(Int.self, forKey: .vectorDimension) ?? d.vectorDimension
         vectorBackend = try c.decodeIfPresent(VectorBackendConfiguration.self, forKey: .vectorBackend) ?? .embedded
         faults = try c.decodeIfPresent(NodeFaults.self, forKey: .faults)
+        submissionBacklog = try c.decodeIfPresent(Int.self, forKey: .submissionBacklog)
     }
 
     /// Checks ranges and parses the peer list.
@@ -142,6 +161,10 @@ public struct NodeConfiguration: Hashable, Sendable, Codable {
         }
         guard (1...65_536).contains(vectorDimension) else {
             throw NodeConfigurationError(.invalidValue, "vectorDimension must be in 1…65536, got \(vectorDimension)")
+        }
+        if let submissionBacklog, !(1...1_000_000).contains(submissionBacklog) {
+            throw NodeConfigurationError(
+                .invalidValue, "submissionBacklog must be in 1…1000000, got \(submissionBacklog)")
         }
         _ = try peerAddresses()
         _ = try lambdaPolicy.makePolicy()

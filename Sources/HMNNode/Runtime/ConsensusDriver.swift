@@ -235,8 +235,17 @@ public actor ConsensusDriver {
     // MARK: Application access
 
     /// Mempool admission through the application (`checkTransaction`).
-    public func checkTransaction(_ bytes: [UInt8]) -> TransactionCheck {
+    ///
+    /// - Parameter backlogLimit: refuse, as `mempoolFull` and before any decoding, while the
+    ///   mempool holds this many transactions or more (client submissions; nil for gossip).
+    public func checkTransaction(_ bytes: [UInt8], backlogLimit: Int? = nil) -> TransactionCheck {
         guard !stopped else { return .rejected(code: "unavailable", message: "the node is stopping") }
+        if let backlogLimit, application.mempoolSize >= backlogLimit {
+            return .rejected(
+                code: LedgerError.Code.mempoolFull.rawValue,
+                message: "this node holds \(application.mempoolSize) pending transactions, its limit for new "
+                    + "submissions (\(backlogLimit), about two blocks); retry after the next commit")
+        }
         return admitted(application.checkTransaction(bytes))
     }
 
