@@ -54,9 +54,14 @@ final class LedgerStore {
 
     let database: SQLiteDatabase
 
+    /// The ledger connection's page cache. SQLite's default 2 MiB held too little of the
+    /// transaction index under load: committing 4,096-transaction blocks, a node read pages back
+    /// from the file (`pread`) at about 240 a second, 4 % of its CPU in a saturation profile.
+    static let cacheKibibytes = 64 * 1_024
+
     init(path: String) throws(LedgerError) {
         do {
-            database = try SQLiteDatabase(path: path)
+            database = try SQLiteDatabase(path: path, options: .init(cacheKibibytes: Self.cacheKibibytes))
             try database.migrate(Self.migrations)
         } catch {
             throw LedgerError.wrap(error)

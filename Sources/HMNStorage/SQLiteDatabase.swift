@@ -14,11 +14,17 @@ public final class SQLiteDatabase {
         public var durable: Bool = true
         /// Milliseconds to wait on a lock held by another connection.
         public var busyTimeoutMilliseconds: Int32 = 5_000
+        /// The connection's page cache in KiB (`PRAGMA cache_size=-N`); nil keeps SQLite's 2 MiB.
+        public var cacheKibibytes: Int?
 
-        public init(readOnly: Bool = false, durable: Bool = true, busyTimeoutMilliseconds: Int32 = 5_000) {
+        public init(
+            readOnly: Bool = false, durable: Bool = true, busyTimeoutMilliseconds: Int32 = 5_000,
+            cacheKibibytes: Int? = nil
+        ) {
             self.readOnly = readOnly
             self.durable = durable
             self.busyTimeoutMilliseconds = busyTimeoutMilliseconds
+            self.cacheKibibytes = cacheKibibytes
         }
     }
 
@@ -29,7 +35,8 @@ public final class SQLiteDatabase {
     /// Opens (creating if needed) the database at `path`; `":memory:"` gives a private in-memory one.
     public init(path: String, options: Options = Options()) throws(StorageError) {
         self.path = path
-        let flags = options.readOnly
+        let flags =
+            options.readOnly
             ? SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX
             : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
         var db: OpaquePointer?
@@ -47,6 +54,17 @@ public final class SQLiteDatabase {
             try execute("PRAGMA synchronous=FULL")
         }
         try execute("PRAGMA foreign_keys=ON")
+        if let kibibytes = options.cacheKibibytes { try execute("PRAGMA cache_size=-\(max(kibibytes, 1))") }
+    }
+
+    /// The page cache's size in KiB (from `PRAGMA cache_size`).
+    public func cacheSizeKibibytes() throws(StorageError) -> Int {
+        let pages: Int64
+        let pageBytes: Int64
+        pages = try statement("PRAGMA cache_size").row { $0.int64(0) } ?? 0
+        pageBytes = try statement("PRAGMA page_size").row { $0.int64(0) } ?? 4_096
+        // Negative: KiB; positive: pages.
+        return pages < 0 ? Int(-pages) : Int(pages * pageBytes / 1_024)
     }
 
     deinit {

@@ -25,11 +25,14 @@ struct ReadTransactionTests {
         _ = try chain.ledger.block(withID: Hash256.of([1]))
         _ = try chain.ledger.blocks(in: 1...3)
         for id in ids + [Hash256.of([2])] { _ = try chain.ledger.transaction(withID: id) }
+        _ = try chain.ledger.transactionRecords(atHeight: 2) { _ in true }
         _ = try chain.ledger.validators(atHeight: 2)
         _ = try chain.ledger.verifyChain()
         _ = try chain.ledger.checkStorage()
         _ = try chain.ledger.checkStorage(integrityCheck: true)
         #expect(try chain.ledger.store.lastHeight == 3)
         #expect(chain.ledger.store.database.busyStatementCount == 0, "after every query")
+        // The ledger's connection keeps a page cache larger than SQLite's default (see LedgerStore).
+        #expect(try chain.ledger.store.database.cacheSizeKibibytes() == LedgerStore.cacheKibibytes)
     }
 }

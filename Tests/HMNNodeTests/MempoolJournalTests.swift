@@ -75,5 +75,8 @@ struct MempoolJournalTests {
         let reopened = try MempoolJournal(path: path)
         defer { reopened.close() }
         #expect(try reopened.entries().map(\.bytes) == [1, 2].map { Self.entry($0).bytes })
+        // The order continues after reopening (the sequence is read once, at open).
+        #expect(await reopened.append([Self.entry(3), Self.entry(0)]) == nil)
+        #expect(try reopened.entries().map(\.bytes) == [1, 2, 3, 0].map { Self.entry($0).bytes })
     }
 }

@@ -34,6 +34,14 @@ struct SQLiteDatabaseTests {
         #expect(try reopened.quickCheck().isEmpty)
     }
 
+    @Test("the page cache is SQLite's 2 MiB unless the options size it")
+    func cacheSize() throws {
+        let path = temporaryPath()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        #expect(try SQLiteDatabase(path: path).cacheSizeKibibytes() == 2_000)
+        #expect(try SQLiteDatabase(path: path, options: .init(cacheKibibytes: 65_536)).cacheSizeKibibytes() == 65_536)
+    }
+
     @Test("a schema newer than the build is refused")
     func newerSchema() throws {
         let db = try SQLiteDatabase(path: ":memory:")
