@@ -124,6 +124,14 @@ public final class FullNode: Service, NodeAPI, Sendable {
             group.addTask { await self.outboundLoop() }
             group.addTask { await self.commitLoop() }
             group.addTask { await self.memory.replicator.run(messenger: self.messenger) }
+            // Long polls are answered on the consensus actor at the commit itself: through the
+            // commit loop they waited for a hop back onto the actor, behind the next height's work.
+            let waiters = commitWaiters
+            await driver.setCommitHook { height, application in
+                guard !waiters.isEmpty else { return }
+                let records = try? application.transactionRecords(atHeight: height) { waiters.isWaiting(for: $0) }
+                waiters.resolve(records ?? [])
+            }
             await driver.start()
             // Serve until graceful shutdown (ServiceGroup) or cancellation.
             try? await gracefulShutdown()
@@ -254,14 +262,6 @@ public final class FullNode: Service, NodeAPI, Sendable {
     private func commitLoop() async {
         for await notice in driver.commitNotices {
             state.withLock { $0.lastCommit = notice }
-            if !commitWaiters.isEmpty, notice.transactionCount > 0 {
-                // One hop onto the consensus actor for every waiter of this block.
-                let (height, waiters) = (notice.height, commitWaiters)
-                let records = try? await driver.read { app in
-                    try app.transactionRecords(atHeight: height) { waiters.isWaiting(for: $0) }
-                }
-                commitWaiters.resolve(records ?? [])
-            }
             await memory.replicator.lambdaChanged(notice.lambda)
             await memory.replicator.committed(
                 validators: notice.validators, shardMapProposals: notice.shardMapProposals, messenger: messenger)

@@ -9,10 +9,11 @@ import Synchronization
 ///
 /// A caller first ``register(_:)``s, then checks whether the transaction is already committed,
 /// then ``wait(_:milliseconds:)``s: a commit between the check and the wait marks the slot
-/// resolved, so it is never missed. The node's commit loop reads the records of the waited-for
-/// transactions of each committed block in one call on the consensus actor (``isWaiting(for:)``)
-/// and hands them to ``resolve(_:)``, so sixteen waiters cost one actor hop, not sixteen. Every
-/// continuation is resumed exactly once.
+/// resolved, so it is never missed. Right after each commit, on the consensus actor
+/// (`ConsensusDriver.setCommitHook(_:)`), the node reads the records of the block's waited-for
+/// transactions (``isWaiting(for:)``) from one read of the block and hands them to
+/// ``resolve(_:)``: no hop back onto the actor, and sixteen waiters cost one read, not sixteen.
+/// Every continuation is resumed exactly once.
 final class CommitWaiters: Sendable {
     /// At most this many waiters at once; more are refused, so a flood of long polls holds
     /// bounded memory.

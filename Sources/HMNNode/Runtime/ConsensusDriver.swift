@@ -41,6 +41,8 @@ public actor ConsensusDriver {
     private var timings: [UInt64: CommitTiming] = [:]
     private var latestTimedHeight: UInt64 = 0
     public private(set) var blocksSynced = 0
+    /// Called on this actor right after each commit, before its ``CommitNotice`` is built.
+    private var commitHook: (@Sendable (_ height: UInt64, _ application: any NodeApplication) -> Void)?
 
     /// Messages to send, in order. Single consumer (the node's sender).
     public nonisolated let outboundMessages: AsyncStream<OutboundMessage>
@@ -191,7 +193,17 @@ public actor ConsensusDriver {
         }
     }
 
+    /// Sets the function called on this actor right after each commit (block sync included), with
+    /// the application already holding the block: the node answers the long polls the block
+    /// resolves there, without another hop onto this actor behind the next height's work.
+    public func setCommitHook(
+        _ hook: @escaping @Sendable (_ height: UInt64, _ application: any NodeApplication) -> Void
+    ) {
+        commitHook = hook
+    }
+
     private func committed(_ finalized: FinalizedHeight) {
+        commitHook?(finalized.height, application)
         let now = nowMilliseconds()
         let latency = roundZeroStart[finalized.height].map { now >= $0 ? now - $0 : 0 }
         roundZeroStart = roundZeroStart.filter { $0.key > finalized.height }
