@@ -1,9 +1,8 @@
 /// Lower-case hexadecimal, for logs, JSON and configuration files.
 public enum Hex {
-    public static func encode(_ bytes: some Sequence<UInt8>) -> String {
-        let array = Array(bytes)
-        return array.withUnsafeBufferPointer { encode($0) }
-    }
+    public static func encode(_ bytes: some Sequence<UInt8>) -> String { encode(Array(bytes)) }
+
+    public static func encode(_ bytes: [UInt8]) -> String { bytes.withUnsafeBufferPointer { encode($0) } }
 
     /// Encodes contiguous bytes straight into the string's storage: ids, keys and signatures are
     /// hex-encoded for every log line, JSON answer and transaction result, so this sits on the

@@ -59,10 +59,8 @@ public final class SQLiteDatabase {
 
     /// The page cache's size in KiB (from `PRAGMA cache_size`).
     public func cacheSizeKibibytes() throws(StorageError) -> Int {
-        let pages: Int64
-        let pageBytes: Int64
-        pages = try statement("PRAGMA cache_size").row { $0.int64(0) } ?? 0
-        pageBytes = try statement("PRAGMA page_size").row { $0.int64(0) } ?? 4_096
+        let pages = try statement("PRAGMA cache_size").row { $0.int64(0) } ?? 0
+        let pageBytes = try statement("PRAGMA page_size").row { $0.int64(0) } ?? 4_096
         // Negative: KiB; positive: pages.
         return pages < 0 ? Int(-pages) : Int(pages * pageBytes / 1_024)
     }

@@ -9,10 +9,16 @@ import Testing
 /// many, so that a flood of clients cannot take the CPU that deciding the current block needs.
 @Suite("FullNode submission backlog")
 struct SubmissionBacklogTests {
-    /// A 1-validator home whose node is opened but not run: nothing commits, the mempool only grows.
-    static func openNode(
-        backlog: Int?, in directory: String
-    ) async throws -> (node: FullNode, faucet: SigningKey, chainID: String) {
+    /// Runs `body` with a 1-validator node opened but not run (nothing commits, the mempool only
+    /// grows), then stops it and removes its home.
+    static func withNode(
+        backlog: Int?, _ body: (_ node: FullNode, _ faucet: SigningKey, _ chainID: String) async throws -> Void
+    ) async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "hmn-backlog-\(UUID().uuidString)"
+        )
+        .path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
         var testnet = Testnet.Options()
         testnet.genesisTimeMilliseconds = WallClock.nowMilliseconds() - 1_000
         testnet.vectorDimension = 4
@@ -25,50 +31,46 @@ struct SubmissionBacklogTests {
         let home = try NodeHome.load(layout.homes[0])
         let transport = try await InMemoryNetwork().join(home.signingKey.publicKey)
         let node = try FullNode.open(home: home, transport: transport, logger: LocalTestnet.quiet)
-        return (node, layout.faucetKey, home.genesis.chainID)
+        do {
+            try await body(node, layout.faucetKey, home.genesis.chainID)
+        } catch {
+            await node.driver.stop()
+            throw error
+        }
+        await node.driver.stop()
     }
 
     @Test("past the limit submissions are refused as overloaded, garbage too (before decoding); gossip still enters")
     func refusesPastTheLimit() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
-            "hmn-backlog-\(UUID().uuidString)"
-        )
-        .path
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        let (node, faucet, chainID) = try await Self.openNode(backlog: 2, in: directory)
-        #expect(node.submissionBacklog == 2)
-        let transfers = (0..<3).map { nonce in
-            SignedTransaction.make(
-                chainID: chainID, key: faucet, nonce: UInt64(nonce),
-                body: .transfer(recipient: SigningKey.derived(from: "backlog").publicKey, amount: 1))
+        try await Self.withNode(backlog: 2) { node, faucet, chainID in
+            #expect(node.submissionBacklog == 2)
+            let transfers = (0..<3).map { nonce in
+                SignedTransaction.make(
+                    chainID: chainID, key: faucet, nonce: UInt64(nonce),
+                    body: .transfer(recipient: SigningKey.derived(from: "backlog").publicKey, amount: 1))
+            }
+            let results = await node.submitTransactions(transfers.map(\.canonicalBytes) + [[1, 2, 3]])
+            #expect((try? results[0].get()) == transfers[0].id)
+            #expect((try? results[1].get()) == transfers[1].id)
+            for refused in results[2...] {
+                #expect(throws: NodeError.self) { try refused.get() }
+                if case .failure(let error) = refused { #expect(error.code == .overloaded) }
+            }
+            // What arrives from a peer (no backlog limit) is still admitted: a peer acknowledged it.
+            guard case .accepted(let id) = await node.driver.checkTransaction(transfers[2].canonicalBytes) else {
+                Issue.record("gossip admission refused below the mempool's capacity")
+                return
+            }
+            #expect(id == transfers[2].id)
         }
-        let results = await node.submitTransactions(transfers.map(\.canonicalBytes) + [[1, 2, 3]])
-        #expect((try? results[0].get()) == transfers[0].id)
-        #expect((try? results[1].get()) == transfers[1].id)
-        for refused in results[2...] {
-            #expect(throws: NodeError.self) { try refused.get() }
-            if case .failure(let error) = refused { #expect(error.code == .overloaded) }
-        }
-        // What arrives from a peer (no backlog limit) is still admitted: a peer acknowledged it.
-        guard case .accepted(let id) = await node.driver.checkTransaction(transfers[2].canonicalBytes) else {
-            Issue.record("gossip admission refused below the mempool's capacity")
-            return
-        }
-        #expect(id == transfers[2].id)
-        await node.driver.stop()
     }
 
     @Test("absent from config.json: twice a proposal's transactions; out-of-range values are refused")
     func defaultAndValidation() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
-            "hmn-backlog-\(UUID().uuidString)"
-        )
-        .path
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        let (node, _, _) = try await Self.openNode(backlog: nil, in: directory)
-        #expect(node.submissionBacklog == NodeConfiguration.defaultSubmissionBacklog)
+        try await Self.withNode(backlog: nil) { node, _, _ in
+            #expect(node.submissionBacklog == NodeConfiguration.defaultSubmissionBacklog)
+        }
         #expect(NodeConfiguration.defaultSubmissionBacklog == 2 * LedgerApplication.defaultMaxProposalTransactions)
-        await node.driver.stop()
 
         let decoded = try JSONDecoder().decode(
             NodeConfiguration.self, from: Data(#"{"chainID": "c", "submissionBacklog": 5000}"#.utf8))

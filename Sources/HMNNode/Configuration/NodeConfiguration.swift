@@ -46,7 +46,7 @@ public struct NodeConfiguration: Hashable, Sendable, Codable {
     public var vectorBackend: VectorBackendConfiguration
     /// Injected faults, for tests and drills only; nil (absent from the file) on a healthy node.
     public var faults: NodeFaults?
-    /// Pending transactions above which the API refuses new submissions (`503 overloaded`,
+    /// Pending transactions above which the API refuses new submissions (`429 overloaded`,
     /// `Retry-After`); nil (absent from the file): ``defaultSubmissionBacklog``. Transactions from
     /// peers are still admitted up to the chain's mempool capacity: a peer acknowledged them.
     ///

@@ -30,6 +30,9 @@ public final class MempoolJournal: Sendable {
     private struct Connection: ~Copyable {
         let database: SQLiteDatabase
         var lastSequence: Int64
+        /// Whether the connection is at `synchronous=FULL` (as opened) rather than `NORMAL`: the
+        /// pragma is issued only when a write needs the other mode.
+        var fullSync = true
     }
 
     private struct Queue: ~Copyable {
@@ -64,17 +67,16 @@ public final class MempoolJournal: Sendable {
         } catch {
             throw StorageError(.sqlite, "migrating \(path): \(error)")
         }
-        let ids: [Hash256]
-        let lastSequence: Int64
+        let rows: [(id: Hash256?, sequence: Int64)]
         do {
-            ids = try database.statement("SELECT id FROM pending").all { try? Hash256(bytes: $0.blob(0)) }
-                .compactMap { $0 }
-            lastSequence = try database.statement("SELECT COALESCE(MAX(seq), 0) FROM pending").row { $0.int64(0) } ?? 0
+            rows = try database.statement("SELECT id, seq FROM pending").all {
+                (try? Hash256(bytes: $0.blob(0)), $0.int64(1))
+            }
         } catch {
             throw StorageError(.sqlite, "reading \(path): \(error)")
         }
-        self.connection = Mutex(Connection(database: database, lastSequence: lastSequence))
-        queue.withLock { $0.ids = Set(ids) }
+        self.connection = Mutex(Connection(database: database, lastSequence: rows.map(\.sequence).max() ?? 0))
+        queue.withLock { $0.ids = Set(rows.compactMap(\.id)) }
     }
 
     /// Every journaled transaction, oldest first.
@@ -187,12 +189,11 @@ public final class MempoolJournal: Sendable {
         connection.withLock { connection in
             let database = connection.database
             do {
-                if durable {
-                    durableWrites.add(1, ordering: .relaxed)
-                } else {
-                    try database.execute("PRAGMA synchronous=NORMAL")
+                if durable { durableWrites.add(1, ordering: .relaxed) }
+                if connection.fullSync != durable {
+                    try database.execute(durable ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL")
+                    connection.fullSync = durable
                 }
-                defer { if !durable { try? database.execute("PRAGMA synchronous=FULL") } }
                 let sequence = connection.lastSequence
                 try database.transaction {
                     for (offset, insert) in inserts.enumerated() {

@@ -256,7 +256,7 @@ public actor ConsensusDriver {
             return .rejected(
                 code: LedgerError.Code.mempoolFull.rawValue,
                 message: "this node holds \(application.mempoolSize) pending transactions, its limit for new "
-                    + "submissions (\(backlogLimit), about two blocks); retry after the next commit")
+                    + "submissions (\(backlogLimit)); retry after the next commit")
         }
         return admitted(application.checkTransaction(bytes))
     }

@@ -60,8 +60,7 @@ extension NodeApplication {
     /// Applications that do not count verifications report none.
     public var signatureVerificationCount: UInt64 { 0 }
 
-    /// Read back from the stored block.
-    /// One ``transactionRecord(id:)`` per selected transaction.
+    /// One ``transactionRecord(id:)`` per selected transaction of the stored block.
     public func transactionRecords(
         atHeight height: UInt64, where wanted: (Hash256) -> Bool
     ) throws -> [TransactionRecord] {
@@ -108,18 +107,21 @@ extension LedgerApplication: NodeApplication {
     public func transactionRecords(
         atHeight height: UInt64, where wanted: (Hash256) -> Bool
     ) throws -> [TransactionRecord] {
-        try ledger.transactionRecords(atHeight: height, where: wanted)
+        // The commit hook asks about the block just committed, which is still in memory: when none
+        // of its transactions is waited for (an empty block, another node's clients), say so without
+        // reading and verifying it back from SQLite.
+        if let last = lastCommittedBlock, last.header.height == height,
+            !last.transactions.contains(where: { wanted($0.id) })
+        {
+            return []
+        }
+        return try ledger.transactionRecords(atHeight: height, where: wanted)
     }
     public func memoryProofHeight(proofID: Hash256) -> UInt64? { ledger.state.memoryProofs[proofID]?.height }
     public var miningEpochLength: UInt64 { ledger.parameters.miningEpochLength }
 
     public func mintT0Amount(for account: PublicKey, epoch: UInt64, atHeight height: UInt64) -> UInt64? {
         ledger.layer2.mintT0Amount(for: account, epoch: epoch, atHeight: height)
-    }
-
-    public func transactionIDs(atHeight height: UInt64) throws -> [Hash256] {
-        if let last = lastCommittedBlock, last.header.height == height { return last.transactions.map(\.id) }
-        return try ledger.block(atHeight: height)?.block.transactions.map(\.id) ?? []
     }
 
     public func shardMapProposals(in heights: ClosedRange<UInt64>) throws -> [CommittedShardMapProposal] {

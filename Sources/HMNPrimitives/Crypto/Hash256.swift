@@ -68,7 +68,7 @@ public struct Hash256: Hashable, Comparable, Sendable, CanonicalCodable, CustomS
 
     public static func < (lhs: Hash256, rhs: Hash256) -> Bool { lhs.bytes.lexicographicallyPrecedes(rhs.bytes) }
 
-    public var hex: String { bytes.withUnsafeBufferPointer { Hex.encode($0) } }
+    public var hex: String { Hex.encode(bytes) }
     public var description: String { hex }
     /// The first 8 hex digits, for logs.
     public var short: String { Hex.encodePrefix(bytes, count: 4) }

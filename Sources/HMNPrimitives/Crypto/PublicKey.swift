@@ -63,7 +63,7 @@ public struct PublicKey: Hashable, Comparable, Sendable, CanonicalCodable, Custo
 
     public static func < (lhs: PublicKey, rhs: PublicKey) -> Bool { lhs.bytes.lexicographicallyPrecedes(rhs.bytes) }
 
-    public var hex: String { bytes.withUnsafeBufferPointer { Hex.encode($0) } }
+    public var hex: String { Hex.encode(bytes) }
     public var description: String { hex }
     /// The first 8 hex digits, for logs.
     public var short: String { Hex.encodePrefix(bytes, count: 4) }

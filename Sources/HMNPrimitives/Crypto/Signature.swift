@@ -18,6 +18,6 @@ public struct Signature: Hashable, Sendable, CanonicalCodable, CustomStringConve
 
     public func encode(to encoder: inout CanonicalEncoder) { encoder.encodeFixed(bytes) }
 
-    public var hex: String { bytes.withUnsafeBufferPointer { Hex.encode($0) } }
+    public var hex: String { Hex.encode(bytes) }
     public var description: String { hex }
 }
