@@ -46,6 +46,16 @@ struct NodeBench: AsyncParsableCommand {
     @Option(help: "Round-0 propose timeout of the load testnet in milliseconds (default: the node's, 1000).")
     var proposeTimeoutMilliseconds: UInt64?
 
+    @Option(
+        help: "Most transactions per proposal on the load testnet (config.json maxProposalTransactions; default 4096).")
+    var maxProposalTransactions: Int?
+
+    @Option(
+        help:
+            "Pending transactions above which the load testnet's API refuses submissions (config.json submissionBacklog; default twice the proposal size)."
+    )
+    var submissionBacklog: Int?
+
     @Flag(help: "Keep the testnets' directories (node logs in <dir>/<name>/nodeN/node.log) afterwards.")
     var keep = false
 
@@ -88,6 +98,8 @@ struct NodeBench: AsyncParsableCommand {
         configuration.emergencyRuns = emergencyRuns
         configuration.profile = profile
         configuration.proposeTimeoutMilliseconds = proposeTimeoutMilliseconds
+        configuration.maxProposalTransactions = maxProposalTransactions
+        configuration.submissionBacklog = submissionBacklog
         configuration.keepDirectories = keep
         configuration.openLoopRates = openLoopRates.split(separator: ",").compactMap {
             Double($0.trimmingCharacters(in: .whitespaces))

@@ -65,6 +65,24 @@ public final class LedgerApplication: ConsensusApplication {
         }
     }
 
+    /// Decodes and verifies through this ledger's memo, on any thread, ahead of
+    /// ``checkTransaction(prepared:)``.
+    public var transactionPreparer: TransactionPreparer? {
+        TransactionPreparer(
+            verifier: ledger.signatureVerifier, maxTransactionBytes: Int(ledger.parameters.maxTransactionBytes))
+    }
+
+    /// Admits a transaction decoded (and normally verified) by a ``TransactionPreparer`` off the
+    /// consensus thread: the same checks as ``checkTransaction(_:)``, without decoding again.
+    public func checkTransaction(prepared transaction: SignedTransaction) -> TransactionCheck {
+        do {
+            try mempool.add(transaction, ledger: ledger)
+            return .accepted(id: transaction.id)
+        } catch {
+            return .rejected(code: error.code.rawValue, message: error.message)
+        }
+    }
+
     public func prepareProposal(_ request: PrepareProposalRequest) throws -> ProposedBlock {
         guard request.height == ledger.height + 1 else {
             throw LedgerError(.wrongHeight, "asked to propose height \(request.height) at tip \(ledger.height)")

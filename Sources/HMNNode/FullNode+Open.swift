@@ -64,6 +64,7 @@ extension FullNode {
                 logger.warning("config.json \"faults\" is ignored: the caller supplied its own memory replicator")
             }
             let application = LedgerApplication(ledger: ledger, logger: logger)
+            if let limit = configuration.maxProposalTransactions { application.maxProposalTransactions = limit }
             let replicator =
                 try options.replicator
                 ?? defaultReplicator(
@@ -103,7 +104,7 @@ extension FullNode {
                 dialPeers: dialPeers,
                 nowMilliseconds: options.nowMilliseconds, metrics: options.metrics, journal: journal,
                 splitPlanner: try home.genesisDocument.meshSplitPlanner(),
-                submissionBacklog: configuration.submissionBacklog ?? NodeConfiguration.defaultSubmissionBacklog,
+                submissionBacklog: configuration.effectiveSubmissionBacklog,
                 logger: logger)
         } catch let error as NodeError {
             throw error

@@ -52,6 +52,7 @@ public final class FullNode: Service, NodeAPI, Sendable {
         var peers: Set<PublicKey> = []
         var seenTransactions: Set<Hash256> = []
         var droppedMessages = 0
+        var droppedTransactionGossip = 0
         var lastCommit: CommitNotice?
     }
 
@@ -105,6 +106,10 @@ public final class FullNode: Service, NodeAPI, Sendable {
 
     /// Messages that did not decode and were dropped.
     public var droppedMessageCount: Int { state.withLock { $0.droppedMessages } }
+
+    /// Transaction-gossip messages dropped because the admission queue was full
+    /// (``transactionGossipQueueLimit``).
+    public var droppedTransactionGossipCount: Int { state.withLock { $0.droppedTransactionGossip } }
 
     /// The last committed block this node reported.
     public var lastCommit: CommitNotice? { state.withLock { $0.lastCommit } }
@@ -185,37 +190,69 @@ public final class FullNode: Service, NodeAPI, Sendable {
     }
 
     private func inboundLoop() async {
-        for await inbound in transport.messages {
-            await handle(inbound)
+        // Transaction gossip is admitted on a task of its own: a proposal or a vote must not wait
+        // in line behind thousands of gossiped transactions being verified (under load that
+        // stretched rounds to seconds). Bounded: past the queue's limit, gossip is dropped — the
+        // mempools are full by then anyway, and the entry node keeps and proposes what it
+        // acknowledged.
+        let (gossip, queue) = AsyncStream.makeStream(
+            of: (NodeMessage, PublicKey).self, bufferingPolicy: .bufferingOldest(Self.transactionGossipQueueLimit))
+        await withDiscardingTaskGroup { group in
+            group.addTask {
+                for await (message, peer) in gossip { await self.route(message, from: peer) }
+            }
+            for await inbound in transport.messages {
+                guard let message = decode(inbound) else { continue }
+                switch message {
+                case .transaction, .transactions:
+                    if case .dropped = queue.yield((message, inbound.peer)) {
+                        state.withLock { $0.droppedTransactionGossip += 1 }
+                    }
+                default:
+                    await route(message, from: inbound.peer)
+                }
+            }
+            queue.finish()
         }
     }
 
+    /// Transaction-gossip messages queued for admission at most (each carries up to
+    /// ``NodeMessage/maxTransactionsPerMessage`` transactions).
+    static let transactionGossipQueueLimit = 256
+
     /// Decodes and routes one message; garbage is dropped and logged, never fatal.
     func handle(_ inbound: InboundMessage) async {
+        guard let message = decode(inbound) else { return }
+        await route(message, from: inbound.peer)
+    }
+
+    private func decode(_ inbound: InboundMessage) -> NodeMessage? {
         metrics.gossipIn.increment(by: Int64(inbound.bytes.count))
-        let message: NodeMessage
         do {
-            message = try NodeMessage.decode(inbound.bytes, maxBytes: maxMessageBytes)
+            return try NodeMessage.decode(inbound.bytes, maxBytes: maxMessageBytes)
         } catch {
             state.withLock { $0.droppedMessages += 1 }
             logger.warning("dropped a bad message", metadata: ["peer": "\(inbound.peer.short)", "error": "\(error)"])
-            return
+            return nil
         }
+    }
+
+    private func route(_ message: NodeMessage, from peer: PublicKey) async {
         switch message {
         case .consensus(let consensus):
-            await driver.deliver(consensus, from: inbound.peer)
+            await driver.deliver(consensus, from: peer)
         case .transaction(let bytes):
-            await receiveTransactions([bytes], from: inbound.peer)
+            await receiveTransactions([bytes], from: peer)
         case .transactions(let list):
-            await receiveTransactions(list, from: inbound.peer)
+            await receiveTransactions(list, from: peer)
         case .memoryRecord(let record):
-            await memory.receive(record, from: inbound.peer, messenger: messenger)
+            await memory.receive(record, from: peer, messenger: messenger)
         case .meshGossip(let bytes):
-            await memory.replicator.receiveGossip(bytes, from: inbound.peer, messenger: messenger)
+            await memory.replicator.receiveGossip(bytes, from: peer, messenger: messenger)
         case .memoryRequest(let request):
-            await messenger.send(.memoryResponse(memory.answer(request)), to: inbound.peer)
+            await messenger.send(.memoryResponse(memory.answer(request)), to: peer)
         case .memoryResponse(let response):
-            memory.requests.resolve(response, from: inbound.peer)
+            memory.requests.resolve(response, from: peer)
         }
     }
 
@@ -226,8 +263,24 @@ public final class FullNode: Service, NodeAPI, Sendable {
         let fresh = list.filter { markSeen($0) }
         guard !fresh.isEmpty else { return }
         var accepted: [(id: Hash256, bytes: [UInt8])] = []
-        for (bytes, check) in zip(fresh, await driver.checkTransactions(fresh)) {
-            if case .accepted(let id) = check { accepted.append((id, bytes)) }
+        if let preparer = driver.transactionPreparer {
+            // Decoded and verified here, off the consensus actor; what does not decode would be
+            // refused by admission too, so it is dropped here.
+            var prepared: [SignedTransaction] = []
+            prepared.reserveCapacity(fresh.count)
+            for bytes in fresh {
+                if let transaction = try? preparer.prepare(bytes) { prepared.append(transaction) }
+            }
+            for chunk in stride(from: 0, to: prepared.count, by: Self.admissionChunk) {
+                let slice = Array(prepared[chunk..<min(prepared.count, chunk + Self.admissionChunk)])
+                for (transaction, check) in zip(slice, await driver.checkTransactions(slice, backlogLimit: nil)) {
+                    if case .accepted(let id) = check { accepted.append((id, transaction.canonicalBytes)) }
+                }
+            }
+        } else {
+            for (bytes, check) in zip(fresh, await driver.checkTransactions(fresh)) {
+                if case .accepted(let id) = check { accepted.append((id, bytes)) }
+            }
         }
         guard !accepted.isEmpty else { return }
         // Not awaited: gossip must not wait for disk. Journaled so that a sender's nonce run

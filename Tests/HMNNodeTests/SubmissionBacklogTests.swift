@@ -12,7 +12,8 @@ struct SubmissionBacklogTests {
     /// Runs `body` with a 1-validator node opened but not run (nothing commits, the mempool only
     /// grows), then stops it and removes its home.
     static func withNode(
-        backlog: Int?, _ body: (_ node: FullNode, _ faucet: SigningKey, _ chainID: String) async throws -> Void
+        backlog: Int?, maxProposalTransactions: Int? = nil,
+        _ body: (_ node: FullNode, _ faucet: SigningKey, _ chainID: String) async throws -> Void
     ) async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
             "hmn-backlog-\(UUID().uuidString)"
@@ -27,6 +28,7 @@ struct SubmissionBacklogTests {
         var configuration = try JSONDecoder().decode(
             NodeConfiguration.self, from: Data(contentsOf: URL(fileURLWithPath: path)))
         configuration.submissionBacklog = backlog
+        configuration.maxProposalTransactions = maxProposalTransactions
         try JSONEncoder().encode(configuration).write(to: URL(fileURLWithPath: path))
         let home = try NodeHome.load(layout.homes[0])
         let transport = try await InMemoryNetwork().join(home.signingKey.publicKey)
@@ -82,6 +84,57 @@ struct SubmissionBacklogTests {
             var configuration = NodeConfiguration(chainID: "c")
             configuration.submissionBacklog = bad
             #expect(throws: NodeConfigurationError.self) { try configuration.validate() }
+        }
+    }
+
+    @Test("maxProposalTransactions: absent means 4,096; it sets the default backlog; out-of-range values are refused")
+    func proposalSize() async throws {
+        try await Self.withNode(backlog: nil, maxProposalTransactions: 100) { node, _, _ in
+            #expect(node.submissionBacklog == 200)
+        }
+        try await Self.withNode(backlog: 50, maxProposalTransactions: 100) { node, _, _ in
+            #expect(node.submissionBacklog == 50)
+        }
+        let decoded = try JSONDecoder().decode(
+            NodeConfiguration.self, from: Data(#"{"chainID": "c", "maxProposalTransactions": 8192}"#.utf8))
+        #expect(decoded.maxProposalTransactions == 8192)
+        #expect(decoded.effectiveSubmissionBacklog == 16_384)
+        let plain = NodeConfiguration(chainID: "c")
+        #expect(plain.effectiveSubmissionBacklog == NodeConfiguration.defaultSubmissionBacklog)
+        for bad in [0, -5, 100_001] {
+            var configuration = NodeConfiguration(chainID: "c")
+            configuration.maxProposalTransactions = bad
+            #expect(throws: NodeConfigurationError.self) { try configuration.validate() }
+        }
+    }
+
+    @Test("a submitted batch is decoded and verified before the consensus actor: once per transaction")
+    func verifiedOncePerSubmission() async throws {
+        try await Self.withNode(backlog: nil) { node, faucet, chainID in
+            let transfers = (0..<5).map { nonce in
+                SignedTransaction.make(
+                    chainID: chainID, key: faucet, nonce: UInt64(nonce),
+                    body: .transfer(recipient: SigningKey.derived(from: "once").publicKey, amount: 1))
+            }
+            var forged = transfers[4]
+            forged.signature = transfers[3].signature
+            let results = await node.submitTransactions(
+                transfers[0..<4].map(\.canonicalBytes) + [forged.canonicalBytes])
+            let acknowledged: [Hash256?] = results[0..<4].map { try? $0.get() }
+            let expected: [Hash256?] = transfers[0..<4].map(\.id)
+            #expect(acknowledged == expected)
+            if case .failure(let error) = results[4] {
+                #expect(error.code == .badSignature)
+            } else {
+                Issue.record("a forged signature was acknowledged")
+            }
+            let (verifications, pending) = try await node.driver.read {
+                ($0.signatureVerificationCount, $0.mempoolSize)
+            }
+            // Four good signatures verified once each; the forged one before the actor and again
+            // by admission (failures are never remembered).
+            #expect(verifications == 6)
+            #expect(pending == 4)
         }
     }
 }

@@ -42,6 +42,10 @@ public struct DevnetBenchmark: Sendable {
         public var load = LoadGenerator.Plan()
         /// The load testnet's round-0 propose timeout (nil: the node default, 1,000 ms).
         public var proposeTimeoutMilliseconds: UInt64?
+        /// The load testnet's `maxProposalTransactions` (nil: the node default, 4,096).
+        public var maxProposalTransactions: Int?
+        /// The load testnet's `submissionBacklog` (nil: twice the proposal size).
+        public var submissionBacklog: Int?
 
         public init(executable: String, directory: String) {
             self.executable = executable
@@ -64,6 +68,8 @@ public struct DevnetBenchmark: Sendable {
         var loadOptions = Testnet.Options()
         loadOptions.apply(c.profile)
         if let propose = c.proposeTimeoutMilliseconds { loadOptions.timeouts.proposeMilliseconds = propose }
+        loadOptions.maxProposalTransactions = c.maxProposalTransactions
+        loadOptions.submissionBacklog = c.submissionBacklog
         let cluster = try startCluster(name: "load", basePort: c.basePort, options: loadOptions)
         let result: LoadPhases
         do {

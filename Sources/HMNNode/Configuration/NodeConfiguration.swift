@@ -25,7 +25,8 @@ import HMNTransport
 /// ```
 /// Relative paths are relative to the home directory. Every field but `chainID` has a default.
 /// `"faults"` (``NodeFaults``, absent by default) injects faults for tests and drills.
-/// `"submissionBacklog"` (absent by default) is ``submissionBacklog``.
+/// `"submissionBacklog"` and `"maxProposalTransactions"` (absent by default) are
+/// ``submissionBacklog`` and ``maxProposalTransactions``.
 public struct NodeConfiguration: Hashable, Sendable, Codable {
     public var chainID: String
     /// A human name for logs.
@@ -56,10 +57,29 @@ public struct NodeConfiguration: Hashable, Sendable, Codable {
     /// from the height being decided (a closed-loop flood once stretched heights from 0.4 s to 5 s
     /// and pushed a node into block sync) and makes every acknowledged transaction wait longer.
     public var submissionBacklog: Int?
+    /// Most transactions this node puts in a block it proposes (a proposer's policy, not a validity
+    /// rule: blocks of other proposers are checked against the chain's `maxBlockBytes` only); nil
+    /// (absent from the file): `LedgerApplication.defaultMaxProposalTransactions`.
+    ///
+    /// Under the standard profile a height starts only after the epoch delay (≈ 1.2 s), so a
+    /// saturated chain commits at most this many transactions per delay plus round: raise it to
+    /// carry more per height, at the price of longer rounds (every validator executes the block
+    /// within the round's timeouts).
+    public var maxProposalTransactions: Int?
 
-    /// Twice what one proposal carries (`LedgerApplication.maxProposalTransactions`, 4,096): the
-    /// block being decided and the next one.
-    public static let defaultSubmissionBacklog = 2 * LedgerApplication.defaultMaxProposalTransactions
+    /// Twice what one proposal carries: the block being decided and the next one.
+    public static func defaultSubmissionBacklog(maxProposalTransactions: Int?) -> Int {
+        2 * (maxProposalTransactions ?? LedgerApplication.defaultMaxProposalTransactions)
+    }
+
+    /// The default backlog with the default proposal size (2 × 4,096).
+    public static let defaultSubmissionBacklog = defaultSubmissionBacklog(maxProposalTransactions: nil)
+
+    /// The backlog this configuration gives: ``submissionBacklog``, or twice
+    /// ``maxProposalTransactions``.
+    public var effectiveSubmissionBacklog: Int {
+        submissionBacklog ?? Self.defaultSubmissionBacklog(maxProposalTransactions: maxProposalTransactions)
+    }
 
     /// Consensus round timeouts (Tendermint's `timeout_propose` etc.).
     public struct Timeouts: Hashable, Sendable, Codable {
@@ -114,7 +134,7 @@ public struct NodeConfiguration: Hashable, Sendable, Codable {
         listenPort: Int = 26656, httpPort: Int = 26657, peers: [String] = [], dataDirectory: String = "data",
         timeouts: Timeouts = Timeouts(), lambdaPolicy: LambdaPolicyConfiguration = LambdaPolicyConfiguration(),
         vectorDimension: Int = 64, vectorBackend: VectorBackendConfiguration = .embedded, faults: NodeFaults? = nil,
-        submissionBacklog: Int? = nil
+        submissionBacklog: Int? = nil, maxProposalTransactions: Int? = nil
     ) {
         self.chainID = chainID
         self.moniker = moniker
@@ -130,6 +150,7 @@ public struct NodeConfiguration: Hashable, Sendable, Codable {
         self.vectorBackend = vectorBackend
         self.faults = faults
         self.submissionBacklog = submissionBacklog
+        self.maxProposalTransactions = maxProposalTransactions
     }
 
     public init(from decoder: any Decoder) throws {
@@ -149,6 +170,7 @@ public struct NodeConfiguration: Hashable, Sendable, Codable {
         vectorBackend = try c.decodeIfPresent(VectorBackendConfiguration.self, forKey: .vectorBackend) ?? .embedded
         faults = try c.decodeIfPresent(NodeFaults.self, forKey: .faults)
         submissionBacklog = try c.decodeIfPresent(Int.self, forKey: .submissionBacklog)
+        maxProposalTransactions = try c.decodeIfPresent(Int.self, forKey: .maxProposalTransactions)
     }
 
     /// Checks ranges and parses the peer list.
@@ -165,6 +187,10 @@ public struct NodeConfiguration: Hashable, Sendable, Codable {
         if let submissionBacklog, !(1...1_000_000).contains(submissionBacklog) {
             throw NodeConfigurationError(
                 .invalidValue, "submissionBacklog must be in 1…1000000, got \(submissionBacklog)")
+        }
+        if let maxProposalTransactions, !(1...100_000).contains(maxProposalTransactions) {
+            throw NodeConfigurationError(
+                .invalidValue, "maxProposalTransactions must be in 1…100000, got \(maxProposalTransactions)")
         }
         _ = try peerAddresses()
         _ = try lambdaPolicy.makePolicy()

@@ -32,6 +32,10 @@ public enum Testnet {
         public var timeouts = NodeConfiguration.Timeouts()
         public var lambdaPolicy = LambdaPolicyConfiguration()
         public var vectorDimension = 64
+        /// Written to every node's `config.json` (``NodeConfiguration/maxProposalTransactions``).
+        public var maxProposalTransactions: Int?
+        /// Written to every node's `config.json` (``NodeConfiguration/submissionBacklog``).
+        public var submissionBacklog: Int?
         /// Deterministic keys from this seed (tests); random keys when nil.
         public var keySeed: UInt64?
 
@@ -119,8 +123,9 @@ public enum Testnet {
                 chainID: chainID, moniker: "node\(index)", listenHost: host, listenPort: basePort + 2 * index,
                 httpPort: basePort + 2 * index + 1,
                 peers: addresses.enumerated().filter { $0.offset != index }.map(\.element),
-                timeouts: options.timeouts, lambdaPolicy: options.lambdaPolicy, vectorDimension: options.vectorDimension
-            )
+                timeouts: options.timeouts, lambdaPolicy: options.lambdaPolicy,
+                vectorDimension: options.vectorDimension,
+                submissionBacklog: options.submissionBacklog, maxProposalTransactions: options.maxProposalTransactions)
             try NodeHome.writeJSON(configuration, path: NodeHome.path(home, NodeHome.configurationFile))
             try NodeHome.writeJSON(document, path: NodeHome.path(home, NodeHome.genesisFile))
             try NodeKeyFile.write(key, to: NodeHome.path(home, configuration.nodeKeyFile))

@@ -49,6 +49,9 @@ public actor ConsensusDriver {
     /// One notice per committed block. Single consumer (the node's services).
     public nonisolated let commitNotices: AsyncStream<CommitNotice>
     public nonisolated let publicKey: PublicKey
+    /// The application's stateless admission step (``NodeApplication/transactionPreparer``), for
+    /// callers to run off this actor before ``checkTransactions(_:backlogLimit:)``.
+    public nonisolated let transactionPreparer: TransactionPreparer?
     /// No proposal or vote is signed at or below this height (0: none; set after `hmn reset`).
     public var signingFloorHeight: UInt64 { engine.signingFloorHeight }
 
@@ -69,6 +72,7 @@ public actor ConsensusDriver {
         engine = try ConsensusEngine(
             configuration: configuration, signingKey: signingKey, application: application, walRecords: records,
             signingFloorHeight: signingFloorHeight, logger: logger)
+        self.transactionPreparer = application.transactionPreparer
         self.application = application
         self.wal = wal
         self.signingKey = signingKey
@@ -251,14 +255,33 @@ public actor ConsensusDriver {
     /// - Parameter backlogLimit: refuse, as `mempoolFull` and before any decoding, while the
     ///   mempool holds this many transactions or more (client submissions; nil for gossip).
     public func checkTransaction(_ bytes: [UInt8], backlogLimit: Int? = nil) -> TransactionCheck {
+        if let refusal = refusal(backlogLimit: backlogLimit) { return refusal }
+        return admitted(application.checkTransaction(bytes))
+    }
+
+    /// Why nothing more is admitted now (the node stops, or holds `backlogLimit`), if so.
+    private func refusal(backlogLimit: Int?) -> TransactionCheck? {
         guard !stopped else { return .rejected(code: "unavailable", message: "the node is stopping") }
         if let backlogLimit, application.mempoolSize >= backlogLimit {
             return .rejected(
                 code: LedgerError.Code.mempoolFull.rawValue,
-                message: "this node holds \(application.mempoolSize) pending transactions, its limit for new "
-                    + "submissions (\(backlogLimit)); retry after the next commit")
+                message: Self.backlogMessage(held: application.mempoolSize, limit: backlogLimit))
         }
-        return admitted(application.checkTransaction(bytes))
+        return nil
+    }
+
+    /// The refusal of a submission past the backlog.
+    private static func backlogMessage(held: Int, limit: Int) -> String {
+        "this node holds \(held) pending transactions, its limit for new submissions (\(limit)); "
+            + "retry after the next commit"
+    }
+
+    /// How many more submissions the backlog admits now (0 once stopped; `Int.max` without a limit),
+    /// so a caller refuses the rest before decoding or verifying them.
+    public func admissionRoom(backlogLimit: Int?) -> Int {
+        guard !stopped else { return 0 }
+        guard let backlogLimit else { return .max }
+        return max(0, backlogLimit - application.mempoolSize)
     }
 
     /// Wakes a height that waits for a transaction once one is admitted.
@@ -270,6 +293,15 @@ public actor ConsensusDriver {
     /// Admission of several transactions in order, in one call on the actor (gossip batches).
     public func checkTransactions(_ list: [[UInt8]]) -> [TransactionCheck] {
         list.map { checkTransaction($0) }
+    }
+
+    /// Admission of transactions prepared off this actor by ``transactionPreparer`` (decoded, their
+    /// signatures verified and remembered), in order, in one call: only the stateful checks run here.
+    public func checkTransactions(_ list: [SignedTransaction], backlogLimit: Int?) -> [TransactionCheck] {
+        list.map { transaction in
+            if let refusal = refusal(backlogLimit: backlogLimit) { return refusal }
+            return admitted(application.checkTransaction(prepared: transaction))
+        }
     }
 
     /// Up to `limit` pending transactions, oldest first, as gossip bytes (empty once stopped).

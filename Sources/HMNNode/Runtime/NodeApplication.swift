@@ -47,6 +47,12 @@ public protocol NodeApplication: ConsensusApplication {
     /// Records of the transactions of the committed block at `height` that `wanted` selects, in
     /// block order (empty above the tip): the node answers the long polls waiting for them.
     func transactionRecords(atHeight height: UInt64, where wanted: (Hash256) -> Bool) throws -> [TransactionRecord]
+    /// Decoding and signature checks that may run off the driver's actor, before
+    /// ``checkTransaction(prepared:)``; nil: admission does everything in `checkTransaction(_:)`.
+    var transactionPreparer: TransactionPreparer? { get }
+    /// Admits a transaction that ``transactionPreparer`` decoded (its signatures are then normally
+    /// in the verifier's memo already).
+    func checkTransaction(prepared transaction: SignedTransaction) -> TransactionCheck
 }
 
 extension NodeApplication {
@@ -59,6 +65,14 @@ extension NodeApplication {
 
     /// Applications that do not count verifications report none.
     public var signatureVerificationCount: UInt64 { 0 }
+
+    /// Applications without a preparer admit everything on the driver's actor.
+    public var transactionPreparer: TransactionPreparer? { nil }
+
+    /// Admits the canonical bytes, as a submission.
+    public func checkTransaction(prepared transaction: SignedTransaction) -> TransactionCheck {
+        checkTransaction(transaction.canonicalBytes)
+    }
 
     /// One ``transactionRecord(id:)`` per selected transaction of the stored block.
     public func transactionRecords(

@@ -61,7 +61,11 @@ struct NodeRoutes<Node: NodeAPI>: Sendable {
                 let id = try await calling { () async throws(NodeError) in try result.get() }
                 results.append(.init(index: index, status: "pending", id: id.hex))
             } catch {
-                let id = (try? item.get()).flatMap { try? SignedTransaction(canonicalBytes: $0).id }
+                // An item refused as overloaded was refused before decoding; decoding it now only for
+                // its id would make a refusal cost what an admission does.
+                let id =
+                    error.code == .overloaded
+                    ? nil : (try? item.get()).flatMap { try? SignedTransaction(canonicalBytes: $0).id }
                 results.append(.init(index: index, status: "rejected", id: id?.hex, error: error.body.error))
             }
         }
