@@ -53,6 +53,8 @@ public final class FullNode: Service, NodeAPI, Sendable {
         var seenTransactions: Set<Hash256> = []
         var droppedMessages = 0
         var droppedTransactionGossip = 0
+        /// Transaction-gossip messages handed to the gossip task and not yet admitted.
+        var queuedTransactionGossip = 0
         var lastCommit: CommitNotice?
     }
 
@@ -199,17 +201,34 @@ public final class FullNode: Service, NodeAPI, Sendable {
             of: (NodeMessage, PublicKey).self, bufferingPolicy: .bufferingOldest(Self.transactionGossipQueueLimit))
         await withDiscardingTaskGroup { group in
             group.addTask {
-                for await (message, peer) in gossip { await self.route(message, from: peer) }
+                for await (message, peer) in gossip {
+                    await self.route(message, from: peer)
+                    self.state.withLock { $0.queuedTransactionGossip -= 1 }
+                }
             }
             for await inbound in transport.messages {
                 guard let message = decode(inbound) else { continue }
+                let count: Int
                 switch message {
-                case .transaction, .transactions:
-                    if case .dropped = queue.yield((message, inbound.peer)) {
-                        state.withLock { $0.droppedTransactionGossip += 1 }
-                    }
+                case .transaction: count = 1
+                case .transactions(let list): count = list.count
                 default:
                     await route(message, from: inbound.peer)
+                    continue
+                }
+                // A few transactions with nothing queued before them are admitted here, in order,
+                // sparing the hop to the gossip task (a sequential client's transaction on its way
+                // to the proposer); anything larger, or behind queued gossip, goes to the queue.
+                if count <= Self.inlineGossipTransactions, state.withLock({ $0.queuedTransactionGossip == 0 }) {
+                    await route(message, from: inbound.peer)
+                    continue
+                }
+                state.withLock { $0.queuedTransactionGossip += 1 }
+                if case .dropped = queue.yield((message, inbound.peer)) {
+                    state.withLock {
+                        $0.queuedTransactionGossip -= 1
+                        $0.droppedTransactionGossip += 1
+                    }
                 }
             }
             queue.finish()
@@ -219,6 +238,9 @@ public final class FullNode: Service, NodeAPI, Sendable {
     /// Transaction-gossip messages queued for admission at most (each carries up to
     /// ``NodeMessage/maxTransactionsPerMessage`` transactions).
     static let transactionGossipQueueLimit = 256
+    /// Gossip messages of at most this many transactions are admitted on the inbound loop itself
+    /// when no gossip is queued (a few signature checks delay the next message less than a hop).
+    static let inlineGossipTransactions = 8
 
     /// Decodes and routes one message; garbage is dropped and logged, never fatal.
     func handle(_ inbound: InboundMessage) async {

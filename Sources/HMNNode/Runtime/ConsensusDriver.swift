@@ -8,6 +8,7 @@ import HMNConsensus
 import HMNLedger
 import HMNPrimitives
 import Logging
+import Synchronization
 
 /// The shell around HMNConsensus's I/O-free ``ConsensusEngine`` (the Instance/Shell split of
 /// swift-cluster-membership's SWIM): an actor that owns the engine, the application and the
@@ -52,6 +53,8 @@ public actor ConsensusDriver {
     /// The application's stateless admission step (``NodeApplication/transactionPreparer``), for
     /// callers to run off this actor before ``checkTransactions(_:backlogLimit:)``.
     public nonisolated let transactionPreparer: TransactionPreparer?
+    /// The mempool's size as of this actor's last event or admission, readable off the actor.
+    private nonisolated let pendingGauge = Atomic<Int>(0)
     /// No proposal or vote is signed at or below this height (0: none; set after `hmn reset`).
     public var signingFloorHeight: UInt64 { engine.signingFloorHeight }
 
@@ -131,7 +134,14 @@ public actor ConsensusDriver {
     private func drive(_ event: ConsensusEvent) {
         let actions = engine.handle(event, now: nowMilliseconds(), application: application)
         execute(actions)
+        publishPending()
     }
+
+    /// Pending transactions as of this actor's last event or admission: the API refuses
+    /// submissions past its backlog from this, without a hop onto the actor.
+    public nonisolated var pendingTransactionCount: Int { pendingGauge.load(ordering: .relaxed) }
+
+    private func publishPending() { pendingGauge.store(application.mempoolSize, ordering: .relaxed) }
 
     // MARK: Actions
 
@@ -256,6 +266,7 @@ public actor ConsensusDriver {
     ///   mempool holds this many transactions or more (client submissions; nil for gossip).
     public func checkTransaction(_ bytes: [UInt8], backlogLimit: Int? = nil) -> TransactionCheck {
         if let refusal = refusal(backlogLimit: backlogLimit) { return refusal }
+        defer { publishPending() }
         return admitted(application.checkTransaction(bytes))
     }
 
@@ -276,14 +287,6 @@ public actor ConsensusDriver {
             + "retry after the next commit"
     }
 
-    /// How many more submissions the backlog admits now (0 once stopped; `Int.max` without a limit),
-    /// so a caller refuses the rest before decoding or verifying them.
-    public func admissionRoom(backlogLimit: Int?) -> Int {
-        guard !stopped else { return 0 }
-        guard let backlogLimit else { return .max }
-        return max(0, backlogLimit - application.mempoolSize)
-    }
-
     /// Wakes a height that waits for a transaction once one is admitted.
     private func admitted(_ check: TransactionCheck) -> TransactionCheck {
         if case .accepted = check, started, engine.isWaitingForTransactions { drive(.transactionsAvailable) }
@@ -298,7 +301,8 @@ public actor ConsensusDriver {
     /// Admission of transactions prepared off this actor by ``transactionPreparer`` (decoded, their
     /// signatures verified and remembered), in order, in one call: only the stateful checks run here.
     public func checkTransactions(_ list: [SignedTransaction], backlogLimit: Int?) -> [TransactionCheck] {
-        list.map { transaction in
+        defer { publishPending() }
+        return list.map { transaction in
             if let refusal = refusal(backlogLimit: backlogLimit) { return refusal }
             return admitted(application.checkTransaction(prepared: transaction))
         }
@@ -321,6 +325,7 @@ public actor ConsensusDriver {
         let transaction = SignedTransaction.make(
             chainID: application.chainID, key: signingKey, nonce: nonce, body: body)
         let bytes = transaction.canonicalBytes
+        defer { publishPending() }
         switch admitted(application.checkTransaction(bytes)) {
         case .accepted(let id): return .success((id, bytes))
         case .rejected(let code, let message): return .failure(NodeError(.rejected, "\(code): \(message)"))
