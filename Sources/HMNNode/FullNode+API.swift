@@ -23,7 +23,10 @@ extension FullNode {
         var accepted: [(id: Hash256, bytes: [UInt8])] = []
         // Past the backlog an item is refused before it is decoded or verified: under overload most
         // offers are refused, and refusing should cost nothing.
-        var room = submissionBacklog.map { max(0, $0 - driver.pendingTransactionCount) } ?? .max
+        // Gossip still waiting for admission counts: it will be pending in a moment.
+        var room =
+            submissionBacklog.map { max(0, $0 - driver.pendingTransactionCount - queuedGossipTransactionCount) }
+            ?? .max
         var candidates: [(index: Int, transaction: SignedTransaction)] = []
         for (index, bytes) in batch.enumerated() {
             guard bytes.count <= NodeMessage.maxTransactionBytes else {

@@ -53,8 +53,9 @@ public final class FullNode: Service, NodeAPI, Sendable {
         var seenTransactions: Set<Hash256> = []
         var droppedMessages = 0
         var droppedTransactionGossip = 0
-        /// Transaction-gossip messages handed to the gossip task and not yet admitted.
-        var queuedTransactionGossip = 0
+        /// Transactions handed to the gossip task and not yet admitted (they count against the
+        /// submission backlog: otherwise a node whose gossip lags would take more submissions).
+        var queuedGossipTransactions = 0
         var lastCommit: CommitNotice?
     }
 
@@ -112,6 +113,9 @@ public final class FullNode: Service, NodeAPI, Sendable {
     /// Transaction-gossip messages dropped because the admission queue was full
     /// (``transactionGossipQueueLimit``).
     public var droppedTransactionGossipCount: Int { state.withLock { $0.droppedTransactionGossip } }
+
+    /// Gossiped transactions waiting for admission.
+    var queuedGossipTransactionCount: Int { state.withLock { $0.queuedGossipTransactions } }
 
     /// The last committed block this node reported.
     public var lastCommit: CommitNotice? { state.withLock { $0.lastCommit } }
@@ -198,12 +202,12 @@ public final class FullNode: Service, NodeAPI, Sendable {
         // mempools are full by then anyway, and the entry node keeps and proposes what it
         // acknowledged.
         let (gossip, queue) = AsyncStream.makeStream(
-            of: (NodeMessage, PublicKey).self, bufferingPolicy: .bufferingOldest(Self.transactionGossipQueueLimit))
+            of: (NodeMessage, PublicKey, Int).self, bufferingPolicy: .bufferingOldest(Self.transactionGossipQueueLimit))
         await withDiscardingTaskGroup { group in
             group.addTask {
-                for await (message, peer) in gossip {
+                for await (message, peer, count) in gossip {
                     await self.route(message, from: peer)
-                    self.state.withLock { $0.queuedTransactionGossip -= 1 }
+                    self.state.withLock { $0.queuedGossipTransactions -= count }
                 }
             }
             for await inbound in transport.messages {
@@ -219,14 +223,14 @@ public final class FullNode: Service, NodeAPI, Sendable {
                 // A few transactions with nothing queued before them are admitted here, in order,
                 // sparing the hop to the gossip task (a sequential client's transaction on its way
                 // to the proposer); anything larger, or behind queued gossip, goes to the queue.
-                if count <= Self.inlineGossipTransactions, state.withLock({ $0.queuedTransactionGossip == 0 }) {
+                if count <= Self.inlineGossipTransactions, state.withLock({ $0.queuedGossipTransactions == 0 }) {
                     await route(message, from: inbound.peer)
                     continue
                 }
-                state.withLock { $0.queuedTransactionGossip += 1 }
-                if case .dropped = queue.yield((message, inbound.peer)) {
+                state.withLock { $0.queuedGossipTransactions += count }
+                if case .dropped = queue.yield((message, inbound.peer, count)) {
                     state.withLock {
-                        $0.queuedTransactionGossip -= 1
+                        $0.queuedGossipTransactions -= count
                         $0.droppedTransactionGossip += 1
                     }
                 }
