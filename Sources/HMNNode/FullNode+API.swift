@@ -10,15 +10,7 @@ extension FullNode {
     /// Admits each item in order, then persists the accepted ones in one journal write (shared
     /// fsync) before answering, then gossips them.
     public func submitTransactions(_ batch: [[UInt8]]) async -> [Result<Hash256, NodeError>] {
-        if let last = lastCommit, last.viaBlockSync {
-            // Admission checks nonces and balances against this node's state, which is behind: an
-            // acknowledgement now could promise a transaction the chain has already made invalid.
-            let error = NodeError(
-                .unavailable,
-                "this node is catching up by block sync (at height \(last.height)) and its state is not current; "
-                    + "retry shortly or submit to another node")
-            return batch.map { _ in .failure(error) }
-        }
+        if let error = catchingUp() { return batch.map { _ in .failure(error) } }
         var results = [Result<Hash256, NodeError>?](repeating: nil, count: batch.count)
         var accepted: [(id: Hash256, bytes: [UInt8])] = []
         // Past the backlog an item is refused before it is decoded or verified: under overload most
@@ -88,6 +80,25 @@ extension FullNode {
             return answered.map { result in result.flatMap { _ in .failure(error) } }
         }
         return answered
+    }
+
+    public func submissionRefusal() -> NodeError? {
+        if let error = catchingUp() { return error }
+        guard let submissionBacklog,
+            driver.pendingTransactionCount + queuedGossipTransactionCount >= submissionBacklog
+        else { return nil }
+        return overloaded()
+    }
+
+    /// Admission checks nonces and balances against this node's state, which is behind while it
+    /// catches up by block sync: an acknowledgement now could promise a transaction the chain has
+    /// already made invalid.
+    private func catchingUp() -> NodeError? {
+        guard let last = lastCommit, last.viaBlockSync else { return nil }
+        return NodeError(
+            .unavailable,
+            "this node is catching up by block sync (at height \(last.height)) and its state is not current; "
+                + "retry shortly or submit to another node")
     }
 
     /// Transactions admitted per hop onto the consensus actor: a consensus message waits behind at

@@ -1,4 +1,5 @@
 import HMNLedger
+import HMNNode
 import HMNNodeHTTP
 import HMNPrimitives
 import Hummingbird
@@ -63,6 +64,29 @@ struct TransactionBatchTests {
             }
             // Nothing reached the mempool.
             #expect(await harness.node.status().mempoolSize == 0)
+        }
+    }
+
+    @Test("a node refusing every submission (backlog full) refuses the request whole: 429, Retry-After, nothing admitted")
+    func refusedForBackPressure() async throws {
+        let harness = try APIHarness()
+        let transactions = (0..<3).map { Fixtures.transfer(amount: 1, nonce: UInt64($0)) }
+        let body = SubmitTransactionBatchRequest(txs: transactions.map { Hex.encode($0.canonicalBytes) })
+        try await harness.run { client in
+            harness.node.refuseSubmissions(with: NodeError(.overloaded, "backlog full"))
+            let refused = try await client.post("/v1/transactions/batch", body)
+            #expect(refused.status == .tooManyRequests)
+            #expect(refused.headers[.retryAfter] == "1")
+            #expect(try refused.errorDetail().code == "overloaded")
+            let single = try await client.post(
+                "/v1/transactions", SubmitTransactionRequest(tx: Hex.encode(transactions[0].canonicalBytes)))
+            #expect(single.status == .tooManyRequests)
+            #expect(await harness.node.status().mempoolSize == 0)
+
+            harness.node.refuseSubmissions(with: nil)
+            let answer = try await client.post("/v1/transactions/batch", body)
+            #expect(answer.status == .ok)
+            #expect(try answer.decode(SubmitTransactionBatchResponse.self).accepted == 3)
         }
     }
 

@@ -46,6 +46,7 @@ struct SubmissionBacklogTests {
     func refusesPastTheLimit() async throws {
         try await Self.withNode(backlog: 2) { node, faucet, chainID in
             #expect(node.submissionBacklog == 2)
+            #expect(node.submissionRefusal() == nil)
             let transfers = (0..<3).map { nonce in
                 SignedTransaction.make(
                     chainID: chainID, key: faucet, nonce: UInt64(nonce),
@@ -54,6 +55,8 @@ struct SubmissionBacklogTests {
             let results = await node.submitTransactions(transfers.map(\.canonicalBytes) + [[1, 2, 3]])
             #expect((try? results[0].get()) == transfers[0].id)
             #expect((try? results[1].get()) == transfers[1].id)
+            // Full now: the HTTP front end refuses whole requests without parsing them.
+            #expect(node.submissionRefusal()?.code == .overloaded)
             for refused in results[2...] {
                 #expect(throws: NodeError.self) { try refused.get() }
                 if case .failure(let error) = refused { #expect(error.code == .overloaded) }

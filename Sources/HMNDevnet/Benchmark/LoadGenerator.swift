@@ -235,13 +235,25 @@ public final class LoadGenerator: Sendable {
         do {
             response = try await lane.client.submitBatch(hex: items.map { lane.transactions[$0.sender][$0.index].hex })
         } catch {
+            if error.status == 429 {
+                // Refused whole for back-pressure (the node's backlog was full): nothing admitted.
+                // Back off briefly (Retry-After says 1 s; a shorter pause keeps the next block
+                // full) and send the same transactions again.
+                totals.withLock {
+                    $0.sent += items.count
+                    $0.backPressure += 1
+                    $0.requests += 1
+                }
+                try? await Task.sleep(for: .milliseconds(Self.backPressurePauseMilliseconds))
+                return true
+            }
             totals.withLock {
                 $0.failed += items.count
                 $0.requests += 1
             }
             errors.withLock { $0.append("node\(lane.node): \(error)") }
             try? await Task.sleep(for: .milliseconds(50))
-            return error.status == 429 || error.status == 503
+            return error.status == 503
         }
         var advanced = cursors
         var blocked = Set<Int>()
@@ -278,7 +290,12 @@ public final class LoadGenerator: Sendable {
         }
         // A full mempool answers in microseconds; re-sending at once only burns the nodes' CPU on
         // decoding refused batches (a 10 ms back-off did, in the saturation profile of 2026-12-07).
-        if backPressure > 0 { try? await Task.sleep(for: .milliseconds(accepted.isEmpty ? 200 : 50)) }
+        if backPressure > 0 {
+            try? await Task.sleep(for: .milliseconds(accepted.isEmpty ? Self.backPressurePauseMilliseconds : 50))
+        }
         return true
     }
+
+    /// A lane's pause after a request that admitted nothing for back-pressure.
+    static let backPressurePauseMilliseconds = 200
 }

@@ -23,6 +23,11 @@ public protocol NodeAPI: Sendable {
     /// item). A node may persist the accepted ones together before answering.
     func submitTransactions(_ batch: [[UInt8]]) async -> [Result<Hash256, NodeError>]
 
+    /// Why this node would refuse any submission right now (its submission backlog is full, or it
+    /// is catching up), so that a front end refuses a request before decoding it; nil when it
+    /// takes submissions. A hint: each item is still checked on submission.
+    func submissionRefusal() -> NodeError?
+
     /// A committed transaction with its Merkle inclusion proof, or nil when it is not committed.
     func transaction(id: Hash256) async throws(NodeError) -> TransactionRecord?
 
@@ -89,6 +94,9 @@ extension NodeAPI {
         }
         return results
     }
+
+    /// Nodes without a backlog refuse per item only.
+    public func submissionRefusal() -> NodeError? { nil }
 
     /// Nodes that do not record commit times report none.
     public func commitTiming(height: UInt64) async -> CommitTiming? { nil }

@@ -38,6 +38,7 @@ struct NodeRoutes<Node: NodeAPI>: Sendable {
 
     func submitTransaction(_ request: Request) async throws(APIError) -> Response {
         let body = try await JSONBody.collect(request, limit: configuration.maxBodyBytes)
+        if let refusal = node.submissionRefusal() { throw APIError(refusal) }
         let bytes = try APIRequestBody.transaction(body)
         let id = try await calling { () async throws(NodeError) in try await node.submitTransaction(bytes) }
         return JSONBody.response(SubmitTransactionResponse(id: id.hex), status: .accepted)
@@ -47,6 +48,10 @@ struct NodeRoutes<Node: NodeAPI>: Sendable {
     /// accepted ones); every item gets its own result, so one refusal costs only that item.
     func submitTransactionBatch(_ request: Request) async throws(APIError) -> Response {
         let body = try await JSONBody.collect(request, limit: configuration.maxBodyBytes)
+        // A node that would refuse every item (backlog full, catching up) refuses the request
+        // whole, before parsing it: under overload most requests are refused, and a refusal
+        // should cost next to nothing. Nothing is admitted; the answer carries Retry-After.
+        if let refusal = node.submissionRefusal() { throw APIError(refusal) }
         let items = try APIRequestBody.transactionBatch(body, maxItems: configuration.maxBatchTransactions)
         let decoded = items.compactMap { try? $0.get() }
         var submitted = await node.submitTransactions(decoded).makeIterator()

@@ -3,6 +3,7 @@ import HMNMesh
 import HMNNode
 import HMNPrimitives
 import Logging
+import Synchronization
 
 /// An in-memory ``NodeAPI`` that validates for real: transactions go through a real ``Mempool``
 /// against a real ``Ledger`` (SQLite `:memory:`, one validator), blocks are committed with real
@@ -35,6 +36,11 @@ actor FakeNode: NodeAPI {
     }
 
     func failEveryCall(with error: NodeError?) { failure = error }
+
+    /// What ``submissionRefusal()`` answers (a full backlog, catching up).
+    private nonisolated let refusal = Mutex<NodeError?>(nil)
+    nonisolated func refuseSubmissions(with error: NodeError?) { refusal.withLock { $0 = error } }
+    nonisolated func submissionRefusal() -> NodeError? { refusal.withLock { $0 } }
 
     /// Proposes a block from the mempool and commits it with the validator's certificate.
     @discardableResult
