@@ -103,8 +103,11 @@ public struct Mempool: Sendable {
     ///   rounds slower than their timeouts. Senders with any other kind of pending transaction
     ///   (which may depend on Layer-2 or proof state) are always replayed. nil replays everyone.
     public mutating func update(after ledger: Ledger, changedAccounts: Set<PublicKey>? = nil) {
-        // Projections were computed against the previous state.
-        projections.removeAll(keepingCapacity: true)
+        // A projection was computed against the previous state. It still holds where the block
+        // touched neither the sender nor anyone its pending transfers pay (a transfer does not
+        // depend on the height), which is exactly the senders skipped below; the others get the
+        // projection their replay builds, so the next admission does not replay the run again.
+        if changedAccounts == nil { projections.removeAll(keepingCapacity: true) }
         var dropped = Set<Hash256>()
         for (sender, allIDs) in bySender {
             if let changedAccounts, !changedAccounts.contains(sender),
@@ -121,9 +124,10 @@ public struct Mempool: Sendable {
             dropped.formUnion(stale)
             let ids = allIDs.filter { entries[$0]!.nonce >= nextNonce }
             let pending = ids.compactMap { entries[$0] }
-            let valid = (try? Self.replay(pending, ledger: ledger, stopAtFirstFailure: true)) ?? 0
+            let (valid, projection) = Self.replayValidPrefix(pending, ledger: ledger)
             for id in ids.dropFirst(valid) { dropped.insert(id) }
             bySender[sender] = valid == 0 ? nil : Array(ids.prefix(valid))
+            projections[sender] = valid == 0 ? nil : projection
         }
         guard !dropped.isEmpty else { return }
         for id in dropped { entries[id] = nil }
@@ -144,6 +148,26 @@ public struct Mempool: Sendable {
         }
         for id in dropped { entries[id] = nil }
         order.removeAll { dropped.contains($0) }
+    }
+
+    /// Applies `transactions` (one sender's, in nonce order) to a fresh projection until the first
+    /// that fails: how many applied, and the projection after them.
+    static func replayValidPrefix(
+        _ transactions: [SignedTransaction], ledger: Ledger
+    ) -> (count: Int, projection: Projection) {
+        var projection = Projection()
+        for (index, transaction) in transactions.enumerated() {
+            // On failure the projection may hold part of the failed transaction; rebuild it from
+            // the valid prefix (rare: only when a commit invalidates a pending transaction).
+            do {
+                try extend(&projection, with: [transaction], ledger: ledger)
+            } catch {
+                var clean = Projection()
+                try? extend(&clean, with: Array(transactions.prefix(index)), ledger: ledger)
+                return (index, clean)
+            }
+        }
+        return (transactions.count, projection)
     }
 
     /// Applies `transactions` (one sender's, in nonce order) to a scratch copy of just the

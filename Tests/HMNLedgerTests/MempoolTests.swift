@@ -122,4 +122,45 @@ struct MempoolTests {
         expectRejected(&mempool, chain.transfer(0, 1, 200_000, nonce: 2), chain.ledger, .insufficientBalance)
         #expect(mempool.count == 2)
     }
+
+    @Test(
+        "projections kept across commits admit exactly what rebuilt ones do (seeded property)", arguments: [3, 17, 29])
+    func keptProjectionsMatchRebuilt(seed: UInt64) throws {
+        var generator = SeededGenerator(seed: seed)
+        let chain = try TestChain(users: 5, userBalance: 1_000)
+        var kept = Mempool(capacity: 1_000)  // updated with the block's changed accounts
+        var rebuilt = Mempool(capacity: 1_000)  // every projection rebuilt after each commit
+        for _ in 0..<8 {
+            for _ in 0..<12 {
+                let from = Int.random(in: 0..<5, using: &generator)
+                let to = Int.random(in: 0..<5, using: &generator)
+                let committed = chain.ledger.account(chain.userKeys[from].publicKey)?.nonce ?? 0
+                let pending = UInt64(kept.transactions.filter { $0.sender == chain.userKeys[from].publicKey }.count)
+                // Mostly the next nonce, sometimes a stale or skipped one; amounts that sometimes
+                // overdraw once earlier pending transfers are counted.
+                let nonce = committed + pending + UInt64.random(in: 0...8, using: &generator) / 7
+                let amount = UInt64.random(in: 1...400, using: &generator)
+                let transfer = chain.transfer(from, to, amount, nonce: nonce)
+                let a = Result { () throws(LedgerError) in try kept.add(transfer, ledger: chain.ledger) }
+                let b = Result { () throws(LedgerError) in try rebuilt.add(transfer, ledger: chain.ledger) }
+                #expect((try? a.get()) != nil ? (try? b.get()) != nil : (try? b.get()) == nil)
+                if case .failure(let x) = a, case .failure(let y) = b { #expect(x.code == y.code) }
+            }
+            #expect(kept.transactions.map(\.id) == rebuilt.transactions.map(\.id))
+            // A block with a prefix of what is pending, plus sometimes a transfer nobody saw.
+            var candidates = Array(kept.transactions.prefix(Int.random(in: 0...kept.count, using: &generator)))
+            if Bool.random(using: &generator) {
+                let outsider = Int.random(in: 0..<5, using: &generator)
+                let key = chain.userKeys[outsider].publicKey
+                let next =
+                    (chain.ledger.account(key)?.nonce ?? 0)
+                    + UInt64(candidates.filter { $0.sender == key }.count)
+                candidates.append(chain.transfer(outsider, (outsider + 1) % 5, 300, nonce: next))
+            }
+            let block = try chain.commitBlock(candidates)
+            kept.update(after: chain.ledger, changedAccounts: block.state.changedAccounts)
+            rebuilt.update(after: chain.ledger)
+            #expect(kept.transactions.map(\.id) == rebuilt.transactions.map(\.id))
+        }
+    }
 }

@@ -24,12 +24,14 @@ struct TransactionBatchTests {
             #expect(answer.status == .ok)
             let batch = try answer.decode(SubmitTransactionBatchResponse.self)
             #expect(batch.results.map(\.index) == Array(0..<txs.count))
-            #expect(batch.results.map(\.status) == [
-                "pending", "rejected", "rejected", "pending", "rejected", "rejected", "rejected",
-            ])
-            #expect(batch.results.map { $0.error?.code } == [
-                nil, "invalidValue", "badSignature", nil, "wrongChain", "malformed", "rejected",
-            ])
+            #expect(
+                batch.results.map(\.status) == [
+                    "pending", "rejected", "rejected", "pending", "rejected", "rejected", "rejected",
+                ])
+            #expect(
+                batch.results.map { $0.error?.code } == [
+                    nil, "invalidValue", "badSignature", nil, "wrongChain", "malformed", "rejected",
+                ])
             #expect(batch.results[1].error?.field == "txs[1]")
             #expect(batch.results[0].id == first.id.hex && batch.results[3].id == second.id.hex)
             #expect(batch.results[2].id == tampered.id.hex)  // decodable items name their id
@@ -67,7 +69,8 @@ struct TransactionBatchTests {
         }
     }
 
-    @Test("a node refusing every submission (backlog full) refuses the request whole: 429, Retry-After, nothing admitted")
+    @Test(
+        "a node refusing every submission (backlog full) refuses the request whole: 429, Retry-After, nothing admitted")
     func refusedForBackPressure() async throws {
         let harness = try APIHarness()
         let transactions = (0..<3).map { Fixtures.transfer(amount: 1, nonce: UInt64($0)) }
