@@ -47,7 +47,7 @@ struct NodeBench: AsyncParsableCommand {
     var proposeTimeoutMilliseconds: UInt64?
 
     @Option(
-        help: "Most transactions per proposal on the load testnet (config.json maxProposalTransactions; default 4096).")
+        help: "Most transactions per proposal on the load testnet (config.json maxProposalTransactions; default 8192).")
     var maxProposalTransactions: Int?
 
     @Option(

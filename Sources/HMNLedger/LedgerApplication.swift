@@ -28,11 +28,13 @@ public final class LedgerApplication: ConsensusApplication {
     /// Every validator must check and execute a proposal within the round's timeouts; under a
     /// backlog of tens of thousands of transactions an unbounded proposal (up to the byte limit,
     /// ≈ 20,000 transfers) took longer than the propose timeout on a loaded 2-core machine, the
-    /// round failed, the backlog grew, and throughput collapsed. Smaller blocks keep rounds short;
-    /// with back-to-back heights throughput is block size ÷ round time either way.
+    /// round failed, the backlog grew, and throughput collapsed. Under the standard profile a
+    /// height also waits the epoch delay (≈ 1.2 s) after the last commit, so the block size caps a
+    /// saturated chain at about size ÷ (delay + round): 4,096 held it near 2,500 tx/s on that
+    /// machine, 8,192 reached 3,100–3,500 tx/s with rounds of 0.6–1 s (PERFORMANCE.md).
     public var maxProposalTransactions = LedgerApplication.defaultMaxProposalTransactions
     /// The default of ``maxProposalTransactions``.
-    public static let defaultMaxProposalTransactions = 4_096
+    public static let defaultMaxProposalTransactions = 8_192
     /// The replica whose settled shard digests this node's precommits carry (SPEC §3); nil reports
     /// none, and Ĉ then sees only whether this validator signed.
     public var shardDigestSource: ShardDigestSource?

@@ -90,7 +90,7 @@ struct SubmissionBacklogTests {
         }
     }
 
-    @Test("maxProposalTransactions: absent means 4,096; it sets the default backlog; out-of-range values are refused")
+    @Test("maxProposalTransactions: absent means 8,192; it sets the default backlog; out-of-range values are refused")
     func proposalSize() async throws {
         try await Self.withNode(backlog: nil, maxProposalTransactions: 100) { node, _, _ in
             #expect(node.submissionBacklog == 200)
@@ -99,9 +99,10 @@ struct SubmissionBacklogTests {
             #expect(node.submissionBacklog == 50)
         }
         let decoded = try JSONDecoder().decode(
-            NodeConfiguration.self, from: Data(#"{"chainID": "c", "maxProposalTransactions": 8192}"#.utf8))
-        #expect(decoded.maxProposalTransactions == 8192)
-        #expect(decoded.effectiveSubmissionBacklog == 16_384)
+            NodeConfiguration.self, from: Data(#"{"chainID": "c", "maxProposalTransactions": 5000}"#.utf8))
+        #expect(decoded.maxProposalTransactions == 5000)
+        #expect(decoded.effectiveSubmissionBacklog == 10_000)
+        #expect(LedgerApplication.defaultMaxProposalTransactions == 8_192)
         let plain = NodeConfiguration(chainID: "c")
         #expect(plain.effectiveSubmissionBacklog == NodeConfiguration.defaultSubmissionBacklog)
         for bad in [0, -5, 100_001] {

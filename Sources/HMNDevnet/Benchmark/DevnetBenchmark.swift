@@ -42,7 +42,7 @@ public struct DevnetBenchmark: Sendable {
         public var load = LoadGenerator.Plan()
         /// The load testnet's round-0 propose timeout (nil: the node default, 1,000 ms).
         public var proposeTimeoutMilliseconds: UInt64?
-        /// The load testnet's `maxProposalTransactions` (nil: the node default, 4,096).
+        /// The load testnet's `maxProposalTransactions` (nil: the node default, 8,192).
         public var maxProposalTransactions: Int?
         /// The load testnet's `submissionBacklog` (nil: twice the proposal size).
         public var submissionBacklog: Int?

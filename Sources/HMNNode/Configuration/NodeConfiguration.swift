@@ -59,7 +59,7 @@ public struct NodeConfiguration: Hashable, Sendable, Codable {
     public var submissionBacklog: Int?
     /// Most transactions this node puts in a block it proposes (a proposer's policy, not a validity
     /// rule: blocks of other proposers are checked against the chain's `maxBlockBytes` only); nil
-    /// (absent from the file): `LedgerApplication.defaultMaxProposalTransactions`.
+    /// (absent from the file): `LedgerApplication.defaultMaxProposalTransactions` (8,192).
     ///
     /// Under the standard profile a height starts only after the epoch delay (≈ 1.2 s), so a
     /// saturated chain commits at most this many transactions per delay plus round: raise it to
@@ -72,7 +72,7 @@ public struct NodeConfiguration: Hashable, Sendable, Codable {
         2 * (maxProposalTransactions ?? LedgerApplication.defaultMaxProposalTransactions)
     }
 
-    /// The default backlog with the default proposal size (2 × 4,096).
+    /// The default backlog with the default proposal size (2 × 8,192).
     public static let defaultSubmissionBacklog = defaultSubmissionBacklog(maxProposalTransactions: nil)
 
     /// The backlog this configuration gives: ``submissionBacklog``, or twice
