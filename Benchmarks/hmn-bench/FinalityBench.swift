@@ -62,6 +62,12 @@ struct FinalityBench: AsyncParsableCommand {
         var roundLatency: LatencySummary
     }
 
+    func validate() throws {
+        guard sequential >= 1, concurrent >= 1, perClient >= 1 else {
+            throw ValidationError("--sequential, --concurrent and --per-client must be at least 1")
+        }
+    }
+
     func run() async throws {
         let executable =
             hmn

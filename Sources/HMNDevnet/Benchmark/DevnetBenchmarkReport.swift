@@ -101,7 +101,8 @@ public struct DevnetBenchmarkReport: Codable, Hashable, Sendable {
     /// `GET /health` round trips to node 0: the floor under every latency measured through the API.
     public var apiRoundTrip: LatencySummary
     /// Raw single-thread Ed25519 verifications per second on this machine, same run: the comparison
-    /// for the saturation throughput.
+    /// for the saturation throughput (the higher of a measurement before and one after the load
+    /// phases).
     public var signatureVerificationsPerSecond: Double
     /// Per node, from `/metrics` after the load phases: signatures verified per committed transaction.
     public var verificationsPerCommittedTransaction: [Double]
