@@ -10,6 +10,7 @@ public struct Hash256: Hashable, Comparable, Sendable, CanonicalCodable, CustomS
 
     /// The raw bytes in one call (the synthesized conformance hashes an array element by element).
     public func hash(into hasher: inout Hasher) { bytes.withUnsafeBytes { hasher.combine(bytes: $0) } }
+    public static func == (lhs: Hash256, rhs: Hash256) -> Bool { FixedBytes.equal(lhs.bytes, rhs.bytes) }
 
     public init(bytes: [UInt8]) throws(CryptoError) {
         guard bytes.count == Self.byteCount else {

@@ -10,6 +10,7 @@ public struct PublicKey: Hashable, Comparable, Sendable, CanonicalCodable, Custo
 
     /// The raw bytes in one call (the synthesized conformance hashes an array element by element).
     public func hash(into hasher: inout Hasher) { bytes.withUnsafeBytes { hasher.combine(bytes: $0) } }
+    public static func == (lhs: PublicKey, rhs: PublicKey) -> Bool { FixedBytes.equal(lhs.bytes, rhs.bytes) }
 
     public init(bytes: [UInt8]) throws(CryptoError) {
         guard bytes.count == Self.byteCount else {
