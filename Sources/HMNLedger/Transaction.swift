@@ -60,14 +60,22 @@ public struct UnsignedTransaction: Hashable, Sendable, CanonicalCodable {
 /// A signed transaction, as carried in blocks and the mempool.
 public struct SignedTransaction: Hashable, Sendable, CanonicalCodable {
     /// The signed content.
-    public var transaction: UnsignedTransaction
+    public var transaction: UnsignedTransaction {
+        didSet { id = transaction.id }
+    }
     /// The sender's Ed25519 signature over ``UnsignedTransaction/signBytes``.
     public var signature: Signature
+    /// The transaction id (hash of the unsigned bytes), computed once when the transaction is made
+    /// or decoded. It keys the mempool, the verify-once memo, the journal and the block's Merkle
+    /// tree, so a node asks for it a dozen times per transaction; computed on each access it cost
+    /// an encoding and a BLAKE2b hash every time.
+    public private(set) var id: Hash256
 
     /// Pairs a transaction with its signature.
     public init(transaction: UnsignedTransaction, signature: Signature) {
         self.transaction = transaction
         self.signature = signature
+        self.id = transaction.id
     }
 
     /// Creates and signs a transaction.
@@ -76,8 +84,6 @@ public struct SignedTransaction: Hashable, Sendable, CanonicalCodable {
         UnsignedTransaction(chainID: chainID, sender: key.publicKey, nonce: nonce, body: body).signed(with: key)
     }
 
-    /// The transaction id (hash of the unsigned bytes).
-    public var id: Hash256 { transaction.id }
     /// The sender.
     public var sender: PublicKey { transaction.sender }
     /// The sender nonce.
@@ -110,8 +116,10 @@ public struct SignedTransaction: Hashable, Sendable, CanonicalCodable {
     }
 
     public init(from decoder: inout CanonicalDecoder) throws(CodecError) {
-        transaction = try decoder.decode()
+        let transaction: UnsignedTransaction = try decoder.decode()
+        self.transaction = transaction
         signature = try decoder.decode()
+        id = transaction.id
     }
 
     public func encode(to encoder: inout CanonicalEncoder) {

@@ -162,5 +162,9 @@ struct TransactionCodecTests {
         var forged = a
         forged.transaction.nonce = 1
         #expect(throws: LedgerError.self) { try forged.verifySignatures() }
+        // The stored id follows the content it hashes: made, decoded or changed afterwards.
+        #expect(forged.id == forged.transaction.id && forged.id == b.id)
+        #expect(a.id == Hash256.of(a.transaction.canonicalBytes))
+        #expect(try SignedTransaction(canonicalBytes: a.canonicalBytes).id == a.id)
     }
 }
