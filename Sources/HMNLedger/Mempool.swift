@@ -170,26 +170,6 @@ public struct Mempool: Sendable {
         return (transactions.count, projection)
     }
 
-    /// Applies `transactions` (one sender's, in nonce order) to a scratch copy of just the
-    /// accounts and proofs they touch; throws the first failure, or with `stopAtFirstFailure`
-    /// returns how many applied.
-    @discardableResult
-    static func replay(
-        _ transactions: [SignedTransaction], ledger: Ledger,
-        stopAtFirstFailure: Bool = false
-    ) throws(LedgerError) -> Int {
-        var projection = Projection()
-        for (index, transaction) in transactions.enumerated() {
-            do {
-                try extend(&projection, with: [transaction], ledger: ledger)
-            } catch {
-                if stopAtFirstFailure { return index }
-                throw error
-            }
-        }
-        return transactions.count
-    }
-
     /// Applies `transactions` to the projection, loading what they touch from the ledger on first
     /// use; throws the first failure and leaves the projection as it was before that transaction
     /// only when the caller discards it (admission keeps a copy).

@@ -15,11 +15,8 @@ extension FullNode {
         var accepted: [(id: Hash256, bytes: [UInt8])] = []
         // Past the backlog an item is refused before it is decoded or verified: under overload most
         // offers are refused, and refusing should cost nothing.
-        // Gossip still waiting for admission counts: it will be pending in a moment.
-        var room =
-            submissionBacklog.map { max(0, $0 - driver.pendingTransactionCount - queuedGossipTransactionCount) }
-            ?? .max
-        var candidates: [(index: Int, transaction: SignedTransaction)] = []
+        var room = submissionRoom
+        var candidates: [(index: Int, candidate: ConsensusDriver.AdmissionCandidate)] = []
         for (index, bytes) in batch.enumerated() {
             guard bytes.count <= NodeMessage.maxTransactionBytes else {
                 results[index] = .failure(
@@ -32,35 +29,24 @@ extension FullNode {
                 continue
             }
             room -= 1
-            guard let preparer = driver.transactionPreparer else {
-                // An application without a preparer admits the bytes on the actor, item by item.
-                switch await driver.checkTransaction(bytes, backlogLimit: submissionBacklog) {
-                case .accepted(let id):
-                    accepted.append((id, bytes))
-                    results[index] = .success(id)
-                case .rejected(let code, let message):
-                    results[index] = .failure(NodeError(Self.code(forLedgerRejection: code), message))
-                }
-                continue
-            }
             // Decoding and the signature check run here, off the consensus actor, in parallel with
             // the height being decided; the actor's admission then finds the signature in the memo.
-            do {
-                candidates.append((index, try preparer.prepare(bytes)))
-            } catch {
+            switch driver.prepare(bytes) {
+            case .success(let candidate): candidates.append((index, candidate))
+            case .failure(let error):
                 results[index] = .failure(NodeError(Self.code(forLedgerRejection: error.code.rawValue), error.message))
             }
         }
         for chunk in stride(from: 0, to: candidates.count, by: Self.admissionChunk) {
             let slice = candidates[chunk..<min(candidates.count, chunk + Self.admissionChunk)]
-            let checks = await driver.checkTransactions(slice.map(\.transaction), backlogLimit: submissionBacklog)
-            for (candidate, check) in zip(slice, checks) {
+            let checks = await driver.checkTransactions(slice.map(\.candidate), backlogLimit: submissionBacklog)
+            for (item, check) in zip(slice, checks) {
                 switch check {
                 case .accepted(let id):
-                    accepted.append((id, candidate.transaction.canonicalBytes))
-                    results[candidate.index] = .success(id)
+                    accepted.append((id, item.candidate.bytes))
+                    results[item.index] = .success(id)
                 case .rejected(let code, let message):
-                    results[candidate.index] = .failure(NodeError(Self.code(forLedgerRejection: code), message))
+                    results[item.index] = .failure(NodeError(Self.code(forLedgerRejection: code), message))
                 }
             }
         }
@@ -84,10 +70,14 @@ extension FullNode {
 
     public func submissionRefusal() -> NodeError? {
         if let error = catchingUp() { return error }
-        guard let submissionBacklog,
-            driver.pendingTransactionCount + queuedGossipTransactionCount >= submissionBacklog
-        else { return nil }
-        return overloaded()
+        return submissionRoom == 0 ? overloaded() : nil
+    }
+
+    /// How many more submissions ``submissionBacklog`` takes now. Gossip still waiting for
+    /// admission counts: it will be pending in a moment.
+    private var submissionRoom: Int {
+        guard let submissionBacklog else { return .max }
+        return max(0, submissionBacklog - driver.pendingTransactionCount - queuedGossipTransactionCount)
     }
 
     /// Admission checks nonces and balances against this node's state, which is behind while it

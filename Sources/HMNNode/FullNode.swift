@@ -289,23 +289,13 @@ public final class FullNode: Service, NodeAPI, Sendable {
         let fresh = list.filter { markSeen($0) }
         guard !fresh.isEmpty else { return }
         var accepted: [(id: Hash256, bytes: [UInt8])] = []
-        if let preparer = driver.transactionPreparer {
-            // Decoded and verified here, off the consensus actor; what does not decode would be
-            // refused by admission too, so it is dropped here.
-            var prepared: [SignedTransaction] = []
-            prepared.reserveCapacity(fresh.count)
-            for bytes in fresh {
-                if let transaction = try? preparer.prepare(bytes) { prepared.append(transaction) }
-            }
-            for chunk in stride(from: 0, to: prepared.count, by: Self.admissionChunk) {
-                let slice = Array(prepared[chunk..<min(prepared.count, chunk + Self.admissionChunk)])
-                for (transaction, check) in zip(slice, await driver.checkTransactions(slice, backlogLimit: nil)) {
-                    if case .accepted(let id) = check { accepted.append((id, transaction.canonicalBytes)) }
-                }
-            }
-        } else {
-            for (bytes, check) in zip(fresh, await driver.checkTransactions(fresh)) {
-                if case .accepted(let id) = check { accepted.append((id, bytes)) }
+        // Decoded and verified here, off the consensus actor; what does not decode would be
+        // refused by admission too, so it is dropped here.
+        let candidates = fresh.compactMap { try? driver.prepare($0).get() }
+        for chunk in stride(from: 0, to: candidates.count, by: Self.admissionChunk) {
+            let slice = Array(candidates[chunk..<min(candidates.count, chunk + Self.admissionChunk)])
+            for (candidate, check) in zip(slice, await driver.checkTransactions(slice, backlogLimit: nil)) {
+                if case .accepted(let id) = check { accepted.append((id, candidate.bytes)) }
             }
         }
         guard !accepted.isEmpty else { return }

@@ -50,9 +50,9 @@ public actor ConsensusDriver {
     /// One notice per committed block. Single consumer (the node's services).
     public nonisolated let commitNotices: AsyncStream<CommitNotice>
     public nonisolated let publicKey: PublicKey
-    /// The application's stateless admission step (``NodeApplication/transactionPreparer``), for
-    /// callers to run off this actor before ``checkTransactions(_:backlogLimit:)``.
-    public nonisolated let transactionPreparer: TransactionPreparer?
+    /// The application's stateless admission step (``NodeApplication/transactionPreparer``), run
+    /// off this actor by ``prepare(_:)``.
+    private nonisolated let transactionPreparer: TransactionPreparer?
     /// The mempool's size as of this actor's last event or admission, readable off the actor.
     private nonisolated let pendingGauge = Atomic<Int>(0)
     /// No proposal or vote is signed at or below this height (0: none; set after `hmn reset`).
@@ -293,18 +293,36 @@ public actor ConsensusDriver {
         return check
     }
 
-    /// Admission of several transactions in order, in one call on the actor (gossip batches).
-    public func checkTransactions(_ list: [[UInt8]]) -> [TransactionCheck] {
-        list.map { checkTransaction($0) }
+    /// A transaction on its way to admission: the bytes it arrived as and, when the application
+    /// has a ``NodeApplication/transactionPreparer``, the transaction decoded and its signature
+    /// checked off this actor.
+    public struct AdmissionCandidate: Sendable {
+        public let bytes: [UInt8]
+        let prepared: SignedTransaction?
     }
 
-    /// Admission of transactions prepared off this actor by ``transactionPreparer`` (decoded, their
-    /// signatures verified and remembered), in order, in one call: only the stateful checks run here.
-    public func checkTransactions(_ list: [SignedTransaction], backlogLimit: Int?) -> [TransactionCheck] {
+    /// The stateless half of admission, on the caller's thread: decoding and the signature check
+    /// (remembered by the application's verifier, so admission does not verify again). A failure
+    /// is the refusal admission would give; without a preparer the bytes pass as they are.
+    public nonisolated func prepare(_ bytes: [UInt8]) -> Result<AdmissionCandidate, LedgerError> {
+        guard let transactionPreparer else { return .success(AdmissionCandidate(bytes: bytes, prepared: nil)) }
+        do {
+            return .success(AdmissionCandidate(bytes: bytes, prepared: try transactionPreparer.prepare(bytes)))
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    /// The stateful half of admission for ``prepare(_:)``'s candidates, in order, in one call on
+    /// this actor; `backlogLimit` as in ``checkTransaction(_:backlogLimit:)`` (nil for gossip).
+    public func checkTransactions(_ list: [AdmissionCandidate], backlogLimit: Int?) -> [TransactionCheck] {
         defer { publishPending() }
-        return list.map { transaction in
+        return list.map { candidate in
             if let refusal = refusal(backlogLimit: backlogLimit) { return refusal }
-            return admitted(application.checkTransaction(prepared: transaction))
+            guard let prepared = candidate.prepared else {
+                return admitted(application.checkTransaction(candidate.bytes))
+            }
+            return admitted(application.checkTransaction(prepared: prepared))
         }
     }
 
