@@ -164,6 +164,21 @@ public struct ConsensusEngine: Sendable {
         }
     }
 
+    /// Whether handling `timeout`, now or at any later time, would change nothing: it belongs to a
+    /// height (or, for the round timeouts, a round) the engine has left, and heights and rounds
+    /// only grow. A shell may drop such a timeout instead of waking up for it; the gossip tick is
+    /// never obsolete.
+    public func isObsolete(_ timeout: ConsensusTimeout) -> Bool {
+        switch timeout.step {
+        case .gossip:
+            return false
+        case .newHeight, .emptyBlock:
+            return timeout.height < height
+        case .propose, .prevote, .precommit:
+            return timeout.height < height || (timeout.height == height && timeout.round < round)
+        }
+    }
+
     mutating func onTimeout(_ timeout: ConsensusTimeout, _ app: any ConsensusApplication) {
         switch timeout.step {
         case .gossip:

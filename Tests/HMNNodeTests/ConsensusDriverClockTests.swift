@@ -54,4 +54,38 @@ struct ConsensusDriverClockTests {
         task.cancel()
         await task.value
     }
+
+    @Test("a height costs about one timer sleep, not one per timeout it scheduled")
+    func fewSleepsPerHeight() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("hmn-sleeps-\(UUID().uuidString)")
+            .path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        var testnet = Testnet.Options()
+        testnet.genesisTimeMilliseconds = WallClock.nowMilliseconds() - 1_000
+        testnet.vectorDimension = 4
+        // 20 ms epochs under the default round timeouts (1 s, 0.5 s, 0.5 s): each height schedules
+        // its epoch delay and three round timeouts, and is decided long before they are due.
+        testnet.coherence.baseEpochMilliseconds = 20
+        let layout = try Testnet.initialize(validators: 1, directory: directory, options: testnet)
+        let home = try NodeHome.load(layout.homes[0])
+        let transport = try await InMemoryNetwork().join(home.signingKey.publicKey)
+        var options = FullNode.Options()
+        let clock = ScaledClock(factor: 1)
+        options.clock = clock
+        let node = try FullNode.open(home: home, transport: transport, options: options, logger: LocalTestnet.quiet)
+        let started = ContinuousClock.now
+        let task = Task { try? await node.run() }
+        try await LocalTestnet.eventually("40 blocks", within: 120) { await node.status().height >= 40 }
+        let heights = await node.status().height
+        let sleeps = clock.sleeps.count
+        let wakeups = await node.driver.timerWakeups
+        task.cancel()
+        await task.value
+        let gossipTicks = Int((ContinuousClock.now - started) / .milliseconds(500)) + 1
+        // A task per timeout slept 3.4 times per height here (135 sleeps over 40 heights); sleeping
+        // only for a deadline earlier than every running sleep's: once per height (the epoch
+        // delay), plus the gossip tick every 500 ms (55 sleeps over 40 heights).
+        #expect(sleeps <= Int(heights) * 3 / 2 + 2 * gossipTicks + 5, "\(sleeps) sleeps over \(heights) heights")
+        #expect(wakeups <= sleeps)
+    }
 }

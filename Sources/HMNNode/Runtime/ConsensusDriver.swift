@@ -25,14 +25,25 @@ public actor ConsensusDriver {
     private let application: any NodeApplication
     private let wal: any WriteAheadLog
     private let signingKey: SigningKey
-    private let clock: any Clock<Duration>
+    private let timerClock: TimerClock
     private let nowMilliseconds: @Sendable () -> UInt64
     private let cal: CALEngine?
     private let logger: Logger
     private let outbound: AsyncStream<OutboundMessage>.Continuation
     private let commits: AsyncStream<CommitNotice>.Continuation
-    private var timers: [UInt64: Task<Void, Never>] = [:]
-    private var nextTimerID: UInt64 = 0
+    /// Pending timeouts (see ``TimeoutQueue``) and the tasks sleeping until some of their deadlines.
+    private var timeouts = TimeoutQueue()
+    private var sleepers: [UInt64: (task: Task<Void, Never>, deadline: Duration)] = [:]
+    private var nextSleeperID: UInt64 = 0
+    /// More sleepers than this: the one due last is cancelled.
+    private static let maxSleepers = 4
+    /// The latest deadline a completed sleep reached: on a clock whose sleeps outrun its `now`
+    /// (a test's compressed clock) time is at least there.
+    private var reachedDeadline: Duration = .zero
+    /// The engine's height and round when obsolete timeouts were last dropped.
+    private var timeoutPosition: (height: UInt64, round: UInt32) = (0, 0)
+    /// Completed timer sleeps: each is one wake-up of this actor for a due timeout.
+    public private(set) var timerWakeups = 0
     private var roundZeroStart: [UInt64: UInt64] = [:]
     private var started = false
     private var stopped = false
@@ -80,7 +91,7 @@ public actor ConsensusDriver {
         self.wal = wal
         self.signingKey = signingKey
         self.publicKey = signingKey.publicKey
-        self.clock = clock
+        self.timerClock = TimerClock(clock)
         self.nowMilliseconds = nowMilliseconds
         self.cal = cal
         self.logger = logger
@@ -117,24 +128,20 @@ public actor ConsensusDriver {
     public func stop() {
         guard !stopped else { return }
         stopped = true
-        for task in timers.values { task.cancel() }
-        timers = [:]
+        for sleeper in sleepers.values { sleeper.task.cancel() }
+        sleepers = [:]
+        timeouts = TimeoutQueue()
         outbound.finish()
         commits.finish()
         application.close()
         logger.info("consensus stopped", metadata: ["height": "\(application.height)"])
     }
 
-    private func fire(_ timeout: ConsensusTimeout, id: UInt64) {
-        timers[id] = nil
-        guard started, !stopped else { return }
-        drive(.timeout(timeout))
-    }
-
     private func drive(_ event: ConsensusEvent) {
         let actions = engine.handle(event, now: nowMilliseconds(), application: application)
         execute(actions)
         publishPending()
+        dropObsoleteTimeouts()
     }
 
     /// Pending transactions as of this actor's last event or admission: the API refuses
@@ -193,18 +200,60 @@ public actor ConsensusDriver {
         logger.critical("consensus halted", metadata: ["error": "\(error)"])
     }
 
+    // MARK: Timers
+
+    private var timerNow: Duration { max(timerClock.elapsed(), reachedDeadline) }
+
     private func schedule(_ timeout: ConsensusTimeout, afterMilliseconds delay: UInt64) {
-        let id = nextTimerID
-        nextTimerID += 1
-        let clock = self.clock
-        timers[id] = Task { [weak self] in
+        timeouts.insert(timeout, deadline: timerNow + .milliseconds(Int64(clamping: delay)))
+        armTimer()
+    }
+
+    /// Makes sure a task sleeps until the earliest deadline at the latest. A running sleeper due
+    /// no later serves it. Otherwise a new one starts, and the later ones are left to run out:
+    /// cancelling a sleep wakes its task as firing does, and the next height's epoch delay (the
+    /// usual earlier deadline) would otherwise cancel a sleeper every height.
+    private func armTimer() {
+        guard !stopped, let earliest = timeouts.earliestDeadline else { return }
+        if sleepers.values.contains(where: { $0.deadline <= earliest }) { return }
+        if sleepers.count >= Self.maxSleepers, let latest = sleepers.max(by: { $0.value.deadline < $1.value.deadline })
+        {
+            latest.value.task.cancel()
+            sleepers[latest.key] = nil
+        }
+        let id = nextSleeperID
+        nextSleeperID += 1
+        let duration = max(.zero, earliest - timerNow)
+        let clock = timerClock
+        let task = Task { [weak self] in
             do {
-                try await clock.sleep(for: .milliseconds(Int64(clamping: delay)))
+                try await clock.sleep(duration)
             } catch {
                 return
             }
-            await self?.fire(timeout, id: id)
+            await self?.timerElapsed(sleeper: id)
         }
+        sleepers[id] = (task, earliest)
+    }
+
+    private func timerElapsed(sleeper id: UInt64) {
+        guard let finished = sleepers.removeValue(forKey: id) else { return }
+        timerWakeups += 1
+        reachedDeadline = max(reachedDeadline, finished.deadline)
+        for timeout in timeouts.popDue(through: timerNow) {
+            guard started, !stopped else { return }
+            drive(.timeout(timeout))
+        }
+        armTimer()
+    }
+
+    /// Drops the timeouts the engine would ignore once it has moved to another height or round,
+    /// so that no sleep is spent on them (most timeouts of a decided height are still pending).
+    private func dropObsoleteTimeouts() {
+        let position = (engine.height, engine.round)
+        guard position != timeoutPosition else { return }
+        timeoutPosition = position
+        timeouts.removeAll { engine.isObsolete($0) }
     }
 
     /// Sets the function called on this actor right after each commit (block sync included), with
