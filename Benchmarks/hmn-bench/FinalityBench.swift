@@ -10,8 +10,9 @@ import HMNPrimitives
 /// client (submit, wait until the transaction is committed, next) and then N concurrent such
 /// clients. The etcd comparison (Benchmarks/etcd-vs-hmn) runs it beside etcd's put latency.
 ///
-/// Two figures per transaction: `observed` is what the client sees (request sent → a
-/// long poll `GET /v1/transactions/{id}?waitMilliseconds=5000` answers that it is committed),
+/// Two figures per transaction: `observed` is what the client sees (request sent → the node's
+/// answer to `POST /v1/transactions?waitMilliseconds=5000`, which comes when the transaction is
+/// committed; a long poll `GET /v1/transactions/{id}?waitMilliseconds=5000` follows if it is not),
 /// `node` is request sent → the submitting node's own commit time of the block (`localCommit`,
 /// same machine clock), which excludes the answer's way back.
 struct FinalityBench: AsyncParsableCommand {
@@ -164,7 +165,7 @@ struct FinalityBench: AsyncParsableCommand {
             throughputPerSecond: Double(observed.count) / max(seconds, 0.001))
     }
 
-    /// One client: its own connection, submit, long-poll until committed, next.
+    /// One client: its own connection, submit and wait for the commit, next.
     static func client(
         _ cluster: LocalCluster, key: SigningKey, node: Int, count: Int, log: String?
     ) async throws -> Samples {
@@ -188,10 +189,10 @@ struct FinalityBench: AsyncParsableCommand {
         var samples = Samples()
         for (index, transaction) in transactions.enumerated() {
             let sent = Date().timeIntervalSince1970 * 1_000
-            _ = try await client.submit(transaction)
-            // A long poll: the node answers when the block commits. Polling every millisecond, as
-            // this client did until 2026-12-07, cost the node more CPU than the commits it measured.
-            var record: TransactionRecordJSON?
+            // Submit and wait for the commit in one request, as an etcd put does. Until 2026-12-08
+            // this client submitted, then long-polled; until 2026-12-07 it polled every millisecond,
+            // which cost the node more CPU than the commits it measured.
+            var record = try await client.submit(transaction, waitMilliseconds: 5_000).record
             while record == nil {
                 record = try? await client.transaction(id: transaction.id, waitMilliseconds: 5_000)
             }

@@ -68,6 +68,14 @@ struct BadInputTests {
                 "bad signature", #"{"tx": "\#(Hex.encode(badSignature.canonicalBytes))"}"#, 400, "badSignature"),
             .transaction("other chain", #"{"tx": "\#(Hex.encode(otherChain.canonicalBytes))"}"#, 400, "wrongChain"),
             .transaction("skipped nonce", #"{"tx": "\#(Hex.encode(skippedNonce.canonicalBytes))"}"#, 422, "rejected"),
+            BadRequestCase(
+                name: "submit wait not a number", uri: "/v1/transactions?waitMilliseconds=soon",
+                body: #"{"tx": "\#(Hex.encode(good.canonicalBytes))"}"#, status: 400, code: "invalidValue",
+                field: "waitMilliseconds"),
+            BadRequestCase(
+                name: "submit wait above 30 s", uri: "/v1/transactions?waitMilliseconds=30001",
+                body: #"{"tx": "\#(Hex.encode(good.canonicalBytes))"}"#, status: 400, code: "invalidValue",
+                field: "waitMilliseconds"),
 
             .memory("NaN token is not JSON", memoryBody(vector: "[NaN, 0, 0, 0]"), 400, "invalidJSON"),
             .memory("Infinity token is not JSON", memoryBody(vector: "[Infinity, 0, 0, 0]"), 400, "invalidJSON"),

@@ -50,6 +50,46 @@ struct LedgerRoutesTests {
         }
     }
 
+    @Test("submit with waitMilliseconds: 200 with the committed record when a block lands in time")
+    func submitAndWaitCommitted() async throws {
+        let harness = try APIHarness()
+        await harness.node.commitDuringWaits(true)
+        let transfer = Fixtures.transfer(amount: 40)
+        try await harness.run { client in
+            let response = try await client.post(
+                "/v1/transactions?waitMilliseconds=2000", SubmitTransactionRequest(transfer))
+            #expect(response.status == .ok)
+            let answer = try response.decode(SubmitTransactionResponse.self)
+            #expect(answer.id == transfer.id.hex)
+            #expect(answer.status == "committed")
+            let record = try #require(answer.record)
+            #expect(record.height == 1 && record.proofValid && record.result.code == 0)
+            #expect(record.transaction.tx == Hex.encode(transfer.canonicalBytes))
+            // The same record a separate long poll would have answered.
+            let read = try await client.get("/v1/transactions/\(transfer.id.hex)")
+            #expect(try read.decode(TransactionRecordJSON.self) == record)
+        }
+        #expect(await harness.node.waits == [2_000])
+    }
+
+    @Test("submit with waitMilliseconds: 202 pending when nothing commits in time; no wait without the parameter")
+    func submitAndWaitPending() async throws {
+        let harness = try APIHarness()
+        let first = Fixtures.transfer(amount: 5)
+        let second = Fixtures.transfer(amount: 6, nonce: 1)
+        try await harness.run { client in
+            let waited = try await client.post("/v1/transactions?waitMilliseconds=50", SubmitTransactionRequest(first))
+            #expect(waited.status == .accepted)
+            let answer = try waited.decode(SubmitTransactionResponse.self)
+            #expect(answer.id == first.id.hex && answer.status == "pending" && answer.record == nil)
+            #expect(!waited.text.contains("record"))
+            let plain = try await client.post("/v1/transactions", SubmitTransactionRequest(second))
+            #expect(plain.status == .accepted)
+        }
+        #expect(await harness.node.waits == [50])
+        #expect(await harness.node.snapshot().mempool == [first.id, second.id])
+    }
+
     @Test("a block by height and by id: same block, header, transactions and certificate")
     func blocks() async throws {
         let harness = try APIHarness()

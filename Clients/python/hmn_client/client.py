@@ -50,9 +50,14 @@ class NodeClient:
     def account(self, key: bytes) -> dict:
         return self._call("GET", f"/v1/accounts/{key.hex()}")
 
-    def submit(self, signed_hex: str) -> dict:
-        """POST /v1/transactions with the hex of the signed bytes; 202 {"id", "status"}."""
-        return self._call("POST", "/v1/transactions", {"tx": signed_hex})
+    def submit(self, signed_hex: str, wait_ms: int = 0) -> dict:
+        """POST /v1/transactions with the hex of the signed bytes; 202 {"id", "status": "pending"}.
+
+        With `wait_ms` (1…30,000, below this client's timeout) the node answers once a block commits
+        the transaction: {"id", "status": "committed", "record": {…}}; or "pending" when the time ran out.
+        """
+        path = "/v1/transactions" + (f"?waitMilliseconds={int(wait_ms)}" if wait_ms > 0 else "")
+        return self._call("POST", path, {"tx": signed_hex})
 
     def submit_batch(self, signed_hexes: list) -> dict:
         """POST /v1/transactions/batch: one result per item, in order; a bad item sinks only itself."""

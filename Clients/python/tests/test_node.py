@@ -100,6 +100,20 @@ class NodeTests(unittest.TestCase):
         self.assertEqual(self.client.account(recipient)["balance"], 40)
         self.assertEqual(self.client.account(user.public)["nonce"], 1)
 
+    def test_submit_with_a_wait_answers_with_the_committed_record(self):
+        user = self.fund(100)
+        recipient = Key(os.urandom(32)).public
+        signed = Transaction(CHAIN_ID, user.public, 0, Transfer(recipient, 30)).sign(user)
+        answer = self.client.submit(signed.hex(), wait_ms=4_000)
+        self.assertEqual((answer["id"], answer["status"]), (signed.id.hex(), "committed"))
+        self.assertTrue(answer["record"]["proofValid"])
+        self.assertEqual(answer["record"]["transaction"]["tx"], signed.hex())
+        self.assertEqual(answer["record"], self.client.transaction(signed.id))
+        self.assertEqual(self.client.account(recipient)["balance"], 30)
+        with self.assertRaises(NodeError) as refused:
+            self.client._call("POST", "/v1/transactions?waitMilliseconds=soon", {"tx": signed.hex()})
+        self.assertEqual((refused.exception.status, refused.exception.field), (400, "waitMilliseconds"))
+
     def test_a_batch_admits_consecutive_nonces_and_refuses_only_its_bad_item(self):
         user = self.fund(100)
         recipient = Key(os.urandom(32)).public

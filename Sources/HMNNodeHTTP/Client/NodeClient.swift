@@ -42,6 +42,18 @@ public struct NodeClient: Sendable {
         try await post("/v1/transactions", SubmitTransactionRequest(transaction))
     }
 
+    /// Submits and, in the same request, waits up to `waitMilliseconds` (at most 30,000) for the
+    /// commit: the answer's `record` is set (`status` `"committed"`) when a block committed the
+    /// transaction in time, and `status` is `"pending"` otherwise. Keep the wait below the
+    /// client's timeout.
+    public func submit(_ transaction: SignedTransaction, waitMilliseconds: Int) async throws(NodeClientError)
+        -> SubmitTransactionResponse
+    {
+        try await post(
+            "/v1/transactions" + (waitMilliseconds > 0 ? "?waitMilliseconds=\(waitMilliseconds)" : ""),
+            SubmitTransactionRequest(transaction))
+    }
+
     /// Submits already-encoded transaction bytes as hex.
     public func submit(hex: String) async throws(NodeClientError) -> SubmitTransactionResponse {
         try await post("/v1/transactions", SubmitTransactionRequest(tx: hex))

@@ -13,15 +13,21 @@ public struct SubmitTransactionRequest: Codable, Hashable, Sendable {
     public init(_ transaction: SignedTransaction) { self.tx = Hex.encode(transaction.canonicalBytes) }
 }
 
-/// `POST /v1/transactions` answer (202): the id of the transaction now in the mempool.
+/// `POST /v1/transactions` answer: 202 with the id of the transaction now in the mempool, or,
+/// when the request asked to wait (`?waitMilliseconds=N`) and a block committed the transaction
+/// within that time, 200 with the committed record as well.
 public struct SubmitTransactionResponse: Codable, Hashable, Sendable {
     public var id: String
-    /// Always `"pending"`: accepted into the mempool, not yet committed.
+    /// `"pending"`: accepted into the mempool, not yet committed; `"committed"`: see ``record``.
     public var status: String
+    /// The committed transaction (as `GET /v1/transactions/{id}` answers it), when `status` is
+    /// `"committed"`.
+    public var record: TransactionRecordJSON?
 
-    public init(id: String, status: String = "pending") {
+    public init(id: String, status: String = "pending", record: TransactionRecordJSON? = nil) {
         self.id = id
         self.status = status
+        self.record = record
     }
 }
 

@@ -36,11 +36,22 @@ struct NodeRoutes<Node: NodeAPI>: Sendable {
 
     // MARK: Ledger
 
+    /// `?waitMilliseconds=N` (0…30,000) holds the answer until a block commits the transaction
+    /// (200 with its record) or N ms pass (202, as without the parameter): submit and finality in
+    /// one request, as CometBFT's `broadcast_tx_commit` or an etcd put, without the round trip of
+    /// a separate long poll.
     func submitTransaction(_ request: Request) async throws(APIError) -> Response {
+        let wait = try Self.waitMilliseconds(request)
         let body = try await JSONBody.collect(request, limit: configuration.maxBodyBytes)
         if let refusal = node.submissionRefusal() { throw APIError(refusal) }
         let bytes = try APIRequestBody.transaction(body)
         let id = try await calling { () async throws(NodeError) in try await node.submitTransaction(bytes) }
+        // The transaction is accepted whatever the wait brings: a wait that ends without a commit,
+        // or fails (too many waiters, the node stopping), still answers 202 with its id.
+        if wait > 0, let record = try? await node.transaction(id: id, waitMilliseconds: wait) {
+            return JSONBody.response(
+                SubmitTransactionResponse(id: id.hex, status: "committed", record: TransactionRecordJSON(record)))
+        }
         return JSONBody.response(SubmitTransactionResponse(id: id.hex), status: .accepted)
     }
 

@@ -93,6 +93,22 @@ actor FakeNode: NodeAPI {
         do { return try ledger.transaction(withID: id) } catch { throw Self.nodeError(error) }
     }
 
+    /// When set, a commit wait commits a block first (a block that lands during the wait); when
+    /// not, a wait answers at once, like the protocol's default for nodes that cannot wait.
+    private var commitsDuringWaits = false
+    func commitDuringWaits(_ on: Bool) { commitsDuringWaits = on }
+    /// Commit waits asked for (those above 0 ms), in milliseconds.
+    private(set) var waits: [UInt64] = []
+
+    func transaction(id: Hash256, waitMilliseconds: UInt64) async throws(NodeError) -> TransactionRecord? {
+        if let failure { throw failure }
+        if waitMilliseconds > 0 { waits.append(waitMilliseconds) }
+        if waitMilliseconds > 0, commitsDuringWaits, try await transaction(id: id) == nil {
+            do { try commitBlock() } catch { throw NodeError(.internalError, "commit during a wait: \(error)") }
+        }
+        return try await transaction(id: id)
+    }
+
     func block(atHeight height: UInt64) async throws(NodeError) -> StoredBlock? {
         if let failure { throw failure }
         do { return try ledger.block(atHeight: height) } catch { throw Self.nodeError(error) }
