@@ -74,8 +74,8 @@ struct NodeBench: AsyncParsableCommand {
     @Option(help: "Batch load generator: senders per connection.")
     var sendersPerConnection = 4
 
-    @Option(help: "Batch load generator: transfers signed ahead per sender and phase.")
-    var transactionsPerSender = 1_000
+    @Option(help: "Batch load generator: transfers signed ahead per sender for the closed loop.")
+    var transactionsPerSender = 2_500
 
     @Option(help: "Write the report as JSON here.")
     var report: String?
@@ -146,7 +146,9 @@ struct NodeBench: AsyncParsableCommand {
                 "\(Int(r.saturation.committedPerSecond)) tx/s = \(ratio(r.saturation.committedPerSecond, verify))× "
                     + "raw 1-thread Ed25519 verify (\(Int(verify))/s); largest block \(r.saturation.largestBlockTransactions) tx; "
                     + "sent \(r.saturation.sent ?? 0), accepted \(r.saturation.accepted); "
-                    + "\(r.saturation.backPressure) × back-pressure; \(r.saturation.notCommitted) not committed"),
+                    + "\(r.saturation.backPressure) × back-pressure; \(r.saturation.notCommitted) not committed"
+                    + (r.saturation.loadExhausted == true
+                        ? "; LOWER BOUND: every connection ran out of signed transfers" : "")),
             row(
                 "signature verifications per committed tx (per node)",
                 verifications.joined(separator: ", ")),

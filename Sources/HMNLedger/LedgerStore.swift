@@ -45,7 +45,30 @@ final class LedgerStore {
             PRIMARY KEY (height, position)
         ) WITHOUT ROWID;
         """,
+        // Schema version 4: the transaction index in commit order, found by id through an index of
+        // the id's first 8 bytes. Keyed by the whole id, a block's rows went to random places in
+        // one B-tree: after 327,000 rows one 8,192-transaction block rewrote 27.5 MB of pages
+        // (the WAL), 40 MB after 983,000, growing with the chain. Appended in commit order, with
+        // 8-byte index entries, it rewrites 7.3 MB and 17 MB (see ``transactionIndexByID``).
+        """
+        CREATE TABLE transactions_by_commit (
+            id BLOB NOT NULL,
+            height INTEGER NOT NULL,
+            position INTEGER NOT NULL,
+            result BLOB NOT NULL,
+            checksum BLOB
+        );
+        INSERT INTO transactions_by_commit (id, height, position, result, checksum)
+            SELECT id, height, position, result, checksum FROM transactions ORDER BY height, position;
+        DROP TABLE transactions;
+        ALTER TABLE transactions_by_commit RENAME TO transactions;
+        CREATE INDEX transactions_by_id ON transactions (substr(id, 1, 8));
+        """,
     ]
+
+    /// Selects a transaction index row by id through the `transactions_by_id` index (SQLite uses
+    /// an index on an expression only where the query repeats the expression): bind the id as `?1`.
+    static let transactionIndexByID = "substr(id, 1, 8) = substr(?1, 1, 8) AND id = ?1"
 
     /// The meta key set once every row has its checksum.
     static let checksumsComplete = "row_checksums_complete"
@@ -85,10 +108,11 @@ final class LedgerStore {
                         transactions.blob(3)
                     ))
             }
-            let setTransaction = try database.statement("UPDATE transactions SET checksum = ? WHERE id = ?")
+            let setTransaction = try database.statement(
+                "UPDATE transactions SET checksum = ?2 WHERE \(Self.transactionIndexByID)")
             for (id, height, position, result) in transactionRows {
                 let checksum = LedgerRowChecksum.transaction(id: id, height: height, position: position, result: result)
-                try setTransaction.bind(.blob(checksum), .blob(id.bytes)).run()
+                try setTransaction.bind(.blob(id.bytes), .blob(checksum)).run()
             }
             let sets = try database.statement("SELECT height, validators FROM validator_sets WHERE checksum IS NULL")
             var setRows: [(UInt64, [UInt8])] = []
@@ -335,7 +359,7 @@ final class LedgerStore {
         let row: (UInt64, Int, [UInt8], [UInt8])?
         do {
             let statement = try database.statement(
-                "SELECT height, position, result, checksum FROM transactions WHERE id = ?"
+                "SELECT height, position, result, checksum FROM transactions WHERE \(Self.transactionIndexByID)"
             ).bind(.blob(id.bytes))
             row = try statement.row { ($0.uint64(0), Int($0.int64(1)), $0.blob(2), $0.blob(3)) }
         } catch {
@@ -349,7 +373,7 @@ final class LedgerStore {
         return (height, position, result)
     }
 
-    /// Index rows of heights ≥ `height` (one scan of the index: it is keyed by transaction id).
+    /// Index rows of heights ≥ `height` (one scan of the index).
     func transactionCount(fromHeight height: UInt64) throws(LedgerError) -> Int {
         do {
             let statement = try database.statement("SELECT COUNT(*) FROM transactions WHERE height >= ?")

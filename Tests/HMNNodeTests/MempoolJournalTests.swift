@@ -1,6 +1,7 @@
 import Foundation
 import HMNNode
 import HMNPrimitives
+import HMNStorage
 import Testing
 
 @Suite("Mempool journal")
@@ -29,6 +30,69 @@ struct MempoolJournalTests {
         defer { reopened.close() }
         #expect(try reopened.entries().map(\.bytes) == [0, 2, 3].map { Self.entry($0).bytes })
         #expect(reopened.ids == Set([0, 2, 3].map { Self.entry($0).id }))
+    }
+
+    @Test("appends, background appends and removals in any order end as queued after reopening (seeded)")
+    func operationsInOrder() async throws {
+        for seed in UInt64(1)...30 {
+            var random = SeededGenerator(seed: seed)
+            let path = Self.path()
+            defer { try? FileManager.default.removeItem(atPath: path) }
+            let journal = try MempoolJournal(path: path)
+            var model: [Int] = []  // held ids, oldest first
+            for _ in 0..<40 {
+                let ids = (0..<Int.random(in: 1...3, using: &random)).map { _ in Int.random(in: 0..<8, using: &random) }
+                switch Int.random(in: 0..<9, using: &random) {
+                case 0..<4:
+                    #expect(await journal.append(ids.map(Self.entry)) == nil)
+                    for id in ids where !model.contains(id) { model.append(id) }
+                case 4..<6:
+                    journal.appendInBackground(ids.map(Self.entry))
+                    for id in ids where !model.contains(id) { model.append(id) }
+                default:
+                    journal.remove(ids.map { Self.entry($0).id })
+                    model.removeAll { ids.contains($0) }
+                }
+            }
+            // A durable write is queued after everything above, so it returns once all of it is written.
+            #expect(await journal.append([Self.entry(100)]) == nil)
+            model.append(100)
+            journal.close()
+            let reopened = try MempoolJournal(path: path)
+            #expect(try reopened.entries().map(\.bytes) == model.map { Self.entry($0).bytes }, "seed \(seed)")
+            reopened.close()
+        }
+    }
+
+    @Test("a journal written by an earlier version (rows keyed by id) opens with its entries in order")
+    func migratesVersionOne() async throws {
+        let path = Self.path()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let old = try SQLiteDatabase(path: path)
+        try old.execute(
+            """
+            CREATE TABLE pending (id BLOB PRIMARY KEY, bytes BLOB NOT NULL, seq INTEGER NOT NULL);
+            PRAGMA user_version = 1;
+            """)
+        for (seq, index) in [(7, 2), (3, 0), (5, 1)] {
+            let entry = Self.entry(index)
+            try old.statement("INSERT INTO pending (id, bytes, seq) VALUES (?, ?, ?)")
+                .bind(.blob(entry.id.bytes), .blob(entry.bytes), .integer(Int64(seq))).run()
+        }
+        old.close()
+        let journal = try MempoolJournal(path: path)
+        #expect(try journal.entries().map(\.bytes) == [0, 1, 2].map { Self.entry($0).bytes })
+        journal.remove([Self.entry(1).id])
+        #expect(await journal.append([Self.entry(3)]) == nil)
+        journal.close()
+        let reopened = try MempoolJournal(path: path)
+        defer { reopened.close() }
+        #expect(try reopened.entries().map(\.bytes) == [0, 2, 3].map { Self.entry($0).bytes })
+        let check = try SQLiteDatabase(path: path)
+        defer { check.close() }
+        // No index besides the table's own key: inserts append, deletions go to their row by key.
+        let indexes = try check.statement("SELECT COUNT(*) FROM sqlite_master WHERE type = 'index'").row { $0.int64(0) }
+        #expect(indexes == 0)
     }
 
     @Test("concurrent appends all become durable (group commit loses none)")

@@ -171,7 +171,10 @@ public struct DevnetBenchmark: Sendable {
 
         var openLoop: [TransactionPhaseReport] = []
         for rate in c.openLoopRates {
-            let load = try await generator.presign()
+            // What the schedule can send, and 10 % more: the phase is bounded by its schedule.
+            let senders = c.load.lanes * c.load.sendersPerLane
+            let perSender = Int((rate * Double(c.openLoopSeconds) * 1.1 / Double(max(1, senders))).rounded(.up))
+            let load = try await generator.presign(perSender: perSender)
             log("open loop \(Int(rate)) tx/s: \(load.presignedCount) transfers signed ahead")
             from = await minimumHeight(cluster)
             start = Self.nowMilliseconds()
@@ -206,11 +209,22 @@ public struct DevnetBenchmark: Sendable {
             "saturation", offered: nil, submissions: load.submissions, counters: Self.counters(load.currentTotals),
             cluster: cluster, fromHeight: from, window: (start, Self.nowMilliseconds()))
         saturation.sent = load.currentTotals.sent
+        saturation.exhaustedConnections = load.exhaustedLanes
+        saturation.loadExhausted = load.exhaustedLanes >= c.load.lanes
         log(
             "saturation: sent \(load.currentTotals.sent), accepted \(saturation.accepted), "
                 + "\(Int(saturation.committedPerSecond)) tx/s committed, finality \(saturation.finality); "
                 + "rounds \(saturation.roundLatency); \(saturation.backPressure) × back-pressure")
         for failure in load.failures.prefix(5) { log("  refused: \(failure)") }
+        if load.exhaustedLanes >= c.load.lanes {
+            log(
+                "saturation: every connection ran out of signed transfers before the phase ended: the committed "
+                    + "rate is a lower bound (raise --transactions-per-sender)")
+        } else if load.exhaustedLanes > 0 {
+            // Each connection submits to one node; those whose node had room drain their senders
+            // first, while the others keep the backlogs full.
+            log("saturation: \(load.exhaustedLanes) of \(c.load.lanes) connections ran out of signed transfers")
+        }
 
         let verifications = await Self.verificationsPerCommitted(cluster)
         log(

@@ -54,6 +54,11 @@ public struct TransactionPhaseReport: Codable, Hashable, Sendable {
     /// Batch load generator: transactions sent, and (open loop) due by the schedule.
     public var sent: Int?
     public var due: Int?
+    /// Closed loop: connections that ran out of signed transfers before the phase ended.
+    public var exhaustedConnections: Int?
+    /// Closed loop: every connection ran out before the phase ended, so ``committedPerSecond``
+    /// measured the load generator and is only a lower bound of the chain's rate.
+    public var loadExhausted: Bool?
 }
 
 /// Memory records put on one node, until every node holds them.

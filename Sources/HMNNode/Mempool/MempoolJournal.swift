@@ -24,20 +24,28 @@ public final class MempoolJournal: Sendable {
     private let queue = Mutex(Queue())
     private let durableWrites = Atomic<Int>(0)
 
-    /// The SQLite connection and the last `seq` written: kept here, not read back with
-    /// `MAX(seq)` per write, which scanned the whole table (`seq` has no index) and, with 8,000
-    /// pending transactions under load, read pages back from the file 2,000 times a second.
+    /// The SQLite connection, the last `seq` written and each entry's `seq`: kept here, not read
+    /// back with `MAX(seq)` per write, which scanned the whole table and, with 8,000 pending
+    /// transactions under load, read pages back from the file 2,000 times a second.
     private struct Connection: ~Copyable {
         let database: SQLiteDatabase
         var lastSequence: Int64
+        /// The row of each journaled id: a deletion goes straight to it by `seq`, the table's key.
+        var sequences: [Hash256: Int64]
         /// Whether the connection is at `synchronous=FULL` (as opened) rather than `NORMAL`: the
         /// pragma is issued only when a write needs the other mode.
         var fullSync = true
     }
 
+    /// A queued change, applied in the order queued: an id removed and then admitted again (or
+    /// the reverse) within one batch ends as it was last queued.
+    private enum Operation {
+        case insert(id: Hash256, bytes: [UInt8])
+        case delete(Hash256)
+    }
+
     private struct Queue: ~Copyable {
-        var inserts: [(id: Hash256, bytes: [UInt8])] = []
-        var deletes: [Hash256] = []
+        var operations: [Operation] = []
         var waiters: [CheckedContinuation<StorageError?, Never>] = []
         var draining = false
         /// Ids written or queued for writing and not deleted.
@@ -51,7 +59,17 @@ public final class MempoolJournal: Sendable {
             bytes BLOB NOT NULL,
             seq INTEGER NOT NULL
         );
+        """,
+        // Version 2: rows keyed by `seq` alone. The unique index on the id put every insert and
+        // every deletion at a random place in a B-tree: under load each gossiped transaction
+        // rewrote about a page (4 KiB) of the journal's WAL. Ids are unique by construction (the
+        // queue admits an id only when it is not held) and deletions find their row by `seq`.
         """
+        CREATE TABLE pending_by_seq (seq INTEGER PRIMARY KEY, id BLOB NOT NULL, bytes BLOB NOT NULL);
+        INSERT INTO pending_by_seq (id, bytes) SELECT id, bytes FROM pending ORDER BY seq;
+        DROP TABLE pending;
+        ALTER TABLE pending_by_seq RENAME TO pending;
+        """,
     ]
 
     /// Opens (creating if needed) the journal at `path`.
@@ -69,14 +87,17 @@ public final class MempoolJournal: Sendable {
         }
         let rows: [(id: Hash256?, sequence: Int64)]
         do {
-            rows = try database.statement("SELECT id, seq FROM pending").all {
+            rows = try database.statement("SELECT id, seq FROM pending ORDER BY seq").all {
                 (try? Hash256(bytes: $0.blob(0)), $0.int64(1))
             }
         } catch {
             throw StorageError(.sqlite, "reading \(path): \(error)")
         }
-        self.connection = Mutex(Connection(database: database, lastSequence: rows.map(\.sequence).max() ?? 0))
-        queue.withLock { $0.ids = Set(rows.compactMap(\.id)) }
+        var sequences: [Hash256: Int64] = [:]
+        for row in rows { if let id = row.id { sequences[id] = row.sequence } }
+        self.connection = Mutex(
+            Connection(database: database, lastSequence: rows.last?.sequence ?? 0, sequences: sequences))
+        queue.withLock { $0.ids = Set(sequences.keys) }
     }
 
     /// Every journaled transaction, oldest first.
@@ -131,7 +152,7 @@ public final class MempoolJournal: Sendable {
         let leads = queue.withLock { queue in
             var any = false
             for id in ids where queue.ids.remove(id) != nil {
-                queue.deletes.append(id)
+                queue.operations.append(.delete(id))
                 any = true
             }
             return any && startDraining(&queue)
@@ -146,7 +167,7 @@ public final class MempoolJournal: Sendable {
 
     private func enqueue(_ transactions: [(id: Hash256, bytes: [UInt8])], into queue: inout Queue) {
         for transaction in transactions where queue.ids.insert(transaction.id).inserted {
-            queue.inserts.append(transaction)
+            queue.operations.append(.insert(id: transaction.id, bytes: transaction.bytes))
         }
     }
 
@@ -160,17 +181,16 @@ public final class MempoolJournal: Sendable {
     /// Writes queued work batch by batch until none is left; then the journal is idle again.
     private func drain() {
         while true {
-            let (inserts, deletes, waiters) = queue.withLock { queue in
+            let (operations, waiters) = queue.withLock { queue in
                 defer {
-                    queue.inserts = []
-                    queue.deletes = []
+                    queue.operations = []
                     queue.waiters = []
-                    if queue.inserts.isEmpty && queue.deletes.isEmpty { queue.draining = false }
+                    if queue.operations.isEmpty { queue.draining = false }
                 }
-                return (queue.inserts, queue.deletes, queue.waiters)
+                return (queue.operations, queue.waiters)
             }
-            if inserts.isEmpty && deletes.isEmpty && waiters.isEmpty { return }
-            let failure = write(inserts: inserts, deletes: deletes, durable: !waiters.isEmpty)
+            if operations.isEmpty && waiters.isEmpty { return }
+            let failure = write(operations, durable: !waiters.isEmpty)
             for waiter in waiters { waiter.resume(returning: failure) }
         }
     }
@@ -183,9 +203,7 @@ public final class MempoolJournal: Sendable {
     /// brings back a committed transaction that the reload drops. Before 2026-12-07 every write
     /// was fsynced: a 1-transaction block cost each node two journal fsyncs (the gossiped
     /// transaction, then its deletion after the commit) besides the ledger's and its votes'.
-    private func write(
-        inserts: [(id: Hash256, bytes: [UInt8])], deletes: [Hash256], durable: Bool
-    ) -> StorageError? {
+    private func write(_ operations: [Operation], durable: Bool) -> StorageError? {
         connection.withLock { connection in
             let database = connection.database
             do {
@@ -194,19 +212,27 @@ public final class MempoolJournal: Sendable {
                     try database.execute(durable ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL")
                     connection.fullSync = durable
                 }
-                let sequence = connection.lastSequence
+                var sequence = connection.lastSequence
+                // This batch's rows (nil: deleted), applied to `sequences` only once it committed.
+                var changed: [Hash256: Int64?] = [:]
                 try database.transaction {
-                    for (offset, insert) in inserts.enumerated() {
-                        try database.statement("INSERT OR IGNORE INTO pending (id, bytes, seq) VALUES (?, ?, ?)")
-                            .bind(.blob(insert.id.bytes), .blob(insert.bytes), .integer(sequence + Int64(offset) + 1))
-                            .run()
-                    }
-                    for id in deletes {
-                        try database.statement("DELETE FROM pending WHERE id = ?").bind(.blob(id.bytes)).run()
+                    for operation in operations {
+                        switch operation {
+                        case .insert(let id, let bytes):
+                            sequence += 1
+                            try database.statement("INSERT INTO pending (seq, id, bytes) VALUES (?, ?, ?)")
+                                .bind(.integer(sequence), .blob(id.bytes), .blob(bytes)).run()
+                            changed[id] = .some(sequence)
+                        case .delete(let id):
+                            guard let row = changed[id] ?? connection.sequences[id] else { continue }
+                            try database.statement("DELETE FROM pending WHERE seq = ?").bind(.integer(row)).run()
+                            changed[id] = .some(nil)
+                        }
                     }
                 }
                 // Only once the transaction committed: a failed one leaves the numbers unused.
-                connection.lastSequence = sequence + Int64(inserts.count)
+                connection.lastSequence = sequence
+                for (id, row) in changed { connection.sequences[id] = row }
                 return nil
             } catch let error as StorageError {
                 return error
