@@ -84,6 +84,17 @@ public struct SignedTransaction: Hashable, Sendable, CanonicalCodable {
         UnsignedTransaction(chainID: chainID, sender: key.publicKey, nonce: nonce, body: body).signed(with: key)
     }
 
+    /// The signed content and signature; ``id`` is derived from the content, so it is not compared.
+    public static func == (lhs: SignedTransaction, rhs: SignedTransaction) -> Bool {
+        lhs.signature == rhs.signature && lhs.transaction == rhs.transaction
+    }
+
+    /// Hashes the id (a digest of the content, equal for equal content) instead of the content.
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(id)
+        hasher.combine(signature)
+    }
+
     /// The sender.
     public var sender: PublicKey { transaction.sender }
     /// The sender nonce.

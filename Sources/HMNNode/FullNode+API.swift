@@ -37,17 +37,14 @@ extension FullNode {
                 results[index] = .failure(NodeError(Self.code(forLedgerRejection: error.code.rawValue), error.message))
             }
         }
-        for chunk in stride(from: 0, to: candidates.count, by: Self.admissionChunk) {
-            let slice = candidates[chunk..<min(candidates.count, chunk + Self.admissionChunk)]
-            let checks = await driver.checkTransactions(slice.map(\.candidate), backlogLimit: submissionBacklog)
-            for (item, check) in zip(slice, checks) {
-                switch check {
-                case .accepted(let id):
-                    accepted.append((id, item.candidate.bytes))
-                    results[item.index] = .success(id)
-                case .rejected(let code, let message):
-                    results[item.index] = .failure(NodeError(Self.code(forLedgerRejection: code), message))
-                }
+        let checks = await admit(candidates.map(\.candidate), backlogLimit: submissionBacklog)
+        for (item, check) in zip(candidates, checks) {
+            switch check {
+            case .accepted(let id):
+                accepted.append((id, item.candidate.bytes))
+                results[item.index] = .success(id)
+            case .rejected(let code, let message):
+                results[item.index] = .failure(NodeError(Self.code(forLedgerRejection: code), message))
             }
         }
         let answered = results.map { $0 ?? .failure(NodeError(.internalError, "no admission result")) }
@@ -94,6 +91,18 @@ extension FullNode {
     /// Transactions admitted per hop onto the consensus actor: a consensus message waits behind at
     /// most one chunk of stateful admission checks (tens of microseconds each).
     static let admissionChunk = 64
+
+    /// The stateful half of admission for prepared candidates (submissions and gossip alike), in
+    /// order, ``admissionChunk`` per hop onto the consensus actor; one result per candidate.
+    func admit(_ candidates: [ConsensusDriver.AdmissionCandidate], backlogLimit: Int?) async -> [TransactionCheck] {
+        var checks: [TransactionCheck] = []
+        checks.reserveCapacity(candidates.count)
+        for chunk in stride(from: 0, to: candidates.count, by: Self.admissionChunk) {
+            let slice = Array(candidates[chunk..<min(candidates.count, chunk + Self.admissionChunk)])
+            checks += await driver.checkTransactions(slice, backlogLimit: backlogLimit)
+        }
+        return checks
+    }
 
     /// The refusal of a submission past ``submissionBacklog``.
     private func overloaded() -> NodeError {

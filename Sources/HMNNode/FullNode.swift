@@ -292,11 +292,8 @@ public final class FullNode: Service, NodeAPI, Sendable {
         // Decoded and verified here, off the consensus actor; what does not decode would be
         // refused by admission too, so it is dropped here.
         let candidates = fresh.compactMap { try? driver.prepare($0).get() }
-        for chunk in stride(from: 0, to: candidates.count, by: Self.admissionChunk) {
-            let slice = Array(candidates[chunk..<min(candidates.count, chunk + Self.admissionChunk)])
-            for (candidate, check) in zip(slice, await driver.checkTransactions(slice, backlogLimit: nil)) {
-                if case .accepted(let id) = check { accepted.append((id, candidate.bytes)) }
-            }
+        for (candidate, check) in zip(candidates, await admit(candidates, backlogLimit: nil)) {
+            if case .accepted(let id) = check { accepted.append((id, candidate.bytes)) }
         }
         guard !accepted.isEmpty else { return }
         // Not awaited: gossip must not wait for disk. Journaled so that a sender's nonce run

@@ -8,11 +8,7 @@ import Testing
 /// an old validator set) is found by the standard storage check and refused on read.
 @Suite("Ledger row checksums")
 struct RowChecksumTests {
-    func chain(blocks: Int = 3) throws -> TestChain {
-        let chain = try TestChain()
-        for _ in 0..<blocks { try chain.commitBlock([chain.transfer(0, 1, 3), chain.transfer(2, 3, 1)]) }
-        return chain
-    }
+    func chain(blocks: Int = 3) throws -> TestChain { try TestChain.withTransferBlocks(blocks) }
 
     /// Runs `sql` with `bind` on the closed ledger file, then reopens it.
     func tamper(_ chain: TestChain, _ sql: String, _ values: [SQLiteValue]) throws {

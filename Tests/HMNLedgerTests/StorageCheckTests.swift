@@ -8,11 +8,7 @@ import Testing
 /// ``Ledger/checkStorage(verifyingSignatures:)``: the whole-file check a node runs when it opens.
 @Suite("Ledger storage check")
 struct StorageCheckTests {
-    func chain(blocks: Int = 3) throws -> TestChain {
-        let chain = try TestChain()
-        for _ in 0..<blocks { try chain.commitBlock([chain.transfer(0, 1, 3), chain.transfer(2, 3, 1)]) }
-        return chain
-    }
+    func chain(blocks: Int = 3) throws -> TestChain { try TestChain.withTransferBlocks(blocks) }
 
     @Test("an intact ledger passes, with and without signatures")
     func intact() throws {

@@ -87,6 +87,13 @@ final class TestChain {
         try signer.certificate(for: block, ledger: ledger)
     }
 
+    /// A chain of `blocks` blocks, each with two transfers (0 → 1 and 2 → 3).
+    static func withTransferBlocks(_ blocks: Int) throws -> TestChain {
+        let chain = try TestChain()
+        for _ in 0..<blocks { try chain.commitBlock([chain.transfer(0, 1, 3), chain.transfer(2, 3, 1)]) }
+        return chain
+    }
+
     /// Proposes, re-validates independently from the bytes, and commits a block.
     @discardableResult
     func commitBlock(_ candidates: [SignedTransaction] = []) throws -> ExecutedBlock {

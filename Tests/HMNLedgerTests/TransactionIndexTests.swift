@@ -9,11 +9,7 @@ import Testing
 /// of the id's first 8 bytes; and the migration of a ledger whose index was keyed by the whole id.
 @Suite("Transaction index")
 struct TransactionIndexTests {
-    func chain(blocks: Int = 4) throws -> TestChain {
-        let chain = try TestChain()
-        for _ in 0..<blocks { try chain.commitBlock([chain.transfer(0, 1, 3), chain.transfer(2, 3, 1)]) }
-        return chain
-    }
+    func chain(blocks: Int = 4) throws -> TestChain { try TestChain.withTransferBlocks(blocks) }
 
     /// Every committed transaction, by id, with where it was committed.
     func committed(_ ledger: Ledger) throws -> [(id: Hash256, height: UInt64, position: Int)] {

@@ -15,6 +15,20 @@ struct MempoolJournalTests {
         return (Hash256.of(bytes), bytes)
     }
 
+    /// The bytes of these entries, in this order.
+    static func bytes(_ indices: [Int]) -> [[UInt8]] { indices.map { entry($0).bytes } }
+
+    /// The bytes the journal holds, oldest first.
+    static func held(_ journal: MempoolJournal) throws -> [[UInt8]] { try journal.entries().map(\.bytes) }
+
+    /// Removes entry 1, appends entry 3 (its write carries the removal), closes and reopens.
+    static func removeOneAddThreeAndReopen(_ journal: MempoolJournal, path: String) async throws -> MempoolJournal {
+        journal.remove([entry(1).id])
+        #expect(await journal.append([entry(3)]) == nil)
+        journal.close()
+        return try MempoolJournal(path: path)
+    }
+
     @Test("what append returned for is on disk after reopening, in order; removals are written with the next batch")
     func survivesReopen() async throws {
         let path = Self.path()
@@ -22,13 +36,9 @@ struct MempoolJournalTests {
         let journal = try MempoolJournal(path: path)
         #expect(await journal.append([Self.entry(0), Self.entry(1)]) == nil)
         #expect(await journal.append([Self.entry(2), Self.entry(1)]) == nil)  // a repeat is kept once
-        journal.remove([Self.entry(1).id])
-        #expect(await journal.append([Self.entry(3)]) == nil)
-        journal.close()
-
-        let reopened = try MempoolJournal(path: path)
+        let reopened = try await Self.removeOneAddThreeAndReopen(journal, path: path)
         defer { reopened.close() }
-        #expect(try reopened.entries().map(\.bytes) == [0, 2, 3].map { Self.entry($0).bytes })
+        #expect(try Self.held(reopened) == Self.bytes([0, 2, 3]))
         #expect(reopened.ids == Set([0, 2, 3].map { Self.entry($0).id }))
     }
 
@@ -59,7 +69,7 @@ struct MempoolJournalTests {
             model.append(100)
             journal.close()
             let reopened = try MempoolJournal(path: path)
-            #expect(try reopened.entries().map(\.bytes) == model.map { Self.entry($0).bytes }, "seed \(seed)")
+            #expect(try Self.held(reopened) == Self.bytes(model), "seed \(seed)")
             reopened.close()
         }
     }
@@ -81,13 +91,10 @@ struct MempoolJournalTests {
         }
         old.close()
         let journal = try MempoolJournal(path: path)
-        #expect(try journal.entries().map(\.bytes) == [0, 1, 2].map { Self.entry($0).bytes })
-        journal.remove([Self.entry(1).id])
-        #expect(await journal.append([Self.entry(3)]) == nil)
-        journal.close()
-        let reopened = try MempoolJournal(path: path)
+        #expect(try Self.held(journal) == Self.bytes([0, 1, 2]))
+        let reopened = try await Self.removeOneAddThreeAndReopen(journal, path: path)
         defer { reopened.close() }
-        #expect(try reopened.entries().map(\.bytes) == [0, 2, 3].map { Self.entry($0).bytes })
+        #expect(try Self.held(reopened) == Self.bytes([0, 2, 3]))
         let check = try SQLiteDatabase(path: path)
         defer { check.close() }
         // No index besides the table's own key: inserts append, deletions go to their row by key.
@@ -138,9 +145,9 @@ struct MempoolJournalTests {
 
         let reopened = try MempoolJournal(path: path)
         defer { reopened.close() }
-        #expect(try reopened.entries().map(\.bytes) == [1, 2].map { Self.entry($0).bytes })
+        #expect(try Self.held(reopened) == Self.bytes([1, 2]))
         // The order continues after reopening (the sequence is read once, at open).
         #expect(await reopened.append([Self.entry(3), Self.entry(0)]) == nil)
-        #expect(try reopened.entries().map(\.bytes) == [1, 2, 3, 0].map { Self.entry($0).bytes })
+        #expect(try Self.held(reopened) == Self.bytes([1, 2, 3, 0]))
     }
 }

@@ -217,7 +217,7 @@ public struct DevnetBenchmark: Sendable {
                 + "\(Int(saturation.committedPerSecond)) tx/s committed, finality \(saturation.finality); "
                 + "rounds \(saturation.roundLatency); \(saturation.backPressure) × back-pressure")
         for failure in load.failures.prefix(5) { log("  refused: \(failure)") }
-        if load.exhaustedLanes >= c.load.lanes {
+        if saturation.loadExhausted == true {
             log(
                 "saturation: every connection ran out of signed transfers before the phase ended: the committed "
                     + "rate is a lower bound (raise --transactions-per-sender)")

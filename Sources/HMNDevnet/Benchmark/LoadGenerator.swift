@@ -101,7 +101,7 @@ public final class LoadGenerator: Sendable {
             pollMilliseconds: 50)
     }
 
-    /// Connections that ran out of signed transfers before their phase ended: when any did, the
+    /// Connections that ran out of signed transfers before their phase ended. When all did, the
     /// phase measured the generator, and its committed rate is only a lower bound of the chain's.
     public var exhaustedLanes: Int { emptyLanes.load(ordering: .relaxed) }
 

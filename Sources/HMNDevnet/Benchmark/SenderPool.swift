@@ -75,7 +75,7 @@ public actor SenderPool {
                 counters.accepted += 1
                 submissions.append(Submission(id: transaction.id, node: node, submittedAtMilliseconds: started))
                 return true
-            } catch  where error.status == 429 {
+            } catch where error.status == 429 {
                 counters.backPressure += 1
                 try? await Task.sleep(for: .milliseconds(20))
             } catch {

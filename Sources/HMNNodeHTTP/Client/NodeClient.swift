@@ -37,16 +37,11 @@ public struct NodeClient: Sendable {
 
     public func health() async throws(NodeClientError) -> HealthJSON { try await get("/health") }
 
-    /// Submits a signed transaction (its canonical bytes, hex-encoded).
-    public func submit(_ transaction: SignedTransaction) async throws(NodeClientError) -> SubmitTransactionResponse {
-        try await post("/v1/transactions", SubmitTransactionRequest(transaction))
-    }
-
-    /// Submits and, in the same request, waits up to `waitMilliseconds` (at most 30,000) for the
-    /// commit: the answer's `record` is set (`status` `"committed"`) when a block committed the
-    /// transaction in time, and `status` is `"pending"` otherwise. Keep the wait below the
-    /// client's timeout.
-    public func submit(_ transaction: SignedTransaction, waitMilliseconds: Int) async throws(NodeClientError)
+    /// Submits a signed transaction (its canonical bytes, hex-encoded). With `waitMilliseconds`
+    /// > 0 (at most 30,000) the same request waits for the commit: the answer's `record` is set
+    /// (`status` `"committed"`) when a block committed the transaction in time, and `status` is
+    /// `"pending"` otherwise. Keep the wait below the client's timeout.
+    public func submit(_ transaction: SignedTransaction, waitMilliseconds: Int = 0) async throws(NodeClientError)
         -> SubmitTransactionResponse
     {
         try await post(
